@@ -1,0 +1,159 @@
+//! Runs progenitor over a spec and shapes its output for our crates.
+//!
+//! progenitor writes the types, the request builders and the `Client`
+//! struct. We configure it (builder interface, merged tags, our runtime's
+//! `ClientContext` as the inner type, hooks required), turn its panics into
+//! errors that name the operation at fault, and remove its `Client::new`,
+//! whose fixed 15-second total timeout would cut off uploads: our
+//! `client.rs` template provides the constructors instead.
+
+use std::cell::{Cell, RefCell};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use openapiv3::OpenAPI;
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::{GenerateError, SpecSource};
+
+/// Generates progenitor's part of the crate (`src/generated_sdk.rs`).
+pub fn run(spec: &SpecSource, document: &OpenAPI) -> Result<TokenStream, GenerateError> {
+    match generate_guarded(document) {
+        Ok(tokens) => without_progenitor_constructors(tokens)
+            .map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason)),
+        Err(failure) => Err(blame(spec, document, failure)),
+    }
+}
+
+/// Settings shared by every generated crate.
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(::sdk_runtime::ClientContext));
+    settings
+}
+
+/// Why progenitor did not produce code.
+enum Failure {
+    Error(String),
+    Panic(String),
+}
+
+fn generate_guarded(document: &OpenAPI) -> Result<TokenStream, Failure> {
+    install_quiet_panic_hook();
+    QUIET.with(|quiet| quiet.set(true));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(document)));
+    QUIET.with(|quiet| quiet.set(false));
+    match outcome {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(error)) => Err(Failure::Error(error.to_string())),
+        Err(_) => Err(Failure::Panic(LAST_PANIC.with(|last| last.take()).unwrap_or_else(|| "unknown panic".to_owned()))),
+    }
+}
+
+/// Names the operation that made progenitor fail, by generating each
+/// operation alone until one fails the same way.
+fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> GenerateError {
+    let (kind, message) = match &failure {
+        Failure::Error(message) => ("rejected the spec", message.clone()),
+        Failure::Panic(message) => ("panicked", message.clone()),
+    };
+    for (path, method, operation_id) in operations(document) {
+        let mut alone = document.clone();
+        for (other_path, item) in alone.paths.paths.iter_mut() {
+            if let openapiv3::ReferenceOr::Item(item) = item {
+                for (other_method, slot) in method_slots(item) {
+                    if !(other_path == &path && other_method == method) {
+                        *slot = None;
+                    }
+                }
+            }
+        }
+        if generate_guarded(&alone).is_err() {
+            let item = match operation_id {
+                Some(id) => format!("operation {id} ({} {path})", method.to_uppercase()),
+                None => format!("operation {} {path}", method.to_uppercase()),
+            };
+            return GenerateError::new(&spec.label, item, format!("progenitor {kind}: {message}"));
+        }
+    }
+    GenerateError::new(&spec.label, "#/components", format!("progenitor {kind}: {message}"))
+}
+
+fn operations(document: &OpenAPI) -> Vec<(String, &'static str, Option<String>)> {
+    let mut out = Vec::new();
+    for (path, item) in document.paths.paths.iter() {
+        if let openapiv3::ReferenceOr::Item(item) = item {
+            for (method, operation) in item.iter() {
+                let method = METHODS.iter().find(|m| **m == method).copied().unwrap_or("get");
+                out.push((path.clone(), method, operation.operation_id.clone()));
+            }
+        }
+    }
+    out
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn method_slots(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ]
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Keeps progenitor's panics off stderr while we generate (they become
+/// errors), and leaves every other panic to the previous hook.
+fn install_quiet_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if QUIET.with(Cell::get) {
+                let message = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic without a message".to_owned());
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some(message));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Removes progenitor's `impl Client { fn new; fn new_with_client }`.
+fn without_progenitor_constructors(tokens: TokenStream) -> Result<TokenStream, String> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("does not parse: {e}"))?;
+    let before = file.items.len();
+    file.items.retain(|item| !is_constructor_impl(item));
+    if file.items.len() + 1 != before {
+        return Err("expected exactly one `impl Client` holding `new`; progenitor's output changed shape".to_owned());
+    }
+    Ok(quote!(#file))
+}
+
+fn is_constructor_impl(item: &syn::Item) -> bool {
+    let syn::Item::Impl(block) = item else { return false };
+    block.trait_.is_none()
+        && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        && block.items.iter().any(|item| matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"))
+}

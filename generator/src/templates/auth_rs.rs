@@ -1,0 +1,118 @@
+//! The generated crate's `src/auth.rs`: one `Credentials` constructor per
+//! security scheme of the spec, plus `from_env` where the spec names
+//! environment variables (`x-env`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc_lines;
+use crate::model::{Api, Scheme, SchemeKind};
+
+/// Renders `src/auth.rs`.
+pub fn auth_rs(api: &Api) -> TokenStream {
+    let constructors = api.schemes.iter().map(constructor);
+    let from_env = api.schemes.iter().find(|scheme| !scheme.env.is_empty()).map(from_env);
+    let docs = doc_lines(&format!(
+        "Credentials for the {}.\n\nBuild them with the constructor for the scheme you use; \
+         the client applies them to each request whose operation requires that scheme. \
+         Secrets never appear in `Debug` output.",
+        api.title
+    ));
+    quote! {
+        //! Credentials, one constructor per security scheme of the spec.
+
+        use sdk_runtime::{Credential, CredentialSet};
+
+        #(#[doc = #docs])*
+        #[derive(Clone, Debug, Default)]
+        pub struct Credentials(pub(crate) CredentialSet);
+
+        impl Credentials {
+            #(#constructors)*
+
+            #from_env
+
+            /// No credentials: only operations that require no security will succeed.
+            pub fn none() -> Self {
+                Self::default()
+            }
+
+            /// Combines two sets of credentials, for operations that require
+            /// several schemes at once; `other` wins for a scheme both hold.
+            pub fn and(self, other: Credentials) -> Self {
+                Self(other.0.iter().cloned().fold(self.0, CredentialSet::with))
+            }
+        }
+    }
+}
+
+fn constructor(scheme: &Scheme) -> TokenStream {
+    let name = format_ident!("{}", scheme.constructor);
+    let scheme_name = &scheme.name;
+    let (how, parameters, credential) = match &scheme.kind {
+        SchemeKind::HeaderApiKey { header } => (
+            format!("An API key, sent in the `{header}` header."),
+            quote!(key: impl Into<String>),
+            quote!(Credential::header_api_key(#scheme_name, #header, key.into())),
+        ),
+        SchemeKind::QueryApiKey { parameter } => (
+            format!("An API key, sent as the `{parameter}` query parameter."),
+            quote!(key: impl Into<String>),
+            quote!(Credential::query_api_key(#scheme_name, #parameter, key.into())),
+        ),
+        SchemeKind::Bearer => (
+            "A bearer token, sent as `Authorization: Bearer <token>`.".to_owned(),
+            quote!(token: impl Into<String>),
+            quote!(Credential::bearer(#scheme_name, token.into())),
+        ),
+        SchemeKind::Basic => (
+            "HTTP Basic credentials, sent as `Authorization: Basic base64(username:password)`.".to_owned(),
+            quote!(username: impl Into<String>, password: impl Into<String>),
+            quote!(Credential::basic(#scheme_name, username.into(), password.into())),
+        ),
+        SchemeKind::FixedAuthorization { value } => (
+            format!("Public access, sent as the literal `Authorization: {value}`."),
+            quote!(),
+            quote!(Credential::fixed_authorization(#scheme_name, #value)),
+        ),
+        SchemeKind::NcpSignatureV2 => (
+            "NAVER Cloud API Gateway signature v2: every request carries `x-ncp-apigw-timestamp`, \
+             `x-ncp-iam-access-key` and an HMAC-SHA256 `x-ncp-apigw-signature-v2` computed from \
+             the secret key."
+                .to_owned(),
+            quote!(access_key: impl Into<String>, secret_key: impl Into<String>),
+            quote!(Credential::ncp_signature_v2(#scheme_name, access_key.into(), secret_key.into())),
+        ),
+    };
+    let mut text = how;
+    if let Some(description) = &scheme.description {
+        text.push_str("\n\n");
+        text.push_str(description.trim_end());
+    }
+    text.push_str(&format!("\n\nSatisfies the `{scheme_name}` security scheme."));
+    let docs = doc_lines(&text);
+    quote! {
+        #(#[doc = #docs])*
+        pub fn #name(#parameters) -> Self {
+            Self(CredentialSet::single(#credential))
+        }
+    }
+}
+
+fn from_env(scheme: &Scheme) -> TokenStream {
+    let name = format_ident!("{}", scheme.constructor);
+    let variables = &scheme.env;
+    let list = variables.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" and ");
+    let docs = doc_lines(&format!(
+        "Reads the `{}` credentials from {list}.\n\n# Errors\n\nAn [`EnvError`](sdk_runtime::EnvError) \
+         naming the first variable that is missing or empty.",
+        scheme.name
+    ));
+    let reads = variables.iter().map(|v| quote!(sdk_runtime::auth::env_var(#v)?.expose()));
+    quote! {
+        #(#[doc = #docs])*
+        pub fn from_env() -> Result<Self, sdk_runtime::EnvError> {
+            Ok(Self::#name(#(#reads),*))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The generated crate's `src/lib.rs`: crate docs, modules, re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_lines, example};
+use crate::model::Api;
+
+/// Renders `src/lib.rs`.
+pub fn lib_rs(api: &Api) -> TokenStream {
+    let mut docs = format!("Typed client for the {}.\n", api.title);
+    if let Some(description) = &api.description {
+        docs.push('\n');
+        docs.push_str(description.trim_end());
+        docs.push('\n');
+    }
+    docs.push_str(&format!(
+        "\nGenerated from `{}`. Every request goes through [`sdk_runtime`], which \
+         applies the credentials, timeouts and retry policy set on the [`Client`].\n\n# Example\n\n{}\n",
+        api.spec_label,
+        example::doc_test(api),
+    ));
+    let docs = doc_lines(&docs);
+    let server_item = match &api.server {
+        Some(server) if server.variables.is_empty() => quote!(DEFAULT_BASE_URL),
+        Some(_) => quote!(server_url),
+        None => quote!(),
+    };
+    let server_export = if api.server.is_some() { quote!(pub use client::#server_item;) } else { quote!() };
+    quote! {
+        #(#![doc = #docs])*
+        #![warn(missing_debug_implementations)]
+
+        mod auth;
+        mod client;
+        mod generated_sdk;
+
+        pub use auth::Credentials;
+        pub use client::ClientBuilder;
+        #server_export
+        pub use generated_sdk::{builder, prelude, types, ByteStream, Client, Error, ResponseValue};
+        pub use sdk_runtime::{ConfigError, EnvError, RetryPolicy, Timeouts};
+    }
+}

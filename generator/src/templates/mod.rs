@@ -1,0 +1,20 @@
+//! Our templates: every file of a generated crate that progenitor does not
+//! write. Each submodule renders one file from an [`Api`](crate::model::Api).
+
+mod auth_rs;
+mod cargo_toml;
+mod client_rs;
+mod example;
+mod lib_rs;
+mod readme;
+
+pub use auth_rs::auth_rs;
+pub use cargo_toml::cargo_toml;
+pub use client_rs::client_rs;
+pub use lib_rs::lib_rs;
+pub use readme::readme;
+
+/// Joins doc lines into one `#[doc]` string per paragraph-preserving line.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.trim_end().lines().map(|line| format!(" {line}").trim_end().to_owned()).collect()
+}

@@ -1,0 +1,64 @@
+//! The generated crate's `README.md`.
+
+use super::example;
+use crate::model::{Api, SchemeKind};
+
+/// Renders `README.md`: what the crate is, how to authenticate, an example,
+/// the defaults for retries and timeouts, and the operations.
+pub fn readme(api: &Api) -> String {
+    let mut out = format!("# {}\n\nTyped Rust client for the {}, generated from `{}`.\n", api.crate_name, api.title, api.spec_label);
+    if let Some(description) = &api.description {
+        out.push_str(&format!("\n{}\n", description.trim_end()));
+    }
+    out.push_str("\n## Authentication\n\n");
+    if api.schemes.is_empty() {
+        out.push_str("The API requires no credentials: use `Credentials::none()`.\n");
+    }
+    for scheme in &api.schemes {
+        let how = match &scheme.kind {
+            SchemeKind::HeaderApiKey { header } => format!("an API key in the `{header}` header"),
+            SchemeKind::QueryApiKey { parameter } => format!("an API key in the `{parameter}` query parameter"),
+            SchemeKind::Bearer => "a bearer token".to_owned(),
+            SchemeKind::Basic => "HTTP Basic (`base64(username:password)`)".to_owned(),
+            SchemeKind::FixedAuthorization { value } => format!("the literal `Authorization: {value}` (public access)"),
+            SchemeKind::NcpSignatureV2 => "the NAVER Cloud API Gateway signature v2, computed per request".to_owned(),
+        };
+        let arguments = match scheme.kind {
+            SchemeKind::FixedAuthorization { .. } => "",
+            SchemeKind::Basic | SchemeKind::NcpSignatureV2 => "id, secret",
+            _ => "secret",
+        };
+        out.push_str(&format!("- `{}`: `Credentials::{}({arguments})` sends {how}.", scheme.name, scheme.constructor));
+        if !scheme.env.is_empty() {
+            let vars = scheme.env.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" and ");
+            out.push_str(&format!(" `Credentials::from_env()` reads {vars}."));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\nCredentials never appear in `Debug` output, and they are not sent when a server \
+         redirects to another origin.\n",
+    );
+    out.push_str(&format!("\n## Example\n\n```rust,no_run\n{}```\n", example::usage(api)));
+    out.push_str(
+        "\n## Retries and timeouts\n\n\
+         - Retries: up to 2, with exponential backoff from 0.5 s capped at 8 s and jitter, on \
+         connection errors, timeouts, 408, 429, 500, 502, 503 and 504. `Retry-After` is honoured \
+         up to 30 s; a longer wait returns the error at once. Only idempotent operations \
+         (GET, HEAD, PUT, DELETE, OPTIONS, or an `Idempotency-Key` header) with a replayable body \
+         are retried.\n\
+         - Timeouts: 10 s to connect, 60 s for a whole ordinary call, and 60 s of silence while \
+         reading; a streamed upload has no total limit.\n\
+         - Change them per client with `Client::builder(..).retry_policy(..).timeouts(..)`, or per \
+         call with `client.with_retry_policy(RetryPolicy::none())` and \
+         `client.with_request_timeout(..)`.\n",
+    );
+    out.push_str("\n## Operations\n\n| Method | Path | Rust |\n|---|---|---|\n");
+    for operation in &api.operations {
+        out.push_str(&format!(
+            "| {} | `{}` | `client.{}()` |\n",
+            operation.http_method, operation.path, operation.method_name
+        ));
+    }
+    out
+}

@@ -1,0 +1,227 @@
+//! Credentials, and how each security scheme puts them on a request.
+//!
+//! A generated crate wraps a [`CredentialSet`] in its own `Credentials` type
+//! with one constructor per security scheme of its spec. Each [`Credential`]
+//! names the scheme it satisfies, so that [`CredentialSet::apply`] can honour
+//! an operation's `security` requirements: an operation that requires no
+//! security receives no credentials.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+
+use crate::ncp_signature::ncp_signature_v2;
+use crate::secret::Secret;
+
+/// One credential, bound to the security scheme (by its name in the spec)
+/// that it satisfies.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    scheme: &'static str,
+    kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    HeaderApiKey { header: HeaderName, key: Secret },
+    QueryApiKey { parameter: &'static str, key: Secret },
+    Bearer { token: Secret },
+    Basic { username: Secret, password: Secret },
+    FixedAuthorization { value: &'static str },
+    NcpSignatureV2 { access_key: Secret, secret_key: Secret },
+}
+
+impl Credential {
+    /// An API key sent in the header `header`.
+    pub fn header_api_key(scheme: &'static str, header: &'static str, key: impl Into<Secret>) -> Self {
+        let header = HeaderName::from_static(header);
+        Self::new(scheme, Kind::HeaderApiKey { header, key: key.into() })
+    }
+
+    /// An API key sent as the query parameter `parameter`.
+    pub fn query_api_key(scheme: &'static str, parameter: &'static str, key: impl Into<Secret>) -> Self {
+        Self::new(scheme, Kind::QueryApiKey { parameter, key: key.into() })
+    }
+
+    /// `Authorization: Bearer <token>`.
+    pub fn bearer(scheme: &'static str, token: impl Into<Secret>) -> Self {
+        Self::new(scheme, Kind::Bearer { token: token.into() })
+    }
+
+    /// `Authorization: Basic base64(username:password)`.
+    pub fn basic(scheme: &'static str, username: impl Into<Secret>, password: impl Into<Secret>) -> Self {
+        Self::new(scheme, Kind::Basic { username: username.into(), password: password.into() })
+    }
+
+    /// A literal, public `Authorization` value fixed by the API.
+    pub fn fixed_authorization(scheme: &'static str, value: &'static str) -> Self {
+        Self::new(scheme, Kind::FixedAuthorization { value })
+    }
+
+    /// NAVER Cloud API Gateway signature v2: a fresh timestamp and signature
+    /// on every request (see [`ncp_signature_v2`]).
+    pub fn ncp_signature_v2(scheme: &'static str, access_key: impl Into<Secret>, secret_key: impl Into<Secret>) -> Self {
+        Self::new(scheme, Kind::NcpSignatureV2 { access_key: access_key.into(), secret_key: secret_key.into() })
+    }
+
+    fn new(scheme: &'static str, kind: Kind) -> Self {
+        Self { scheme, kind }
+    }
+
+    /// The name of the security scheme this credential satisfies.
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+
+    /// Checks that the credential can be put on a request (header values must
+    /// be visible ASCII), naming the scheme when it cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        self.header_values(&reqwest::Method::GET, "/", "0")
+            .map(drop)
+            .map_err(|what| format!("the credential for security scheme `{}` is not a valid HTTP header value ({what})", self.scheme))
+    }
+
+    /// Adds this credential to `request`.
+    fn apply(&self, request: &mut reqwest::Request) {
+        if let Kind::QueryApiKey { parameter, key } = &self.kind {
+            request.url_mut().query_pairs_mut().append_pair(parameter, key.expose());
+            return;
+        }
+        let timestamp = unix_millis().to_string();
+        let path_with_query = path_with_query(request.url());
+        // `validate` ran when the client was built, so every value is valid
+        // here; an invalid one would be skipped rather than sent malformed.
+        if let Ok(values) = self.header_values(request.method(), &path_with_query, &timestamp) {
+            for (name, value) in values {
+                request.headers_mut().insert(name, value);
+            }
+        }
+    }
+
+    fn header_values(
+        &self,
+        method: &reqwest::Method,
+        path_with_query: &str,
+        timestamp: &str,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, &'static str> {
+        let sensitive = |value: String| -> Result<HeaderValue, &'static str> {
+            let mut value = HeaderValue::from_str(&value).map_err(|_| "it contains characters a header cannot carry")?;
+            value.set_sensitive(true);
+            Ok(value)
+        };
+        Ok(match &self.kind {
+            Kind::QueryApiKey { .. } => Vec::new(),
+            Kind::HeaderApiKey { header, key } => vec![(header.clone(), sensitive(key.expose().to_owned())?)],
+            Kind::Bearer { token } => vec![(AUTHORIZATION, sensitive(format!("Bearer {}", token.expose()))?)],
+            Kind::Basic { username, password } => {
+                let pair = format!("{}:{}", username.expose(), password.expose());
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+                vec![(AUTHORIZATION, sensitive(format!("Basic {encoded}"))?)]
+            }
+            Kind::FixedAuthorization { value } => vec![(AUTHORIZATION, HeaderValue::from_static(value))],
+            Kind::NcpSignatureV2 { access_key, secret_key } => {
+                let signature = ncp_signature_v2(
+                    method.as_str(),
+                    path_with_query,
+                    timestamp,
+                    access_key.expose(),
+                    secret_key.expose(),
+                );
+                vec![
+                    (HeaderName::from_static("x-ncp-apigw-timestamp"), sensitive(timestamp.to_owned())?),
+                    (HeaderName::from_static("x-ncp-iam-access-key"), sensitive(access_key.expose().to_owned())?),
+                    (HeaderName::from_static("x-ncp-apigw-signature-v2"), sensitive(signature)?),
+                ]
+            }
+        })
+    }
+}
+
+/// The credentials a client holds, at most one per security scheme.
+#[derive(Clone, Debug, Default)]
+pub struct CredentialSet {
+    credentials: Vec<Credential>,
+}
+
+impl CredentialSet {
+    /// A set holding one credential.
+    pub fn single(credential: Credential) -> Self {
+        Self { credentials: vec![credential] }
+    }
+
+    /// Adds `credential`, replacing any credential for the same scheme.
+    pub fn with(mut self, credential: Credential) -> Self {
+        self.credentials.retain(|held| held.scheme != credential.scheme);
+        self.credentials.push(credential);
+        self
+    }
+
+    /// The held credentials, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = &Credential> {
+        self.credentials.iter()
+    }
+
+    /// Checks every credential (see [`Credential::validate`]).
+    pub fn validate(&self) -> Result<(), String> {
+        self.credentials.iter().try_for_each(Credential::validate)
+    }
+
+    /// Applies the credentials that satisfy `requirements` to `request`.
+    ///
+    /// `requirements` lists alternatives, each a set of scheme names that must
+    /// all be satisfied, as in an OpenAPI `security` array. The first
+    /// alternative this set fully satisfies is applied; an empty alternative
+    /// (or an empty list) means the operation needs no credentials, and then
+    /// none are sent.
+    pub fn apply(&self, requirements: &[&[&str]], request: &mut reqwest::Request) {
+        if requirements.is_empty() {
+            return;
+        }
+        let chosen = requirements.iter().find(|alternative| {
+            alternative.iter().all(|scheme| self.credentials.iter().any(|c| c.scheme == *scheme))
+        });
+        let Some(alternative) = chosen else { return };
+        for scheme in alternative.iter() {
+            if let Some(credential) = self.credentials.iter().find(|c| c.scheme == *scheme) {
+                credential.apply(request);
+            }
+        }
+    }
+}
+
+/// A credential could not be read from the environment.
+#[derive(Debug, thiserror::Error)]
+#[error("environment variable `{name}` {problem}")]
+pub struct EnvError {
+    name: &'static str,
+    problem: &'static str,
+}
+
+impl EnvError {
+    /// The name of the variable at fault.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+/// Reads a credential from the environment variable `name`.
+pub fn env_var(name: &'static str) -> Result<Secret, EnvError> {
+    match std::env::var(name) {
+        Ok(value) if value.trim().is_empty() => Err(EnvError { name, problem: "is empty" }),
+        Ok(value) => Ok(Secret::new(value)),
+        Err(std::env::VarError::NotPresent) => Err(EnvError { name, problem: "is not set" }),
+        Err(std::env::VarError::NotUnicode(_)) => Err(EnvError { name, problem: "is not valid UTF-8" }),
+    }
+}
+
+fn path_with_query(url: &reqwest::Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+fn unix_millis() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default()
+}
