@@ -27,6 +27,26 @@ pub struct Plan {
     pub crates: Vec<String>,
 }
 
+/// `cargo xtask generate` for the repository at `root`: regenerates
+/// `root/generated` from `root/specs`, or fails leaving it untouched.
+/// Returns a one-line summary.
+pub fn generate(root: &Path) -> Result<String> {
+    let plan = plan(&read_specs(root)?)?;
+    let changes = write(&plan, &root.join("generated"))?;
+    Ok(format!("generated {} crate(s) into generated/ ({changes} file(s) changed)", plan.crates.len()))
+}
+
+/// `cargo xtask check` for the repository at `root`: fails with unified
+/// diffs when `root/generated` differs from what the specs generate.
+pub fn check(root: &Path) -> Result<String> {
+    let plan = plan(&read_specs(root)?)?;
+    let stale = stale_files(&plan, &root.join("generated"))?;
+    if stale.is_empty() {
+        return Ok(format!("generated/ is up to date ({} crate(s))", plan.crates.len()));
+    }
+    bail!("{}generated/ is stale in {} file(s): run `cargo xtask generate`", stale.concat(), stale.len())
+}
+
 /// The repository root (the parent of `xtask/`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()

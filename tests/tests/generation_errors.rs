@@ -1,0 +1,103 @@
+//! Bad specs fail with one message naming the file and the item at fault,
+//! never a panic, and a failed `cargo xtask generate` writes nothing.
+
+use std::fs;
+
+use generator::SpecSource;
+
+/// A minimal valid spec with `operation` as the only path item body.
+fn spec_with(operation: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /things:\n{}",
+        operation.lines().map(|line| format!("    {line}\n")).collect::<String>()
+    )
+}
+
+/// Generates `text` as `specs/bad.yaml` and asserts the error message.
+fn check(text: &str, expected: &str) {
+    let spec = SpecSource { label: "specs/bad.yaml".into(), slug: "bad".into(), text: text.into() };
+    match generator::generate(&spec) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(error) => assert_eq!(error.to_string(), expected),
+    }
+}
+
+#[test]
+fn yaml_syntax_error_names_line_and_column() {
+    check(
+        "openapi: 3.0.3\ninfo: [unclosed\n",
+        "specs/bad.yaml: line 3, column 1: not valid YAML: did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 7",
+    );
+}
+
+#[test]
+fn openapi_3_1_is_refused_naming_the_field() {
+    check(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
+        "specs/bad.yaml: #/openapi: only OpenAPI 3.0.x is supported, found `3.1.0`",
+    );
+}
+
+#[test]
+fn missing_operation_id_names_method_and_path() {
+    check(
+        &spec_with("get:\n  responses:\n    '200': {description: ok}"),
+        "specs/bad.yaml: #/paths/~1things/get: GET /things has no operationId",
+    );
+}
+
+#[test]
+fn unknown_security_scheme_names_the_operation() {
+    check(
+        &spec_with("get:\n  operationId: listThings\n  security: [{Missing: []}]\n  responses:\n    '200': {description: ok}"),
+        "specs/bad.yaml: operation listThings: security requirement names `Missing`, which is not in components.securitySchemes",
+    );
+}
+
+#[test]
+fn progenitor_panic_becomes_an_error_naming_the_operation() {
+    let operation = "get:\n  operationId: listThings\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {type: string}\n    default:\n      description: error\n      content:\n        application/json:\n          schema: {type: integer}";
+    check(
+        &spec_with(operation),
+        "specs/bad.yaml: operation listThings (GET /things): progenitor panicked: assertion failed: response_types.len() <= 1",
+    );
+}
+
+#[test]
+fn failed_generation_leaves_generated_untouched() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    fs::create_dir_all(root.join("specs")).unwrap();
+    fs::create_dir_all(root.join("generated/old/src")).unwrap();
+    let indream = integration_tests::repo_root().join("specs/indream.yaml");
+    fs::copy(indream, root.join("specs/a-good.yaml")).unwrap();
+    fs::write(root.join("specs/b-bad.yaml"), "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").unwrap();
+    fs::write(root.join("generated/old/src/lib.rs"), "// hand-made, must survive\n").unwrap();
+
+    let error = xtask::generate(root).unwrap_err().to_string();
+
+    assert!(error.contains("specs/b-bad.yaml: #/openapi"), "{error}");
+    assert!(error.contains("nothing was written"), "{error}");
+    assert_eq!(fs::read_to_string(root.join("generated/old/src/lib.rs")).unwrap(), "// hand-made, must survive\n");
+    assert!(!root.join("generated/a-good").exists());
+}
+
+#[test]
+fn generate_then_check_round_trips_and_removes_stale_crates() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    fs::create_dir_all(root.join("specs")).unwrap();
+    fs::copy(integration_tests::repo_root().join("specs/indream.yaml"), root.join("specs/indream.yaml")).unwrap();
+    fs::create_dir_all(root.join("generated/gone/src")).unwrap();
+    fs::write(root.join("generated/gone/src/lib.rs"), "// stale\n").unwrap();
+
+    assert!(xtask::check(root).unwrap_err().to_string().contains("generated/gone/src/lib.rs: not produced by any spec"));
+    xtask::generate(root).unwrap();
+    assert_eq!(xtask::check(root).unwrap(), "generated/ is up to date (1 crate(s))");
+    assert!(!root.join("generated/gone").exists());
+
+    fs::write(root.join("generated/indream/src/lib.rs"), "// edited by hand\n").unwrap();
+    let stale = xtask::check(root).unwrap_err().to_string();
+    assert!(stale.contains("--- generated/indream/src/lib.rs\n+++ generated/indream/src/lib.rs (expected)"), "{stale}");
+    assert!(stale.contains("-// edited by hand"), "{stale}");
+}

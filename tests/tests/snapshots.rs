@@ -1,0 +1,25 @@
+//! Pins every generated file: a change in the generator or a spec shows up
+//! as a snapshot diff to review with `cargo insta review`.
+
+#[test]
+fn generated_files_match_snapshots() {
+    let root = integration_tests::repo_root();
+    for spec in xtask::read_specs(&root).expect("specs are readable") {
+        let generated = generator::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+        for (path, text) in &generated.files {
+            let name = format!("{}__{}", spec.slug, path.replace(['/', '.'], "_"));
+            insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!(name, text);
+            });
+        }
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let root = integration_tests::repo_root();
+    let specs = xtask::read_specs(&root).expect("specs are readable");
+    let first = xtask::plan(&specs).expect("specs generate");
+    let second = xtask::plan(&specs).expect("specs generate");
+    assert_eq!(first, second);
+}
