@@ -10,6 +10,7 @@
 mod error;
 pub mod load;
 pub mod model;
+mod open_enums;
 pub mod progenitor_pass;
 pub mod render;
 pub mod templates;

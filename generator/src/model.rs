@@ -37,6 +37,8 @@ pub struct Api {
     pub example_call: Option<ExampleCall>,
     /// Optional crates the generated types use.
     pub uses: Uses,
+    /// Headers documented as required on every request (`x-default-headers`).
+    pub default_headers: Vec<(String, String)>,
 }
 
 /// Optional crates that progenitor's output refers to.
@@ -136,6 +138,8 @@ pub struct OperationFacts {
     pub security: Vec<Vec<String>>,
     /// Whether retrying the operation is safe.
     pub idempotent: bool,
+    /// Array query parameters sent comma-separated (`explode: false`).
+    pub comma_separated_query: Vec<String>,
 }
 
 impl Api {
@@ -182,6 +186,7 @@ impl Api {
             default_security,
             example_call,
             uses: Uses::default(),
+            default_headers: default_headers(spec, document)?,
         })
     }
 
@@ -235,6 +240,18 @@ fn operation_facts(
         path: path.to_owned(),
         security,
         idempotent: declared.unwrap_or(by_method || declares_idempotency_key),
+        comma_separated_query: operation
+            .parameters
+            .iter()
+            .filter_map(|parameter| match parameter {
+                ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, style: openapiv3::QueryStyle::Form, .. })
+                    if parameter_data.explode == Some(false) =>
+                {
+                    Some(parameter_data.name.clone())
+                }
+                _ => None,
+            })
+            .collect(),
     })
 }
 
@@ -332,6 +349,23 @@ impl<'a> SchemeExtensions<'a> {
             | SecurityScheme::OpenIDConnect { extensions, .. } => extensions.get(key),
         }
     }
+}
+
+fn default_headers(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<(String, String)>, GenerateError> {
+    let Some(value) = document.extensions.get("x-default-headers") else { return Ok(Vec::new()) };
+    let fail = |message: &str| GenerateError::new(&spec.label, "#/x-default-headers", message);
+    let map = value.as_object().ok_or_else(|| fail("must map header names to string values"))?;
+    map.iter()
+        .map(|(name, value)| {
+            let value = value.as_str().ok_or_else(|| fail(&format!("the value of `{name}` must be a string")))?;
+            let valid_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            let valid_value = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+            if !valid_name || !valid_value {
+                return Err(fail(&format!("`{name}: {value}` is not a valid HTTP header")));
+            }
+            Ok((name.to_ascii_lowercase(), value.to_owned()))
+        })
+        .collect()
 }
 
 fn requirement_names(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec<String>> {

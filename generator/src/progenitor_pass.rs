@@ -12,7 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use openapiv3::OpenAPI;
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -27,9 +27,18 @@ pub fn run(spec: &SpecSource, document: &OpenAPI) -> Result<TokenStream, Generat
     }
 }
 
+/// Crates a spec may name in `x-rust-type`, with the version generated
+/// manifests depend on (`Uses::scan` adds them to `Cargo.toml`).
+const RUST_TYPE_CRATES: [(&str, &str); 2] = [("chrono", "0.4.42"), ("uuid", "1.18.0")];
+
 /// Settings shared by every generated crate.
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    for (name, version) in RUST_TYPE_CRATES {
+        if let Some(version) = CrateVers::parse(version) {
+            settings.with_crate(name, version, None);
+        }
+    }
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -140,7 +149,8 @@ fn install_quiet_panic_hook() {
     });
 }
 
-/// Removes progenitor's `impl Client { fn new; fn new_with_client }`.
+/// Removes progenitor's `impl Client { fn new; fn new_with_client }` and
+/// makes its enums open (see [`crate::open_enums`]).
 fn without_progenitor_constructors(tokens: TokenStream) -> Result<TokenStream, String> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
@@ -148,6 +158,7 @@ fn without_progenitor_constructors(tokens: TokenStream) -> Result<TokenStream, S
     if file.items.len() + 1 != before {
         return Err("expected exactly one `impl Client` holding `new`; progenitor's output changed shape".to_owned());
     }
+    crate::open_enums::apply(&mut file)?;
     Ok(quote!(#file))
 }
 

@@ -39,6 +39,12 @@ pub struct OperationPolicy {
     /// Whether repeating the request is safe (idempotent method, or the spec
     /// declares an `Idempotency-Key` header, and no `x-idempotent: false`).
     pub idempotent: bool,
+    /// Headers the API documents as required on every request
+    /// (`x-default-headers`), added when the request lacks them.
+    pub default_headers: &'static [(&'static str, &'static str)],
+    /// Array query parameters declared `style: form, explode: false`: their
+    /// repeated pairs are joined into one comma-separated value.
+    pub comma_separated_query: &'static [&'static str],
 }
 
 /// The state a generated `Client` carries besides its reqwest client and base

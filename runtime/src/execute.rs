@@ -26,6 +26,8 @@ pub async fn execute(
     operation: &OperationPolicy,
 ) -> reqwest::Result<Response> {
     request.headers_mut().remove(PROGENITOR_API_VERSION);
+    add_default_headers(&mut request, operation.default_headers);
+    join_comma_separated_query(request.url_mut(), operation.comma_separated_query);
     let replayable = request.try_clone().is_some();
     if replayable && request.timeout().is_none() {
         *request.timeout_mut() = Some(context.timeouts.request);
@@ -48,6 +50,35 @@ pub async fn execute(
             None => return outcome,
         }
     }
+}
+
+fn add_default_headers(request: &mut Request, headers: &[(&'static str, &'static str)]) {
+    for (name, value) in headers {
+        let name = HeaderName::from_static(name);
+        if !request.headers().contains_key(&name) {
+            request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
+        }
+    }
+}
+
+/// Rewrites `types=a&types=b` as `types=a,b` for each name in `names`,
+/// keeping the position of the first occurrence and every other pair as is.
+pub(crate) fn join_comma_separated_query(url: &mut reqwest::Url, names: &[&str]) {
+    if names.is_empty() || url.query().is_none() {
+        return;
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (key, value) in url.query_pairs() {
+        let joined = names.contains(&key.as_ref()).then(|| pairs.iter_mut().find(|(k, _)| *k == key)).flatten();
+        match joined {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            None => pairs.push((key.into_owned(), value.into_owned())),
+        }
+    }
+    url.query_pairs_mut().clear().extend_pairs(pairs);
 }
 
 /// Sends `request` and follows redirects by hand, so that credentials are
@@ -101,4 +132,16 @@ fn redirect_target(response: &Response, replay: Option<Request>) -> Option<Reque
     }
     *next.url_mut() = target;
     Some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_comma_separated_query;
+
+    #[test]
+    fn exploded_pairs_are_joined_only_for_named_parameters() {
+        let mut url = reqwest::Url::parse("https://h/p?types=a&x=1&types=b&x=2&types=c%20d").unwrap();
+        join_comma_separated_query(&mut url, &["types"]);
+        assert_eq!(url.query(), Some("types=a%2Cb%2Cc+d&x=1&x=2"));
+    }
 }

@@ -8,6 +8,8 @@ use sdk_runtime::{ClientContext, ConfigError, OperationPolicy, RetryPolicy, Time
 use crate::{Client, Credentials};
 /// The URL of the Indream Open API server, from the spec.
 pub const DEFAULT_BASE_URL: &str = "https://api.indream.ai";
+/// Headers the API documents as required on every request.
+const DEFAULT_HEADERS: &[(&str, &str)] = &[];
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 impl Client {
     /// Creates a client for `base_url` with the default retry policy
@@ -143,6 +145,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
             OperationPolicy {
                 security: &[&["ApiKeyAuth"]],
                 idempotent: true,
+                default_headers: DEFAULT_HEADERS,
+                comma_separated_query: &[],
             }
         }
 
@@ -150,6 +154,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
             OperationPolicy {
                 security: &[&["ApiKeyAuth"]],
                 idempotent: false,
+                default_headers: DEFAULT_HEADERS,
+                comma_separated_query: &[],
             }
         }
 
@@ -157,6 +163,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
             OperationPolicy {
                 security: &[&["ApiKeyAuth"]],
                 idempotent: false,
+                default_headers: DEFAULT_HEADERS,
+                comma_separated_query: &[],
             }
         }
     }

@@ -13,6 +13,8 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let server = server_items(api);
     let policies = api.operations.iter().map(policy_arm);
     let default_security = security_tokens(&api.default_security);
+    let header_names = api.default_headers.iter().map(|(name, _)| name);
+    let header_values = api.default_headers.iter().map(|(_, value)| value);
     quote! {
         //! Building a [`Client`], and the hooks that route its requests
         //! through [`sdk_runtime::execute`].
@@ -25,6 +27,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
         use crate::{Client, Credentials};
 
         #server
+
+        /// Headers the API documents as required on every request.
+        const DEFAULT_HEADERS: &[(&str, &str)] = &[#((#header_names, #header_values)),*];
 
         const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -146,7 +151,12 @@ pub fn client_rs(api: &Api) -> TokenStream {
         fn operation_policy(operation_id: &str) -> OperationPolicy {
             match operation_id {
                 #(#policies)*
-                _ => OperationPolicy { security: #default_security, idempotent: false },
+                _ => OperationPolicy {
+                    security: #default_security,
+                    idempotent: false,
+                    default_headers: DEFAULT_HEADERS,
+                    comma_separated_query: &[],
+                },
             }
         }
     }
@@ -156,7 +166,15 @@ fn policy_arm(operation: &OperationFacts) -> TokenStream {
     let name = &operation.method_name;
     let security = security_tokens(&operation.security);
     let idempotent = operation.idempotent;
-    quote!(#name => OperationPolicy { security: #security, idempotent: #idempotent },)
+    let csv = &operation.comma_separated_query;
+    quote! {
+        #name => OperationPolicy {
+            security: #security,
+            idempotent: #idempotent,
+            default_headers: DEFAULT_HEADERS,
+            comma_separated_query: &[#(#csv),*],
+        },
+    }
 }
 
 fn security_tokens(security: &[Vec<String>]) -> TokenStream {
