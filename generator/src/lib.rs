@@ -45,16 +45,17 @@ pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
     let document = load::load(spec)?;
     let mut api = model::Api::from_spec(spec, &document)?;
     let sdk = progenitor_pass::run(spec, &document)?;
-    api.uses = model::Uses::scan(&sdk.to_string());
+    api.uses = model::Uses::scan(&sdk.tokens.to_string());
     let header = render::header(&spec.label);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
     let sources = [
         ("src/lib.rs", templates::lib_rs(&api)),
-        ("src/generated_sdk.rs", sdk),
         ("src/auth.rs", templates::auth_rs(&api)),
+        ("src/calls.rs", templates::calls_rs(&api, &sdk.sends)),
         ("src/client.rs", templates::client_rs(&api)),
+        ("src/generated_sdk.rs", sdk.tokens),
     ];
     for (path, tokens) in sources {
         let text = render::rust_file(&header, tokens).map_err(|reason| {

@@ -140,6 +140,42 @@ pub struct OperationFacts {
     pub idempotent: bool,
     /// Array query parameters sent comma-separated (`explode: false`).
     pub comma_separated_query: Vec<String>,
+    /// Documented parameter constraints, checked before sending.
+    pub constraints: Vec<Constraint>,
+    /// `x-success-when` on the 2xx response: JSON pointer and success value.
+    pub success_when: Option<(String, String)>,
+}
+
+/// A parameter constraint the runtime checks on the built request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    /// Parameter name as the spec gives it.
+    pub parameter: String,
+    /// Where it travels.
+    pub location: ConstraintLocation,
+    /// What it must satisfy.
+    pub rule: ConstraintRule,
+}
+
+/// Where a constrained parameter travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintLocation {
+    /// Query string.
+    Query,
+    /// Header (lower-cased name).
+    Header,
+    /// Path segment, counted from the end of the path (so a base URL with
+    /// a path of its own does not shift it).
+    PathFromEnd(usize),
+}
+
+/// A documented bound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConstraintRule {
+    /// Integer bounds, inclusive.
+    Integer { min: Option<i64>, max: Option<i64> },
+    /// String length bounds, in characters, inclusive.
+    Length { min: Option<usize>, max: Option<usize> },
 }
 
 impl Api {
@@ -154,7 +190,7 @@ impl Api {
                 return Err(GenerateError::new(&spec.label, pointer(&["paths", path]), "a `$ref` path item is not supported"));
             };
             for (method, operation) in item.iter() {
-                operations.push(operation_facts(spec, &schemes, &default_security, path, method, operation)?);
+                operations.push(operation_facts(spec, &schemes, &default_security, path, &item.parameters, method, operation)?);
             }
         }
         let crate_name = format!("{}-client", spec.slug);
@@ -201,6 +237,7 @@ fn operation_facts(
     schemes: &[Scheme],
     default_security: &[openapiv3::SecurityRequirement],
     path: &str,
+    path_parameters: &[ReferenceOr<openapiv3::Parameter>],
     method: &str,
     operation: &Operation,
 ) -> Result<OperationFacts, GenerateError> {
@@ -232,6 +269,7 @@ fn operation_facts(
         _ => false,
     });
     let by_method = matches!(method, "get" | "head" | "put" | "delete" | "options");
+    let success_when = success_when(spec, &id, operation)?;
     let declared = operation.extensions.get("x-idempotent").and_then(|v| v.as_bool());
     Ok(OperationFacts {
         method_name: id.to_snake_case(),
@@ -240,6 +278,8 @@ fn operation_facts(
         path: path.to_owned(),
         security,
         idempotent: declared.unwrap_or(by_method || declares_idempotency_key),
+        constraints: constraints(path, path_parameters.iter().chain(&operation.parameters)),
+        success_when,
         comma_separated_query: operation
             .parameters
             .iter()
@@ -366,6 +406,63 @@ fn default_headers(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<(String,
             Ok((name.to_ascii_lowercase(), value.to_owned()))
         })
         .collect()
+}
+
+/// The integer ranges and string lengths of inline parameter schemas.
+fn constraints<'a>(path: &str, parameters: impl Iterator<Item = &'a ReferenceOr<openapiv3::Parameter>>) -> Vec<Constraint> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut out = Vec::new();
+    for parameter in parameters.filter_map(ReferenceOr::as_item) {
+        let data = parameter.parameter_data_ref();
+        let location = match parameter {
+            openapiv3::Parameter::Query { .. } => ConstraintLocation::Query,
+            openapiv3::Parameter::Header { .. } => ConstraintLocation::Header,
+            openapiv3::Parameter::Path { .. } => {
+                let placeholder = format!("{{{}}}", data.name);
+                match segments.iter().position(|segment| *segment == placeholder) {
+                    Some(index) => ConstraintLocation::PathFromEnd(segments.len() - 1 - index),
+                    None => continue,
+                }
+            }
+            openapiv3::Parameter::Cookie { .. } => continue,
+        };
+        let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format else { continue };
+        let rule = match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) if integer.minimum.is_some() || integer.maximum.is_some() => {
+                let min = integer.minimum.map(|m| if integer.exclusive_minimum { m + 1 } else { m });
+                let max = integer.maximum.map(|m| if integer.exclusive_maximum { m - 1 } else { m });
+                ConstraintRule::Integer { min, max }
+            }
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) if string.min_length.is_some() || string.max_length.is_some() => {
+                ConstraintRule::Length { min: string.min_length, max: string.max_length }
+            }
+            _ => continue,
+        };
+        let parameter = match location {
+            ConstraintLocation::Header => data.name.to_ascii_lowercase(),
+            _ => data.name.clone(),
+        };
+        out.push(Constraint { parameter, location, rule });
+    }
+    out
+}
+
+/// Reads `x-success-when: {pointer, equals}` from the operation's 2xx response.
+fn success_when(spec: &SpecSource, id: &str, operation: &Operation) -> Result<Option<(String, String)>, GenerateError> {
+    for (status, response) in operation.responses.responses.iter() {
+        let ReferenceOr::Item(response) = response else { continue };
+        let Some(rule) = response.extensions.get("x-success-when") else { continue };
+        let field = |name: &str| rule.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        return match (field("pointer"), field("equals")) {
+            (Some(pointer), Some(equals)) if pointer.starts_with('/') => Ok(Some((pointer, equals))),
+            _ => Err(GenerateError::new(
+                &spec.label,
+                format!("operation {id}"),
+                format!("`x-success-when` on response {status} needs `pointer` (a JSON pointer) and `equals` (a string)"),
+            )),
+        };
+    }
+    Ok(None)
 }
 
 fn requirement_names(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec<String>> {

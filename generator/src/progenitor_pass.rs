@@ -18,11 +18,29 @@ use quote::quote;
 
 use crate::{GenerateError, SpecSource};
 
+/// progenitor's part of the crate, and what our templates need from it.
+pub struct ProgenitorOutput {
+    /// `src/generated_sdk.rs`.
+    pub tokens: TokenStream,
+    /// Each request builder's `send`, renamed `send_raw`.
+    pub sends: Vec<SendSignature>,
+}
+
+/// The signature of one builder's `send_raw`.
+#[derive(Clone)]
+pub struct SendSignature {
+    /// The builder type, such as `ListProjectAssets`.
+    pub builder: syn::Ident,
+    /// `T` in `Result<ResponseValue<T>, Error<E>>`.
+    pub success: syn::Type,
+    /// `E` in `Result<ResponseValue<T>, Error<E>>`.
+    pub error: syn::Type,
+}
+
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`).
-pub fn run(spec: &SpecSource, document: &OpenAPI) -> Result<TokenStream, GenerateError> {
+pub fn run(spec: &SpecSource, document: &OpenAPI) -> Result<ProgenitorOutput, GenerateError> {
     match generate_guarded(document) {
-        Ok(tokens) => without_progenitor_constructors(tokens)
-            .map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason)),
+        Ok(tokens) => reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason)),
         Err(failure) => Err(blame(spec, document, failure)),
     }
 }
@@ -149,9 +167,10 @@ fn install_quiet_panic_hook() {
     });
 }
 
-/// Removes progenitor's `impl Client { fn new; fn new_with_client }` and
-/// makes its enums open (see [`crate::open_enums`]).
-fn without_progenitor_constructors(tokens: TokenStream) -> Result<TokenStream, String> {
+/// Removes progenitor's `impl Client { fn new; fn new_with_client }`,
+/// renames each builder's `send` to a crate-private `send_raw` (our
+/// `calls.rs` wraps it) and makes its enums open (see [`crate::open_enums`]).
+fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
     file.items.retain(|item| !is_constructor_impl(item));
@@ -159,7 +178,56 @@ fn without_progenitor_constructors(tokens: TokenStream) -> Result<TokenStream, S
         return Err("expected exactly one `impl Client` holding `new`; progenitor's output changed shape".to_owned());
     }
     crate::open_enums::apply(&mut file)?;
-    Ok(quote!(#file))
+    let sends = rename_sends(&mut file)?;
+    Ok(ProgenitorOutput { tokens: quote!(#file), sends })
+}
+
+fn rename_sends(file: &mut syn::File) -> Result<Vec<SendSignature>, String> {
+    let builder = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    });
+    let mut sends = Vec::new();
+    for item in builder.into_iter().flatten() {
+        let syn::Item::Impl(block) = item else { continue };
+        let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
+        let Some(builder) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
+        for member in block.items.iter_mut() {
+            let syn::ImplItem::Fn(function) = member else { continue };
+            if function.sig.ident != "send" {
+                continue;
+            }
+            let (success, error) = result_types(&function.sig.output)
+                .ok_or_else(|| format!("{builder}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
+            function.sig.ident = quote::format_ident!("send_raw");
+            function.vis = syn::parse_quote!(pub(crate));
+            sends.push(SendSignature { builder: builder.clone(), success, error });
+        }
+    }
+    Ok(sends)
+}
+
+/// `(T, E)` from `-> Result<ResponseValue<T>, Error<E>>`.
+fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let [ok, err] = generic_args(ty)?.try_into().ok()?;
+    let [success] = generic_args(&ok)?.try_into().ok()?;
+    let error = generic_args(&err).and_then(|args| args.into_iter().next()).unwrap_or_else(|| syn::parse_quote!(()));
+    Some((success, error))
+}
+
+fn generic_args(ty: &syn::Type) -> Option<Vec<syn::Type>> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 fn is_constructor_impl(item: &syn::Item) -> bool {

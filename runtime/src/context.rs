@@ -32,7 +32,7 @@ impl Default for Timeouts {
 }
 
 /// What the generator knows about one operation that matters at run time.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct OperationPolicy {
     /// The operation's `security` requirements: alternatives of scheme names.
     pub security: &'static [&'static [&'static str]],
@@ -45,6 +45,11 @@ pub struct OperationPolicy {
     /// Array query parameters declared `style: form, explode: false`: their
     /// repeated pairs are joined into one comma-separated value.
     pub comma_separated_query: &'static [&'static str],
+    /// Documented parameter constraints, checked before sending.
+    pub constraints: &'static [crate::validate::Constraint],
+    /// For APIs whose 2xx envelope carries a result code
+    /// (`x-success-when`): the JSON pointer and the value meaning success.
+    pub success_when: Option<(&'static str, &'static str)>,
 }
 
 /// The state a generated `Client` carries besides its reqwest client and base

@@ -3,6 +3,7 @@
 use reqwest::header::{HeaderName, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, Request, Response, StatusCode};
 
+use crate::call::record;
 use crate::context::{ClientContext, OperationPolicy};
 
 /// How many redirects one attempt follows before returning the 3xx response.
@@ -32,6 +33,19 @@ pub async fn execute(
     if replayable && request.timeout().is_none() {
         *request.timeout_mut() = Some(context.timeouts.request);
     }
+    let host = request.url().host_str().unwrap_or_default().to_owned();
+    record(|call| call.host = host);
+    let outcome = send_with_retries(client, context, operation, request, replayable).await?;
+    inspect(outcome, operation).await
+}
+
+async fn send_with_retries(
+    client: &reqwest::Client,
+    context: &ClientContext,
+    operation: &OperationPolicy,
+    request: Request,
+    replayable: bool,
+) -> reqwest::Result<Response> {
     if !(operation.idempotent && replayable) {
         return send_following_redirects(client, context, operation, request).await;
     }
@@ -50,6 +64,42 @@ pub async fn execute(
             None => return outcome,
         }
     }
+}
+
+/// Records the final response for [`crate::call`]. Error bodies are read here
+/// (and the response rebuilt around them) so that a body progenitor cannot
+/// decode, such as a proxy's HTML page, still reaches the caller with its
+/// status; so are 2xx bodies whose envelope must be checked.
+async fn inspect(response: Response, operation: &OperationPolicy) -> reqwest::Result<Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    record(|call| {
+        call.status = Some(status);
+        call.headers = Some(headers);
+    });
+    let check_envelope = status.is_success() && operation.success_when.is_some();
+    if status.is_success() && !check_envelope {
+        return Ok(response);
+    }
+    let mut builder = http::Response::builder().status(status).version(response.version());
+    if let Some(headers) = builder.headers_mut() {
+        headers.extend(response.headers().clone());
+    }
+    let body = response.bytes().await?;
+    if check_envelope {
+        if let Some((pointer, expected)) = operation.success_when {
+            let succeeded = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|value| value.pointer(pointer).and_then(|v| v.as_str().map(|s| s == expected)))
+                .unwrap_or(true);
+            if !succeeded {
+                record(|call| call.envelope_failure = Some(body.clone()));
+            }
+        }
+    } else {
+        record(|call| call.body = Some(body.clone()));
+    }
+    Ok(builder.body(body).map(Response::from).unwrap_or_else(|_| unreachable!("status and headers came from a response")))
 }
 
 fn add_default_headers(request: &mut Request, headers: &[(&'static str, &'static str)]) {

@@ -40,7 +40,7 @@ async fn send(credentials: CredentialSet, security: &'static [&'static [&'static
     let context = ClientContext { credentials, ..ClientContext::default() };
     let client = context.http_client("test").unwrap();
     let request = client.get(url).build().unwrap();
-    let policy = OperationPolicy { security, idempotent: true, default_headers: &[], comma_separated_query: &[] };
+    let policy = OperationPolicy { security, idempotent: true, ..OperationPolicy::default() };
     sdk_runtime::execute(&client, &context, request, &policy).await.unwrap();
 }
 

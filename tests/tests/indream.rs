@@ -128,9 +128,10 @@ async fn error_status_yields_the_typed_problem_with_its_error_code() {
 
     let error = client(&server).list_project_assets().project_id(project()).send().await.unwrap_err();
 
-    let Error::ErrorResponse(problem) = error else { panic!("expected a typed error, got {error:?}") };
-    assert_eq!(problem.status().as_u16(), 403);
-    let problem: &types::Problem = &problem;
+    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    assert_eq!(api.status.as_u16(), 403);
+    assert_eq!(api.host, "127.0.0.1");
+    let problem: &types::Problem = api.body.as_ref().unwrap();
     assert_eq!(problem.error_code.as_deref(), Some("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"));
     assert_eq!(problem.type_, "FORBIDDEN");
     assert_eq!(problem.status, 403);
@@ -148,9 +149,9 @@ async fn upload_error_yields_the_typed_problem() {
 
     let error = client(&server).upload_asset().x_file_name("a.txt").body(b"x".to_vec()).send().await.unwrap_err();
 
-    let Error::ErrorResponse(problem) = error else { panic!("expected a typed error, got {error:?}") };
-    assert_eq!(problem.status().as_u16(), 422);
-    assert_eq!(problem.error_code.as_deref(), Some("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"));
+    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    assert_eq!(api.status.as_u16(), 422);
+    assert_eq!(error.body().unwrap().error_code.as_deref(), Some("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"));
 }
 
 #[test]

@@ -123,9 +123,9 @@ async fn every_documented_error_decodes_with_its_message() {
             _ => client.create_project_attachment().project_id(parent).body_map(title).send().await.map(drop),
         }
         .unwrap_err();
-        let Error::ErrorResponse(body) = error else { panic!("{kind} {verb} {status}: typed error expected, got {error:?}") };
-        assert_eq!(body.status().as_str(), status);
-        assert_eq!(body.error, message, "{kind} {verb} {status}");
+        let Error::Api(api) = &error else { panic!("{kind} {verb} {status}: API error expected, got {error:?}") };
+        assert_eq!(api.status.as_str(), status);
+        assert_eq!(api.body.as_ref().unwrap().error, message, "{kind} {verb} {status}");
         let requests = server.received_requests().await.unwrap();
         assert_eq!(requests[0].url.path(), format!("/api/v2/{kind}/-23mQQaJiZrjw1MLBEc1/attachments"));
     }
@@ -146,7 +146,9 @@ async fn documented_too_long_title_is_refused_before_sending() {
         .await
         .unwrap_err();
 
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    let Error::Validation { parameter, message } = &error else { panic!("validation error expected, got {error:?}") };
+    assert_eq!((parameter.as_str(), message.as_str()), ("title", "longer than 255 characters"));
+    assert_eq!(error.to_string(), "invalid `title`: longer than 255 characters; nothing was sent");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

@@ -18,7 +18,7 @@ fn client(server: &MockServer) -> Client {
     Client::new(&server.uri(), Credentials::access_key("ACCESS_KEY_ID", "SECRET_KEY")).unwrap()
 }
 
-async fn list_first_page(client: &Client) -> Result<types::MediaAssetListResponse, Error<types::ErrorBody>> {
+async fn list_first_page(client: &Client) -> Result<types::MediaAssetListResponse, Error> {
     let page_size = std::num::NonZeroU64::new(100).unwrap();
     let response = client
         .list_media_assets()
@@ -100,9 +100,11 @@ async fn service_error_decodes_code_and_message() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(400).set_body_json(example("400"))).mount(&server).await;
 
-    let Error::ErrorResponse(body) = list_first_page(&client(&server)).await.unwrap_err() else { panic!("typed error expected") };
+    let error = list_first_page(&client(&server)).await.unwrap_err();
 
-    assert_eq!(body.status().as_u16(), 400);
+    let Error::Api(api) = &error else { panic!("API error expected, got {error:?}") };
+    assert_eq!(api.status.as_u16(), 400);
+    let body = api.body.as_ref().unwrap();
     assert_eq!((body.code.as_deref(), body.message.as_deref()), (Some("10001"), Some("Invalid Request")));
 }
 
@@ -114,10 +116,14 @@ async fn gateway_errors_decode_for_every_documented_status() {
         Mock::given(method("GET")).respond_with(ResponseTemplate::new(status).set_body_json(gateway)).mount(&server).await;
 
         let client = client(&server).with_retry_policy(sdk_runtime::RetryPolicy::none());
-        let Error::ErrorResponse(body) = list_first_page(&client).await.unwrap_err() else { panic!("typed error expected for {status}") };
+        let error = list_first_page(&client).await.unwrap_err();
 
-        assert_eq!(body.status().as_u16(), status);
-        let detail = body.error.as_ref().unwrap();
+        match (&error, status) {
+            (Error::RateLimited(_), 429) | (Error::Api(_), 401 | 403 | 404) => {}
+            _ => panic!("unexpected {error:?} for {status}"),
+        }
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        let detail = error.body().unwrap().error.as_ref().unwrap();
         assert_eq!(detail.error_code.as_deref(), Some("200"));
         assert_eq!(detail.message.as_deref(), Some("Authentication Failed"));
     }

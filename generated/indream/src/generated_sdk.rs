@@ -917,7 +917,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/v1/projects/{projectId}/assets`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AssetPage>, Error<types::Problem>> {
             let Self { client, project_id, page_cursor, page_size } = self;
@@ -1057,7 +1057,7 @@ pub mod builder {
         }
 
         ///Sends a `POST` request to `/v1/uploads`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UploadedAsset>, Error<types::Problem>> {
             let Self { client, x_file_name, x_project_id, body } = self;

@@ -130,6 +130,15 @@ impl ClientBuilder {
 }
 
 impl ClientHooks<ClientContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        sdk_runtime::validate(request, &operation_policy(info.operation_id))
+            .map_err(progenitor_client::Error::Custom)
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -154,6 +163,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: true,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[],
+                success_when: None,
             }
         }
 
@@ -163,6 +174,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: false,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[],
+                success_when: None,
             }
         }
 
@@ -172,6 +185,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: true,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[],
+                success_when: None,
             }
         }
 
@@ -181,6 +196,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: false,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[],
+                success_when: None,
             }
         }
 
@@ -190,6 +207,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: false,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[],
+                success_when: None,
             }
         }
     }

@@ -969,7 +969,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/api/v2/assets/{asset_id}/attachments`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
             let Self { client, asset_id } = self;
@@ -1092,7 +1092,7 @@ pub mod builder {
         }
 
         ///Sends a `POST` request to `/api/v2/assets/{asset_id}/attachments`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedAttachment>, Error<types::Error>> {
             let Self { client, asset_id, body } = self;
@@ -1202,7 +1202,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/api/v2/projects/{project_id}/attachments`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
             let Self { client, project_id } = self;
@@ -1325,7 +1325,7 @@ pub mod builder {
         }
 
         ///Sends a `POST` request to `/api/v2/projects/{project_id}/attachments`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedAttachment>, Error<types::Error>> {
             let Self { client, project_id, body } = self;

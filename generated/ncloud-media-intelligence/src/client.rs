@@ -4,6 +4,7 @@
 //! through [`sdk_runtime::execute`].
 use std::time::Duration;
 use progenitor_client::{ClientHooks, OperationInfo};
+use sdk_runtime::validate::{Constraint, Location, Rule};
 use sdk_runtime::{ClientContext, ConfigError, OperationPolicy, RetryPolicy, Timeouts};
 use crate::{Client, Credentials};
 /// The URL of the NAVER Cloud Media Intelligence API server, from the spec.
@@ -123,6 +124,15 @@ impl ClientBuilder {
 }
 
 impl ClientHooks<ClientContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        sdk_runtime::validate(request, &operation_policy(info.operation_id))
+            .map_err(progenitor_client::Error::Custom)
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -147,6 +157,25 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: true,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[
+                    Constraint {
+                        parameter: "pageNum",
+                        location: Location::Query,
+                        rule: Rule::Integer {
+                            min: Some(1i64),
+                            max: None,
+                        },
+                    },
+                    Constraint {
+                        parameter: "pageSize",
+                        location: Location::Query,
+                        rule: Rule::Integer {
+                            min: Some(1i64),
+                            max: Some(1000i64),
+                        },
+                    },
+                ],
+                success_when: Some(("/code", "0")),
             }
         }
 
@@ -156,6 +185,8 @@ fn operation_policy(operation_id: &str) -> OperationPolicy {
                 idempotent: false,
                 default_headers: DEFAULT_HEADERS,
                 comma_separated_query: &[],
+                constraints: &[],
+                success_when: None,
             }
         }
     }

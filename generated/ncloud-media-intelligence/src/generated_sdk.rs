@@ -1189,7 +1189,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/api/v1/workspaces/{workspace_name}/projects/{project_id}/assets`
-        pub async fn send(
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::MediaAssetListResponse>,

@@ -26,12 +26,12 @@
 //! ```
 #![warn(missing_debug_implementations)]
 mod auth;
+mod calls;
 mod client;
 mod generated_sdk;
 pub use auth::Credentials;
+pub use calls::Error;
 pub use client::ClientBuilder;
 pub use client::DEFAULT_BASE_URL;
-pub use generated_sdk::{
-    builder, prelude, types, ByteStream, Client, Error, ResponseValue,
-};
-pub use sdk_runtime::{ConfigError, EnvError, RetryPolicy, Timeouts};
+pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
+pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};

@@ -2086,7 +2086,9 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/assets`
-        pub async fn send(self) -> Result<ResponseValue<types::AssetPage>, Error<()>> {
+        pub(crate) async fn send_raw(
+            self,
+        ) -> Result<ResponseValue<types::AssetPage>, Error<()>> {
             let Self {
                 client,
                 author_id,

@@ -6,13 +6,18 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_lines;
-use crate::model::{Api, OperationFacts};
+use crate::model::{Api, Constraint, ConstraintLocation, ConstraintRule, OperationFacts};
 
 /// Renders `src/client.rs`.
 pub fn client_rs(api: &Api) -> TokenStream {
     let server = server_items(api);
     let policies = api.operations.iter().map(policy_arm);
     let default_security = security_tokens(&api.default_security);
+    let validate_imports = if api.operations.iter().any(|operation| !operation.constraints.is_empty()) {
+        quote!(use sdk_runtime::validate::{Constraint, Location, Rule};)
+    } else {
+        quote!()
+    };
     let header_names = api.default_headers.iter().map(|(name, _)| name);
     let header_values = api.default_headers.iter().map(|(_, value)| value);
     quote! {
@@ -22,6 +27,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         use std::time::Duration;
 
         use progenitor_client::{ClientHooks, OperationInfo};
+        #validate_imports
         use sdk_runtime::{ClientContext, ConfigError, OperationPolicy, RetryPolicy, Timeouts};
 
         use crate::{Client, Credentials};
@@ -138,6 +144,14 @@ pub fn client_rs(api: &Api) -> TokenStream {
         }
 
         impl ClientHooks<ClientContext> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                sdk_runtime::validate(request, &operation_policy(info.operation_id)).map_err(progenitor_client::Error::Custom)
+            }
+
             async fn exec(
                 &self,
                 request: reqwest::Request,
@@ -156,6 +170,8 @@ pub fn client_rs(api: &Api) -> TokenStream {
                     idempotent: false,
                     default_headers: DEFAULT_HEADERS,
                     comma_separated_query: &[],
+                    constraints: &[],
+                    success_when: None,
                 },
             }
         }
@@ -167,14 +183,42 @@ fn policy_arm(operation: &OperationFacts) -> TokenStream {
     let security = security_tokens(&operation.security);
     let idempotent = operation.idempotent;
     let csv = &operation.comma_separated_query;
+    let constraints = operation.constraints.iter().map(constraint_tokens);
+    let success_when = match &operation.success_when {
+        Some((pointer, equals)) => quote!(Some((#pointer, #equals))),
+        None => quote!(None),
+    };
     quote! {
         #name => OperationPolicy {
             security: #security,
             idempotent: #idempotent,
             default_headers: DEFAULT_HEADERS,
             comma_separated_query: &[#(#csv),*],
+            constraints: &[#(#constraints),*],
+            success_when: #success_when,
         },
     }
+}
+
+fn constraint_tokens(constraint: &Constraint) -> TokenStream {
+    let parameter = &constraint.parameter;
+    let option = |value: Option<TokenStream>| value.map(|v| quote!(Some(#v))).unwrap_or(quote!(None));
+    let location = match constraint.location {
+        ConstraintLocation::Query => quote!(Location::Query),
+        ConstraintLocation::Header => quote!(Location::Header),
+        ConstraintLocation::PathFromEnd(n) => quote!(Location::PathFromEnd(#n)),
+    };
+    let rule = match &constraint.rule {
+        ConstraintRule::Integer { min, max } => {
+            let (min, max) = (option(min.map(|v| quote!(#v))), option(max.map(|v| quote!(#v))));
+            quote!(Rule::Integer { min: #min, max: #max })
+        }
+        ConstraintRule::Length { min, max } => {
+            let (min, max) = (option(min.map(|v| quote!(#v))), option(max.map(|v| quote!(#v))));
+            quote!(Rule::Length { min: #min, max: #max })
+        }
+    };
+    quote!(Constraint { parameter: #parameter, location: #location, rule: #rule })
 }
 
 fn security_tokens(security: &[Vec<String>]) -> TokenStream {
