@@ -80,7 +80,7 @@ fn values(request: &reqwest::Request, constraint: &Constraint) -> Vec<String> {
             .url()
             .path_segments()
             .and_then(|segments| segments.rev().nth(index))
-            .map(|segment| percent_decode(segment))
+            .map(percent_decode)
             .into_iter()
             .collect(),
     }

@@ -53,6 +53,21 @@ pub fn readme(api: &Api) -> String {
          call with `client.with_retry_policy(RetryPolicy::none())` and \
          `client.with_request_timeout(..)`.\n",
     );
+    out.push_str(
+        "\n## Errors\n\n\
+         Every call returns `Result<_, Error>`, one type to match on:\n\n\
+         - `Error::Api(api)`: an error status (or a failing result code in a 200 envelope), with \
+         `api.status`, `api.headers`, `api.body` (the documented error body, when the server sent \
+         one) and `api.text` (the raw body, even an HTML page from a proxy).\n\
+         - `Error::RateLimited(api)`: 429 after any retries; `api.retry_after()` gives the hint.\n\
+         - `Error::Timeout`, `Error::Transport`: the call timed out or the connection failed.\n\
+         - `Error::Decode`: a success response that does not match the spec, with its status \
+         and the start of the body.\n\
+         - `Error::Validation`: a parameter breaks a documented constraint (a range, a length, a \
+         required value); nothing was sent.\n\n\
+         Enums are open: a value the API adds later decodes as `Other(String)` instead of failing, \
+         and unknown fields are ignored.\n",
+    );
     out.push_str("\n## Operations\n\n| Method | Path | Rust |\n|---|---|---|\n");
     for operation in &api.operations {
         out.push_str(&format!(
