@@ -11,6 +11,7 @@ mod error;
 pub mod load;
 pub mod model;
 mod open_enums;
+pub mod pagination;
 pub mod progenitor_pass;
 pub mod render;
 pub mod templates;
@@ -48,20 +49,24 @@ pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
     api.uses = model::Uses::scan(&sdk.tokens.to_string());
     let header = render::header(&spec.label);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api)));
-    files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
+    let pagination = templates::pagination_rs(&api, &sdk.sends);
+    api.paginated = pagination.is_some();
     let sources = [
-        ("src/lib.rs", templates::lib_rs(&api)),
-        ("src/auth.rs", templates::auth_rs(&api)),
-        ("src/calls.rs", templates::calls_rs(&api, &sdk.sends)),
-        ("src/client.rs", templates::client_rs(&api)),
-        ("src/generated_sdk.rs", sdk.tokens),
+        ("src/lib.rs", Some(templates::lib_rs(&api))),
+        ("src/auth.rs", Some(templates::auth_rs(&api))),
+        ("src/calls.rs", Some(templates::calls_rs(&api, &sdk.sends))),
+        ("src/client.rs", Some(templates::client_rs(&api))),
+        ("src/pagination.rs", pagination),
+        ("src/generated_sdk.rs", Some(sdk.tokens)),
     ];
     for (path, tokens) in sources {
+        let Some(tokens) = tokens else { continue };
         let text = render::rust_file(&header, tokens).map_err(|reason| {
             GenerateError::new(&spec.label, path, format!("generated code does not parse: {reason}"))
         })?;
         files.insert(path.to_owned(), text);
     }
+    files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api)));
+    files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
     Ok(GeneratedCrate { name: api.crate_name.clone(), files })
 }

@@ -39,6 +39,8 @@ pub struct Api {
     pub uses: Uses,
     /// Headers documented as required on every request (`x-default-headers`).
     pub default_headers: Vec<(String, String)>,
+    /// Whether the crate has a `pagination` module (set after rendering it).
+    pub paginated: bool,
 }
 
 /// Optional crates that progenitor's output refers to.
@@ -144,6 +146,8 @@ pub struct OperationFacts {
     pub constraints: Vec<Constraint>,
     /// `x-success-when` on the 2xx response: JSON pointer and success value.
     pub success_when: Option<(String, String)>,
+    /// How the operation pages (`x-pagination`), if it does.
+    pub pagination: Option<crate::pagination::Pagination>,
 }
 
 /// A parameter constraint the runtime checks on the built request.
@@ -190,7 +194,7 @@ impl Api {
                 return Err(GenerateError::new(&spec.label, pointer(&["paths", path]), "a `$ref` path item is not supported"));
             };
             for (method, operation) in item.iter() {
-                operations.push(operation_facts(spec, &schemes, &default_security, path, &item.parameters, method, operation)?);
+                operations.push(operation_facts(spec, document, &schemes, &default_security, path, &item.parameters, method, operation)?);
             }
         }
         let crate_name = format!("{}-client", spec.slug);
@@ -223,6 +227,7 @@ impl Api {
             example_call,
             uses: Uses::default(),
             default_headers: default_headers(spec, document)?,
+            paginated: false,
         })
     }
 
@@ -232,8 +237,10 @@ impl Api {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn operation_facts(
     spec: &SpecSource,
+    document: &OpenAPI,
     schemes: &[Scheme],
     default_security: &[openapiv3::SecurityRequirement],
     path: &str,
@@ -270,6 +277,7 @@ fn operation_facts(
     });
     let by_method = matches!(method, "get" | "head" | "put" | "delete" | "options");
     let success_when = success_when(spec, &id, operation)?;
+    let id_for_errors = id.clone();
     let declared = operation.extensions.get("x-idempotent").and_then(|v| v.as_bool());
     Ok(OperationFacts {
         method_name: id.to_snake_case(),
@@ -280,6 +288,8 @@ fn operation_facts(
         idempotent: declared.unwrap_or(by_method || declares_idempotency_key),
         constraints: constraints(path, path_parameters.iter().chain(&operation.parameters)),
         success_when,
+        pagination: crate::pagination::read(document, operation)
+            .map_err(|message| GenerateError::new(&spec.label, format!("operation {id_for_errors}"), message))?,
         comma_separated_query: operation
             .parameters
             .iter()

@@ -41,6 +41,12 @@ pub enum Error<E> {
         /// What did not match.
         source: serde_json::Error,
     },
+    /// A paginated stream cannot go on: the server repeated a cursor, or a
+    /// page lacks what the spec says it carries.
+    Pagination {
+        /// What went wrong.
+        message: String,
+    },
     /// A parameter breaks a constraint of the spec; nothing was sent.
     Validation {
         /// The parameter at fault, as the spec names it.
@@ -130,6 +136,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "cannot decode the {status}response: {source}; body starts with: {}", one_line(body_start, 200))
             }
             Error::Validation { parameter, message } => write!(f, "invalid `{parameter}`: {message}; nothing was sent"),
+            Error::Pagination { message } => write!(f, "pagination stopped: {message}"),
         }
     }
 }

@@ -16,6 +16,7 @@ mod context;
 mod error;
 mod execute;
 mod ncp_signature;
+pub mod pagination;
 pub mod retry;
 mod secret;
 pub mod validate;

@@ -35,3 +35,5 @@ pub use client::ClientBuilder;
 pub use client::DEFAULT_BASE_URL;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
+mod pagination;
+pub use sdk_runtime::pagination::{Page, Position};

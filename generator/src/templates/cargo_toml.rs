@@ -12,6 +12,9 @@ pub fn cargo_toml(api: &Api) -> String {
     if api.uses.chrono {
         optional.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
+    if api.paginated {
+        optional.push_str("futures = { version = \"0.3\", default-features = false, features = [\"std\"] }\n");
+    }
     if api.uses.regress {
         optional.push_str("regress = \"0.12\"\n");
     }

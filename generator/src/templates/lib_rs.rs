@@ -27,6 +27,14 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         None => quote!(),
     };
     let server_export = if api.server.is_some() { quote!(pub use client::#server_item;) } else { quote!() };
+    let pagination = if api.paginated {
+        quote! {
+            mod pagination;
+            pub use sdk_runtime::pagination::{Page, Position};
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #(#![doc = #docs])*
         #![warn(missing_debug_implementations)]
@@ -42,5 +50,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #server_export
         pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
         pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
+        #pagination
     }
 }

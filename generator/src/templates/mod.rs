@@ -7,6 +7,7 @@ mod cargo_toml;
 mod client_rs;
 mod example;
 mod lib_rs;
+mod pagination_rs;
 mod readme;
 
 pub use auth_rs::auth_rs;
@@ -14,6 +15,7 @@ pub use calls_rs::calls_rs;
 pub use cargo_toml::cargo_toml;
 pub use client_rs::client_rs;
 pub use lib_rs::lib_rs;
+pub use pagination_rs::pagination_rs;
 pub use readme::readme;
 
 /// Joins doc lines into one `#[doc]` string per paragraph-preserving line.

@@ -53,6 +53,25 @@ pub fn readme(api: &Api) -> String {
          call with `client.with_retry_policy(RetryPolicy::none())` and \
          `client.with_request_timeout(..)`.\n",
     );
+    let paginated: Vec<_> = api.operations.iter().filter(|operation| operation.pagination.is_some()).collect();
+    if !paginated.is_empty() {
+        out.push_str(
+            "\n## Pagination\n\nPaginated operations have `pages()` and `items()` on their request builder, \
+             taking the same parameters as `send()`. The stream fetches one page at a time as it is \
+             polled, stops after the last page, ends with the error of a page that fails, and stops \
+             with an error if the server repeats a cursor. Each `Page` carries `next`, the position \
+             to resume from.\n\n",
+        );
+        for operation in &paginated {
+            out.push_str(&format!("- `client.{}()...items()`\n", operation.method_name));
+        }
+        let first = paginated[0];
+        out.push_str(&format!(
+            "\n```rust,ignore\nuse futures::TryStreamExt;\n\nlet mut items = std::pin::pin!(client.{}()/* parameters */.items());\n\
+             while let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n```\n",
+            first.method_name
+        ));
+    }
     out.push_str(
         "\n## Errors\n\n\
          Every call returns `Result<_, Error>`, one type to match on:\n\n\

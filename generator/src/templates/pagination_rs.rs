@@ -1,0 +1,108 @@
+//! The generated crate's `src/pagination.rs`: `pages()` and `items()` on the
+//! builder of every operation with an `x-pagination` extension.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc_lines;
+use crate::model::{Api, OperationFacts};
+use crate::pagination::{Field, Pagination, Style};
+use crate::progenitor_pass::SendSignature;
+
+/// Renders `src/pagination.rs`, or `None` when no operation pages.
+pub fn pagination_rs(api: &Api, sends: &[SendSignature]) -> Option<TokenStream> {
+    let impls: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|operation| Some((operation, operation.pagination.as_ref()?)))
+        .filter_map(|(operation, pagination)| {
+            let builder = format_ident!("{}", operation.id.to_upper_camel_case());
+            let send = sends.iter().find(|send| send.builder == builder)?;
+            Some(stream_methods(&api.lib_name, operation, pagination, &builder, &send.success))
+        })
+        .collect();
+    if impls.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        //! Streams over the paginated operations: every page, or every item,
+        //! fetched one page at a time as the stream is polled.
+
+        use futures_core::Stream;
+        use sdk_runtime::pagination::{self, Page};
+
+        use crate::{builder, types, Error};
+
+        #(#impls)*
+    })
+}
+
+fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination, builder: &syn::Ident, page_type: &syn::Type) -> TokenStream {
+    let item = format_ident!("{}", pagination.item_type);
+    let setter = format_ident!("{}", pagination.setter);
+    let items = owned_path(&pagination.items);
+    let (driver, accessor, resume) = match &pagination.style {
+        Style::Cursor { next } => {
+            let next = borrowed_path(next);
+            (quote!(cursor_pages), quote!(|page: &#page_type| #next.cloned()), "cursor")
+        }
+        Style::Number { page, total } => {
+            let (page, total) = (borrowed_path(page), borrowed_path(total));
+            let number = quote!(and_then(|value| pagination::page_number(*value)));
+            (quote!(numbered_pages), quote!(|page: &#page_type| (#page.#number, #total.#number)), "page number")
+        }
+    };
+    let pages_docs = doc_lines(&format!(
+        "Every page of `{id}`, fetched one at a time as the stream is polled.\n\n\
+         Takes the same parameters as [`send`](Self::send). The first request uses them as set, \
+         so a {resume} set with `{setter}` resumes from there; each [`Page`] carries the {resume} \
+         of the next page. The stream ends after the last page without another request, and \
+         ends with the error of a page that fails.",
+        id = operation.id,
+    ));
+    let items_docs = doc_lines(&format!(
+        "Every item of `{id}`, in server order, holding one page at a time.\n\n\
+         ```no_run\n# async fn example(request: {lib}::builder::{builder}<'_>) -> Result<(), {lib}::Error> {{\n\
+         use futures::TryStreamExt;\n\nlet mut items = std::pin::pin!(request.items());\n\
+         while let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n# Ok(())\n# }}\n```",
+        id = operation.id,
+    ));
+    quote! {
+        impl<'a> builder::#builder<'a> {
+            #(#[doc = #pages_docs])*
+            pub fn pages(self) -> impl Stream<Item = Result<Page<types::#item>, Error>> + 'a {
+                pagination::#driver(
+                    self,
+                    |builder, position| builder.#setter(position),
+                    |builder| builder.send(),
+                    #accessor,
+                    |page: #page_type| #items.unwrap_or_default(),
+                )
+            }
+
+            #(#[doc = #items_docs])*
+            pub fn items(self) -> impl Stream<Item = Result<types::#item, Error>> + 'a {
+                pagination::items(self.pages())
+            }
+        }
+    }
+}
+
+/// `Some(page).map(|v| &v.a).and_then(|v| v.b.as_ref())`: an `Option<&_>`.
+fn borrowed_path(fields: &[Field]) -> TokenStream {
+    let steps = fields.iter().map(|field| {
+        let name = format_ident!("{}", field.rust);
+        if field.optional { quote!(.and_then(|value| value.#name.as_ref())) } else { quote!(.map(|value| &value.#name)) }
+    });
+    quote!(Some(page)#(#steps)*)
+}
+
+/// `Some(page).map(|v| v.a).and_then(|v| v.b)`: an `Option<_>` by value.
+fn owned_path(fields: &[Field]) -> TokenStream {
+    let steps = fields.iter().map(|field| {
+        let name = format_ident!("{}", field.rust);
+        if field.optional { quote!(.and_then(|value| value.#name)) } else { quote!(.map(|value| value.#name)) }
+    });
+    quote!(Some(page)#(#steps)*)
+}
