@@ -1,0 +1,104 @@
+//! Running one measured client in its own process and reading back its
+//! throughput and peak memory.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+
+/// What one client run reports.
+#[derive(Debug)]
+pub struct Sample {
+    /// Units handled (items, requests, bytes).
+    pub units: u64,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Peak resident set of the client process, in KiB.
+    pub peak_kib: u64,
+}
+
+impl Sample {
+    /// Units per second.
+    pub fn rate(&self) -> f64 {
+        self.units as f64 / self.seconds
+    }
+}
+
+/// A server child process; killed on drop.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+}
+
+impl Server {
+    /// Starts `bench serve <kind>` and waits for its address.
+    pub fn start(kind: &str) -> Result<Self> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .args(["serve", kind])
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot start the server process")?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("server has no stdout"))?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        Ok(Self { child, address: line.trim().to_owned() })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `bench client <name> <address>` and parses its report.
+pub fn run_client(name: &str, address: &str) -> Result<Sample> {
+    let output = Command::new(std::env::current_exe()?).args(["client", name, address]).output()?;
+    if !output.status.success() {
+        return Err(anyhow!("client {name} failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let text = String::from_utf8(output.stdout)?;
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let [units, seconds, peak_kib] = fields[..] else { return Err(anyhow!("client {name} printed `{text}`")) };
+    Ok(Sample { units: units.parse()?, seconds: seconds.parse()?, peak_kib: peak_kib.parse()? })
+}
+
+/// Child side: runs the named client against `address`, prints
+/// `units seconds peak_kib`.
+pub fn client(name: &str, address: &str) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let started = Instant::now();
+    let units = runtime.block_on(async {
+        match name {
+            "pagination-generated" => crate::pagination::generated(address).await,
+            "pagination-handwritten" => crate::pagination::handwritten(address).await,
+            "overhead-generated" => crate::overhead::generated(address).await,
+            "overhead-handwritten" => crate::overhead::handwritten(address).await,
+            other => Err(anyhow!("unknown client `{other}`")),
+        }
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("{units} {seconds} {}", peak_resident_kib()?);
+    Ok(())
+}
+
+/// `VmHWM` from `/proc/self/status`: the peak resident set size.
+pub fn peak_resident_kib() -> Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).ok_or_else(|| anyhow!("no VmHWM"))?;
+    Ok(line.split_whitespace().nth(1).unwrap_or("0").parse()?)
+}
+
+/// Prints a markdown table row.
+pub fn row(name: &str, sample: &Sample, unit: &str, baseline: Option<&Sample>) {
+    let ratio = baseline.map(|b| format!("{:.2}", sample.rate() / b.rate())).unwrap_or_else(|| "1.00".into());
+    println!(
+        "| {name} | {:.0} {unit}/s | {:.2} s | {:.1} MiB | {ratio} |",
+        sample.rate(),
+        sample.seconds,
+        sample.peak_kib as f64 / 1024.0
+    );
+}
