@@ -1,15 +1,17 @@
 //! Benchmarks for BENCHMARKS.md, each comparing our generated code with
 //! what a user would otherwise write, measured side by side in one run.
 //!
-//! `cargo run --release -p bench -- <pagination|overhead|generation|all>`.
+//! `cargo run --release -p bench -- <generation|overhead|pagination|upload|compile|all>`.
 //! Client measurements run in child processes so that each one's peak
 //! resident memory (`VmHWM`) is its own; servers run in another child.
 
+mod compile;
 mod generation;
 mod measure;
 mod overhead;
 mod pagination;
 mod server;
+mod upload;
 
 use anyhow::{bail, Result};
 
@@ -21,11 +23,15 @@ fn main() -> Result<()> {
         ["pagination"] => pagination::report(),
         ["overhead"] => overhead::report(),
         ["generation"] => generation::report(),
+        ["upload"] => upload::report(),
+        ["compile"] => compile::report(),
         ["all"] => {
             generation::report()?;
             overhead::report()?;
-            pagination::report()
+            pagination::report()?;
+            upload::report()?;
+            compile::report()
         }
-        _ => bail!("usage: bench <generation|overhead|pagination|all>"),
+        _ => bail!("usage: bench <generation|overhead|pagination|upload|compile|all>"),
     }
 }

@@ -77,6 +77,8 @@ pub fn client(name: &str, address: &str) -> Result<()> {
             "pagination-handwritten" => crate::pagination::handwritten(address).await,
             "overhead-generated" => crate::overhead::generated(address).await,
             "overhead-handwritten" => crate::overhead::handwritten(address).await,
+            "upload-generated" => crate::upload::generated(address).await,
+            "upload-handwritten" => crate::upload::handwritten(address).await,
             other => Err(anyhow!("unknown client `{other}`")),
         }
     })?;

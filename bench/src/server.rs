@@ -16,6 +16,7 @@ pub fn serve(kind: &str) -> Result<()> {
         let server = MockServer::builder().disable_request_recording().start().await;
         match kind {
             "pages" => Mock::given(method("GET")).respond_with(CursorPages::new()).mount(&server).await,
+            "sink" => return serve_sink().await,
             "single" => Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(page(0, Some("c1")))).mount(&server).await,
             other => bail!("unknown server `{other}`"),
         }
@@ -64,5 +65,48 @@ impl Respond for CursorPages {
             .and_then(|(_, value)| value.trim_start_matches('c').parse::<usize>().ok())
             .unwrap_or(0);
         ResponseTemplate::new(200).set_body_raw(self.bodies[index].clone(), "application/json")
+    }
+}
+
+/// A bare HTTP/1.1 server that reads and discards each request body, then
+/// answers 201 with an Indream upload response: it never holds an upload.
+async fn serve_sink() -> Result<()> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("http://{}", listener.local_addr()?);
+    let body = serde_json::to_vec(&json!({"data": asset(0), "meta": {}}))?;
+    loop {
+        let (socket, _) = listener.accept().await?;
+        let body = body.clone();
+        tokio::spawn(async move {
+            let mut reader = BufReader::with_capacity(1 << 20, socket);
+            loop {
+                let mut length = 0u64;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                }
+                let mut discard = (&mut reader).take(length);
+                if tokio::io::copy(&mut discard, &mut tokio::io::sink()).await.is_err() {
+                    return;
+                }
+                let head = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+                let socket = reader.get_mut();
+                if socket.write_all(head.as_bytes()).await.is_err() || socket.write_all(&body).await.is_err() {
+                    return;
+                }
+            }
+        });
     }
 }

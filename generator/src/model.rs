@@ -43,6 +43,13 @@ pub struct Api {
     pub paginated: bool,
 }
 
+impl Api {
+    /// Whether some operation takes a streamed upload.
+    pub fn has_uploads(&self) -> bool {
+        self.operations.iter().any(|operation| operation.upload.is_some())
+    }
+}
+
 /// Optional crates that progenitor's output refers to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Uses {
@@ -148,6 +155,17 @@ pub struct OperationFacts {
     pub success_when: Option<(String, String)>,
     /// How the operation pages (`x-pagination`), if it does.
     pub pagination: Option<crate::pagination::Pagination>,
+    /// `x-upload`: the operation takes a streamed file as its body.
+    pub upload: Option<UploadFacts>,
+}
+
+/// What `x-upload: {file-name: <header>, min-bytes: <n>}` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadFacts {
+    /// Builder setter of the header that carries the file name.
+    pub file_name_setter: Option<String>,
+    /// The fewest bytes the API accepts.
+    pub min_bytes: u64,
 }
 
 /// A parameter constraint the runtime checks on the built request.
@@ -288,6 +306,7 @@ fn operation_facts(
         idempotent: declared.unwrap_or(by_method || declares_idempotency_key),
         constraints: constraints(path, path_parameters.iter().chain(&operation.parameters)),
         success_when,
+        upload: upload_facts(operation).map_err(|message| GenerateError::new(&spec.label, format!("operation {id_for_errors}"), message))?,
         pagination: crate::pagination::read(document, operation)
             .map_err(|message| GenerateError::new(&spec.label, format!("operation {id_for_errors}"), message))?,
         comma_separated_query: operation
@@ -455,6 +474,33 @@ fn constraints<'a>(path: &str, parameters: impl Iterator<Item = &'a ReferenceOr<
         out.push(Constraint { parameter, location, rule });
     }
     out
+}
+
+fn upload_facts(operation: &Operation) -> Result<Option<UploadFacts>, String> {
+    let Some(extension) = operation.extensions.get("x-upload") else { return Ok(None) };
+    let binary_body = operation
+        .request_body
+        .as_ref()
+        .and_then(ReferenceOr::as_item)
+        .is_some_and(|body| body.content.contains_key("application/octet-stream"));
+    if !binary_body {
+        return Err("`x-upload` needs an `application/octet-stream` request body".to_owned());
+    }
+    let file_name_setter = match extension.get("file-name") {
+        None => None,
+        Some(serde_json::Value::String(header)) => {
+            let declared = operation.parameters.iter().filter_map(ReferenceOr::as_item).any(|p| {
+                matches!(p, openapiv3::Parameter::Header { .. }) && p.parameter_data_ref().name.eq_ignore_ascii_case(header)
+            });
+            if !declared {
+                return Err(format!("`x-upload.file-name` names `{header}`, which is not a header parameter of the operation"));
+            }
+            Some(header.to_snake_case())
+        }
+        Some(_) => return Err("`x-upload.file-name` must be a header name".to_owned()),
+    };
+    let min_bytes = extension.get("min-bytes").map(|v| v.as_u64().ok_or("`x-upload.min-bytes` must be a whole number")).transpose()?;
+    Ok(Some(UploadFacts { file_name_setter, min_bytes: min_bytes.unwrap_or(0) }))
 }
 
 /// Reads `x-success-when: {pointer, equals}` from the operation's 2xx response.

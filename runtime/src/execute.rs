@@ -28,6 +28,7 @@ pub async fn execute(
 ) -> reqwest::Result<Response> {
     request.headers_mut().remove(PROGENITOR_API_VERSION);
     add_default_headers(&mut request, operation.default_headers);
+    add_body_headers(&mut request);
     join_comma_separated_query(request.url_mut(), operation.comma_separated_query);
     let replayable = request.try_clone().is_some();
     if replayable && request.timeout().is_none() {
@@ -109,6 +110,16 @@ fn add_default_headers(request: &mut Request, headers: &[(&'static str, &'static
             request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
         }
     }
+}
+
+/// Sets the real `Content-Type` and the `Content-Length` of an upload, so a
+/// streamed body is sent with a length rather than chunked.
+fn add_body_headers(request: &mut Request) {
+    let Some(body) = crate::upload::body_headers() else { return };
+    if let Ok(content_type) = reqwest::header::HeaderValue::from_str(&body.content_type) {
+        request.headers_mut().insert(CONTENT_TYPE, content_type);
+    }
+    request.headers_mut().insert(CONTENT_LENGTH, reqwest::header::HeaderValue::from(body.length));
 }
 
 /// Rewrites `types=a&types=b` as `types=a,b` for each name in `names`,

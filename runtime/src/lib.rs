@@ -19,6 +19,7 @@ mod ncp_signature;
 pub mod pagination;
 pub mod retry;
 mod secret;
+pub mod upload;
 pub mod validate;
 
 pub use auth::{Credential, CredentialSet, EnvError};

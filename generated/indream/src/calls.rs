@@ -33,4 +33,36 @@ impl builder::UploadAsset<'_> {
     pub async fn send(self) -> Result<ResponseValue<types::UploadedAsset>, Error> {
         sdk_runtime::call(self.send_raw(), &HINTS).await
     }
+
+    /// Streams `upload` as the request body with its `Content-Type` and `Content-Length`, and sets `x_file_name` from its file name (change it with `Upload::with_file_name`).
+    ///
+    /// Memory does not grow with the file; progress goes to `Upload::on_progress`. An upload is never retried: its body cannot be replayed.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Validation`, before anything is sent, when the upload has fewer than 1 byte(s) or its file name breaks a documented constraint; otherwise as [`send`](Self::send).
+    pub async fn send_upload(
+        self,
+        upload: sdk_runtime::upload::Upload,
+    ) -> Result<ResponseValue<types::UploadedAsset>, Error> {
+        if upload.length() < 1u64 {
+            return Err(Error::Validation {
+                parameter: "body".to_owned(),
+                message: format!(
+                    "the upload has {} byte(s); the API requires at least {}", upload
+                    .length(), 1u64
+                ),
+            });
+        }
+
+        let mut request = self;
+        if let Some(name) = upload.file_name() {
+            request = request.x_file_name(name);
+        }
+
+        let (content_type, length) = (upload.content_type().to_owned(), upload.length());
+        let request = request.body(upload.into_body());
+        sdk_runtime::upload::with_body_headers(content_type, length, request.send())
+            .await
+    }
 }

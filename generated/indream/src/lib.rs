@@ -35,3 +35,4 @@ pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseVal
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
 mod pagination;
 pub use sdk_runtime::pagination::{Page, Position};
+pub use sdk_runtime::upload::{Upload, UploadError};

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
-use crate::model::Api;
+use crate::model::{Api, UploadFacts};
 use crate::progenitor_pass::SendSignature;
 
 /// Renders `src/calls.rs`.
@@ -22,6 +22,12 @@ pub fn calls_rs(api: &Api, sends: &[SendSignature]) -> TokenStream {
     );
     let impls = sends.iter().map(|send| {
         let SendSignature { builder, success, .. } = send;
+        let upload = api
+            .operations
+            .iter()
+            .find(|operation| heck::ToUpperCamelCase::to_upper_camel_case(operation.id.as_str()) == builder.to_string())
+            .and_then(|operation| operation.upload.as_ref())
+            .map(|upload| send_upload(upload, success));
         let docs = super::doc_lines(
             "Sends the request and decodes the response.\n\n# Errors\n\nAn [`Error`] when a parameter \
              breaks a documented constraint (nothing is sent), the call fails or times out, or the \
@@ -33,6 +39,8 @@ pub fn calls_rs(api: &Api, sends: &[SendSignature]) -> TokenStream {
                 pub async fn send(self) -> Result<ResponseValue<#success>, Error> {
                     sdk_runtime::call(self.send_raw(), &HINTS).await
                 }
+
+                #upload
             }
         }
     });
@@ -56,6 +64,48 @@ pub fn calls_rs(api: &Api, sends: &[SendSignature]) -> TokenStream {
         const HINTS: ErrorHints = ErrorHints { credential_env: &[#(#env),*] };
 
         #(#impls)*
+    }
+}
+
+fn send_upload(upload: &UploadFacts, success: &syn::Type) -> TokenStream {
+    let min = upload.min_bytes;
+    let request = match &upload.file_name_setter {
+        Some(setter) => {
+            let setter = quote::format_ident!("{setter}");
+            quote! {
+                let mut request = self;
+                if let Some(name) = upload.file_name() {
+                    request = request.#setter(name);
+                }
+            }
+        }
+        None => quote!(let request = self;),
+    };
+    let name_doc = match &upload.file_name_setter {
+        Some(setter) => format!(", and sets `{setter}` from its file name (change it with `Upload::with_file_name`)"),
+        None => String::new(),
+    };
+    let docs = super::doc_lines(&format!(
+        "Streams `upload` as the request body with its `Content-Type` and `Content-Length`{name_doc}.\n\n\
+         Memory does not grow with the file; progress goes to `Upload::on_progress`. An upload is \
+         never retried: its body cannot be replayed.\n\n# Errors\n\n`Error::Validation`, before \
+         anything is sent, when the upload has fewer than {min} byte(s) or its file name breaks a \
+         documented constraint; otherwise as [`send`](Self::send)."
+    ));
+    quote! {
+        #(#[doc = #docs])*
+        pub async fn send_upload(self, upload: sdk_runtime::upload::Upload) -> Result<ResponseValue<#success>, Error> {
+            if upload.length() < #min {
+                return Err(Error::Validation {
+                    parameter: "body".to_owned(),
+                    message: format!("the upload has {} byte(s); the API requires at least {}", upload.length(), #min),
+                });
+            }
+            #request
+            let (content_type, length) = (upload.content_type().to_owned(), upload.length());
+            let request = request.body(upload.into_body());
+            sdk_runtime::upload::with_body_headers(content_type, length, request.send()).await
+        }
     }
 }
 

@@ -35,6 +35,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let uploads = if api.has_uploads() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
     quote! {
         #(#![doc = #docs])*
         #![warn(missing_debug_implementations)]
@@ -51,5 +52,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
         pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
         #pagination
+        #uploads
     }
 }

@@ -72,6 +72,24 @@ pub fn readme(api: &Api) -> String {
             first.method_name
         ));
     }
+    let uploads: Vec<_> = api.operations.iter().filter(|operation| operation.upload.is_some()).collect();
+    if !uploads.is_empty() {
+        out.push_str(
+            "\n## Uploads\n\n`send_upload(Upload)` streams a file, bytes or any async reader as the body, \
+             with `Content-Length` and the file's MIME type (`application/octet-stream` when unknown); \
+             memory does not grow with the file. Missing or unreadable files, empty uploads and file \
+             names that break the documented length are refused before any request. Uploads are never \
+             retried.\n\n",
+        );
+        let first = uploads[0];
+        out.push_str(&format!(
+            "```rust,ignore\nuse {lib}::Upload;\n\nlet upload = Upload::from_path(\"video.mp4\")\n    .await?\n    \
+             .on_progress(|sent, total| eprintln!(\"{{sent}}/{{total}} bytes\"));\n\
+             let created = client.{}().send_upload(upload).await?;\n```\n",
+            first.method_name,
+            lib = api.lib_name,
+        ));
+    }
     out.push_str(
         "\n## Errors\n\n\
          Every call returns `Result<_, Error>`, one type to match on:\n\n\
