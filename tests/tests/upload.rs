@@ -56,7 +56,7 @@ async fn file_upload_streams_bytes_with_length_type_name_and_progress() {
 
     assert_eq!(response.status().as_u16(), 201);
     assert_eq!(response.into_inner().data.duration, Some(2.5));
-    let progress = progress.lock().unwrap();
+    let progress = progress.lock().unwrap().clone();
     assert!(progress.len() >= 5, "{progress:?}");
     assert!(progress.windows(2).all(|pair| pair[0].0 < pair[1].0));
     assert_eq!(progress.last(), Some(&(300_000, 300_000)));

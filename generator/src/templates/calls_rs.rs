@@ -25,7 +25,7 @@ pub fn calls_rs(api: &Api, sends: &[SendSignature]) -> TokenStream {
         let upload = api
             .operations
             .iter()
-            .find(|operation| heck::ToUpperCamelCase::to_upper_camel_case(operation.id.as_str()) == builder.to_string())
+            .find(|operation| *builder == heck::ToUpperCamelCase::to_upper_camel_case(operation.id.as_str()))
             .and_then(|operation| operation.upload.as_ref())
             .map(|upload| send_upload(upload, success));
         let docs = super::doc_lines(
