@@ -7,9 +7,11 @@
 //! write, and [`render`] to format each file. It never touches the disk: the
 //! caller (`xtask`) decides where the files go.
 
+mod downgrade;
 mod error;
 pub mod load;
 pub mod model;
+mod normalize;
 mod open_enums;
 pub mod pagination;
 pub mod progenitor_pass;
@@ -41,10 +43,37 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
 }
 
-/// Generates the crate for `spec`.
+/// Where a generated crate will live, which changes its manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Package name; by default `<slug>-client`.
+    pub crate_name: Option<String>,
+    /// Path from the crate to `runtime/`, for its `sdk-runtime` dependency.
+    pub runtime_path: String,
+    /// Adds an empty `[workspace]` so the crate builds outside ours.
+    pub standalone: bool,
+}
+
+impl Default for Options {
+    /// The layout of `generated/<slug>/`.
+    fn default() -> Self {
+        Self { crate_name: None, runtime_path: "../../runtime".to_owned(), standalone: false }
+    }
+}
+
+/// Generates the crate for `spec` as it lives under `generated/`.
 pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
+    generate_with(spec, &Options::default())
+}
+
+/// Generates the crate for `spec` with `options`.
+pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCrate, GenerateError> {
     let document = load::load(spec)?;
     let mut api = model::Api::from_spec(spec, &document)?;
+    if let Some(name) = &options.crate_name {
+        api.crate_name = name.clone();
+        api.lib_name = heck::ToSnakeCase::to_snake_case(name.as_str());
+    }
     let sdk = progenitor_pass::run(spec, &document)?;
     api.uses = model::Uses::scan(&sdk.tokens.to_string());
     let header = render::header(&spec.label);
@@ -66,7 +95,7 @@ pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
         })?;
         files.insert(path.to_owned(), text);
     }
-    files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api)));
+    files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api, options)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
     Ok(GeneratedCrate { name: api.crate_name.clone(), files })
 }

@@ -1,26 +1,52 @@
-//! Reads a spec's YAML into an `openapiv3` document.
+//! Reads a spec's YAML into an `openapiv3` document: OpenAPI 3.1 is first
+//! rewritten as 3.0 ([`crate::downgrade`]), then checked and normalised for
+//! progenitor ([`crate::normalize`]).
 
 use crate::{GenerateError, SpecSource};
 
-/// Parses `spec` as OpenAPI 3.0.x.
+/// Parses `spec` as OpenAPI 3.0.x or the supported 3.1 subset.
 ///
-/// YAML errors carry their line and column; a document that is YAML but not
-/// OpenAPI names the JSON pointer of the offending value.
+/// YAML errors carry their line and column; other problems name the JSON
+/// pointer or the operation at fault.
 pub fn load(spec: &SpecSource) -> Result<openapiv3::OpenAPI, GenerateError> {
-    let value: serde_json::Value = serde_yaml::from_str(&spec.text)
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
         .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
-    let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default();
-    if !version.starts_with("3.0.") {
+    let mut value = to_json(yaml);
+    let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    if version.starts_with("3.1.") {
+        crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?;
+    } else if !version.starts_with("3.0.") {
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
-        return Err(GenerateError::new(
-            &spec.label,
-            "#/openapi",
-            format!("only OpenAPI 3.0.x is supported, found {found}"),
-        ));
+        return Err(GenerateError::new(&spec.label, "#/openapi", format!("only OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
     }
+    crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?;
     serde_json::from_value(value).map_err(|e| {
         GenerateError::new(&spec.label, "#", format!("not a valid OpenAPI 3.0 document: {e}"))
     })
+}
+
+/// YAML to JSON, with non-string keys (such as unquoted status codes) as strings.
+fn to_json(yaml: serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match yaml {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => serde_json::to_value(&n).unwrap_or(Value::Null),
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        serde_yaml::Value::String(s) => s,
+                        other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
+                    };
+                    (key, to_json(value))
+                })
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => to_json(tagged.value),
+    }
 }
 
 fn location(error: &serde_yaml::Error) -> String {

@@ -189,6 +189,13 @@ fn rename_sends(file: &mut syn::File) -> Result<Vec<SendSignature>, String> {
     });
     let mut sends = Vec::new();
     for item in builder.into_iter().flatten() {
+        // progenitor imports `types` whether or not the builders use it.
+        if let syn::Item::Use(import) = item {
+            if !import.attrs.iter().any(|attr| attr.path().is_ident("allow")) {
+                import.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+            }
+            continue;
+        }
         let syn::Item::Impl(block) = item else { continue };
         let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
         let Some(builder) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
@@ -200,6 +207,9 @@ fn rename_sends(file: &mut syn::File) -> Result<Vec<SendSignature>, String> {
             let (success, error) = result_types(&function.sig.output)
                 .ok_or_else(|| format!("{builder}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
             function.sig.ident = quote::format_ident!("send_raw");
+            // A `default` response and progenitor's own fallback both end
+            // the status match with `_`.
+            function.attrs.push(syn::parse_quote!(#[allow(unreachable_patterns)]));
             function.vis = syn::parse_quote!(pub(crate));
             sends.push(SendSignature { builder: builder.clone(), success, error });
         }

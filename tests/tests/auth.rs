@@ -265,13 +265,31 @@ fn credentials_from_env_read_the_documented_variables_and_name_missing_ones() {
     }
 }
 
-#[test]
-fn fixture_schemes_generate_bearer_query_key_and_unauthenticated_operations() {
-    let text = std::fs::read_to_string(integration_tests::repo_root().join("tests/fixtures/auth-schemes.yaml")).unwrap();
-    let spec = generator::SpecSource { label: "tests/fixtures/auth-schemes.yaml".into(), slug: "auth-schemes".into(), text };
-    let generated = generator::generate(&spec).unwrap();
-    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
-        insta::assert_snapshot!("auth_schemes__src_auth_rs", &generated.files["src/auth.rs"]);
-        insta::assert_snapshot!("auth_schemes__src_client_rs", &generated.files["src/client.rs"]);
-    });
+#[tokio::test]
+async fn generated_client_sends_bearer_query_key_or_nothing_as_each_operation_requires() {
+    use auth_schemes_client::{Client, Credentials};
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let both = Credentials::bearer("b-token").and(Credentials::api_key("q-secret"));
+    let client = Client::new(&server.uri(), both).unwrap();
+
+    client.health().send().await.unwrap();
+    client.list_items().send().await.unwrap();
+    client.list_reports().send().await.unwrap();
+    Client::new(&server.uri(), Credentials::bearer("only-bearer")).unwrap().list_reports().send().await.unwrap();
+
+    let requests = received(&server).await;
+    let seen: Vec<_> = requests
+        .iter()
+        .map(|r| (r.url.path().to_owned(), r.url.query().map(str::to_owned), r.headers.get("authorization").map(|v| v.to_str().unwrap().to_owned())))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("/health".to_owned(), None, None),
+            ("/items".to_owned(), None, Some("Bearer b-token".to_owned())),
+            ("/reports".to_owned(), Some("api_key=q-secret".to_owned()), None),
+            ("/reports".to_owned(), None, Some("Bearer only-bearer".to_owned())),
+        ]
+    );
 }

@@ -4,10 +4,20 @@
 #[test]
 fn generated_files_match_snapshots() {
     let root = integration_tests::repo_root();
-    for spec in xtask::read_specs(&root).expect("specs are readable") {
-        let generated = generator::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
-        for (path, text) in &generated.files {
-            let name = format!("{}__{}", spec.slug, path.replace(['/', '.'], "_"));
+    for target in &xtask::TARGETS {
+        let options = generator::Options { runtime_path: target.runtime_path.to_owned(), ..generator::Options::default() };
+        let prefix = if target.specs == "specs" { String::new() } else { "corpus_ok__".to_owned() };
+        for spec in xtask::read_specs_in(&root, target.specs).expect("specs are readable") {
+            let generated = generator::generate_with(&spec, &options).unwrap_or_else(|e| panic!("{e}"));
+            snapshot_files(&format!("{prefix}{}", spec.slug), &generated.files);
+        }
+    }
+}
+
+fn snapshot_files(slug: &str, files: &std::collections::BTreeMap<String, String>) {
+    {
+        for (path, text) in files {
+            let name = format!("{slug}__{}", path.replace(['/', '.'], "_"));
             insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
                 insta::assert_snapshot!(name, text);
             });

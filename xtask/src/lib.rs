@@ -27,24 +27,103 @@ pub struct Plan {
     pub crates: Vec<String>,
 }
 
-/// `cargo xtask generate` for the repository at `root`: regenerates
-/// `root/generated` from `root/specs`, or fails leaving it untouched.
+/// A folder of specs and the folder their crates are generated into.
+pub struct Target {
+    /// Specs, relative to the repository root.
+    pub specs: &'static str,
+    /// Crates, relative to the repository root.
+    pub out: &'static str,
+    /// Path from a crate in `out` to `runtime/`.
+    pub runtime_path: &'static str,
+}
+
+/// The real APIs, and the corpus of tricky specs that must generate
+/// compiling crates (its `err/` half is checked by the tests instead).
+pub const TARGETS: [Target; 2] = [
+    Target { specs: "specs", out: "generated", runtime_path: "../../runtime" },
+    Target { specs: "tests/corpus/ok", out: "tests/corpus/generated", runtime_path: "../../../../runtime" },
+];
+
+/// `cargo xtask generate` for the repository at `root`: regenerates every
+/// target's crates, or fails leaving every output folder untouched.
 /// Returns a one-line summary.
 pub fn generate(root: &Path) -> Result<String> {
-    let plan = plan(&read_specs(root)?)?;
-    let changes = write(&plan, &root.join("generated"))?;
-    Ok(format!("generated {} crate(s) into generated/ ({changes} file(s) changed)", plan.crates.len()))
+    let plans = plan_targets(root)?;
+    let mut summary = Vec::new();
+    for (target, plan) in &plans {
+        let changes = write(plan, &root.join(target.out))?;
+        summary.push(format!("{} crate(s) into {}/ ({changes} file(s) changed)", plan.crates.len(), target.out));
+    }
+    Ok(format!("generated {}", summary.join(", ")))
 }
 
 /// `cargo xtask check` for the repository at `root`: fails with unified
-/// diffs when `root/generated` differs from what the specs generate.
+/// diffs when an output folder differs from what its specs generate.
 pub fn check(root: &Path) -> Result<String> {
-    let plan = plan(&read_specs(root)?)?;
-    let stale = stale_files(&plan, &root.join("generated"))?;
-    if stale.is_empty() {
-        return Ok(format!("generated/ is up to date ({} crate(s))", plan.crates.len()));
+    let mut stale = Vec::new();
+    let plans = plan_targets(root)?;
+    for (target, plan) in &plans {
+        stale.extend(stale_files(plan, &root.join(target.out))?.into_iter().map(|report| report.replace("generated/", &format!("{}/", target.out))));
     }
-    bail!("{}generated/ is stale in {} file(s): run `cargo xtask generate`", stale.concat(), stale.len())
+    let crates: usize = plans.iter().map(|(_, plan)| plan.crates.len()).sum();
+    if stale.is_empty() {
+        return Ok(format!("generated/ is up to date ({crates} crate(s))"));
+    }
+    bail!("{}generated code is stale in {} file(s): run `cargo xtask generate`", stale.concat(), stale.len())
+}
+
+fn plan_targets(root: &Path) -> Result<Vec<(&'static Target, Plan)>> {
+    TARGETS
+        .iter()
+        .filter(|target| root.join(target.specs).is_dir())
+        .map(|target| {
+            let options = generator::Options { runtime_path: target.runtime_path.to_owned(), ..generator::Options::default() };
+            Ok((target, plan_with(&read_specs_in(root, target.specs)?, &options)?))
+        })
+        .collect()
+}
+
+/// `cargo xtask generate --spec PATH --out DIR [--name NAME]`: one crate from
+/// a spec anywhere, into `out`, buildable on its own. Nothing is written
+/// into `out` unless generation succeeds.
+pub fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<String> {
+    let text = fs::read_to_string(spec_path).with_context(|| format!("cannot read {}", spec_path.display()))?;
+    let document: serde_yaml_title::Title = serde_yaml_title::read(&text);
+    let crate_name = match name {
+        Some(name) => name.to_owned(),
+        None => format!("{}-client", kebab(document.title.as_deref().unwrap_or("api"))),
+    };
+    let slug = crate_name.trim_end_matches("-client").to_owned();
+    let runtime = repo_root().join("runtime");
+    let options = generator::Options { crate_name: Some(crate_name.clone()), runtime_path: runtime.display().to_string(), standalone: true };
+    let spec = SpecSource { label: spec_path.display().to_string(), slug, text };
+    let generated = generator::generate_with(&spec, &options).map_err(|e| anyhow::anyhow!("error: {e}\nnothing was written to {}", out.display()))?;
+    let plan = Plan { files: generated.files, crates: vec![crate_name.clone()] };
+    let changes = write_files(&plan, out)?;
+    Ok(format!("generated {crate_name} into {} ({changes} file(s) written)", out.display()))
+}
+
+fn kebab(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() { "api".to_owned() } else { words.join("-") }
+}
+
+/// Reads just `info.title` of a spec, tolerating anything else.
+mod serde_yaml_title {
+    /// The title, if the spec has one.
+    pub struct Title {
+        pub title: Option<String>,
+    }
+
+    pub fn read(text: &str) -> Title {
+        let value: Option<serde_yaml::Value> = serde_yaml::from_str(text).ok();
+        let title = value.as_ref().and_then(|v| v.get("info")).and_then(|i| i.get("title")).and_then(|t| t.as_str()).map(str::to_owned);
+        Title { title }
+    }
 }
 
 /// The repository root (the parent of `xtask/`).
@@ -54,7 +133,12 @@ pub fn repo_root() -> PathBuf {
 
 /// Reads the specs under `root/specs` in name order.
 pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
-    let dir = root.join("specs");
+    read_specs_in(root, "specs")
+}
+
+/// Reads the `*.yaml` specs under `root/<folder>` in name order.
+pub fn read_specs_in(root: &Path, folder: &str) -> Result<Vec<SpecSource>> {
+    let dir = root.join(folder);
     let mut paths = fs::read_dir(&dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .map(|entry| entry.map(|e| e.path()))
@@ -66,17 +150,22 @@ pub fn read_specs(root: &Path) -> Result<Vec<SpecSource>> {
         .map(|path| {
             let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
             let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok(SpecSource { label: format!("specs/{slug}.yaml"), slug, text })
+            Ok(SpecSource { label: format!("{folder}/{slug}.yaml"), slug, text })
         })
         .collect()
 }
 
 /// Generates every spec in memory. Fails with one line per spec that failed.
 pub fn plan(specs: &[SpecSource]) -> Result<Plan> {
+    plan_with(specs, &generator::Options::default())
+}
+
+/// [`plan`] with generator options.
+pub fn plan_with(specs: &[SpecSource], options: &generator::Options) -> Result<Plan> {
     let mut plan = Plan::default();
     let mut errors: Vec<GenerateError> = Vec::new();
     for spec in specs {
-        match generator::generate(spec) {
+        match generator::generate_with(spec, options) {
             Ok(generated) => {
                 for (path, text) in generated.files {
                     plan.files.insert(format!("{}/{path}", spec.slug), text);
@@ -88,7 +177,7 @@ pub fn plan(specs: &[SpecSource]) -> Result<Plan> {
     }
     if !errors.is_empty() {
         let lines = errors.iter().map(|e| format!("error: {e}")).collect::<Vec<_>>().join("\n");
-        bail!("{lines}\nnothing was written: generated/ is unchanged");
+        bail!("{lines}\nnothing was written: generated code is unchanged");
     }
     plan.files.insert("README.md".to_owned(), GENERATED_README.to_owned());
     Ok(plan)
@@ -97,6 +186,19 @@ pub fn plan(specs: &[SpecSource]) -> Result<Plan> {
 /// Makes `out` (the `generated/` folder) hold exactly the planned files.
 /// Returns how many files were written or removed.
 pub fn write(plan: &Plan, out: &Path) -> Result<usize> {
+    let mut changes = write_files(plan, out)?;
+    for relative in files_on_disk(out)? {
+        if !plan.files.contains_key(&relative) {
+            fs::remove_file(out.join(&relative)).with_context(|| format!("cannot remove {}", out.join(&relative).display()))?;
+            changes += 1;
+        }
+    }
+    remove_empty_dirs(out)?;
+    Ok(changes)
+}
+
+/// Writes the planned files that differ from the disk, leaving others alone.
+fn write_files(plan: &Plan, out: &Path) -> Result<usize> {
     let mut changes = 0;
     for (relative, text) in &plan.files {
         let path = out.join(relative);
@@ -111,13 +213,6 @@ pub fn write(plan: &Plan, out: &Path) -> Result<usize> {
         fs::rename(&temporary, &path).with_context(|| format!("cannot replace {}", path.display()))?;
         changes += 1;
     }
-    for relative in files_on_disk(out)? {
-        if !plan.files.contains_key(&relative) {
-            fs::remove_file(out.join(&relative)).with_context(|| format!("cannot remove generated/{relative}"))?;
-            changes += 1;
-        }
-    }
-    remove_empty_dirs(out)?;
     Ok(changes)
 }
 

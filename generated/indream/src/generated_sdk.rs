@@ -849,6 +849,7 @@ let response = client.upload_asset()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -917,6 +918,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/v1/projects/{projectId}/assets`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AssetPage>, Error<types::Problem>> {
@@ -1057,6 +1059,7 @@ pub mod builder {
         }
 
         ///Sends a `POST` request to `/v1/uploads`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UploadedAsset>, Error<types::Problem>> {

@@ -935,6 +935,7 @@ let response = client.create_project_attachment()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -969,6 +970,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/api/v2/assets/{asset_id}/attachments`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
@@ -1092,6 +1094,7 @@ pub mod builder {
         }
 
         ///Sends a `POST` request to `/api/v2/assets/{asset_id}/attachments`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedAttachment>, Error<types::Error>> {
@@ -1202,6 +1205,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/api/v2/projects/{project_id}/attachments`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
@@ -1325,6 +1329,7 @@ pub mod builder {
         }
 
         ///Sends a `POST` request to `/api/v2/projects/{project_id}/attachments`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CreatedAttachment>, Error<types::Error>> {

@@ -1106,6 +1106,7 @@ let response = client.list_media_assets()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -1189,6 +1190,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/api/v1/workspaces/{workspace_name}/projects/{project_id}/assets`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<

@@ -1781,6 +1781,7 @@ let response = client.list_assets()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -2086,6 +2087,7 @@ pub mod builder {
         }
 
         ///Sends a `GET` request to `/assets`
+        #[allow(unreachable_patterns)]
         pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AssetPage>, Error<()>> {

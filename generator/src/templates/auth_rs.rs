@@ -18,10 +18,15 @@ pub fn auth_rs(api: &Api) -> TokenStream {
          Secrets never appear in `Debug` output.",
         api.title
     ));
+    let imports = if api.schemes.is_empty() {
+        quote!(use sdk_runtime::CredentialSet;)
+    } else {
+        quote!(use sdk_runtime::{Credential, CredentialSet};)
+    };
     quote! {
         //! Credentials, one constructor per security scheme of the spec.
 
-        use sdk_runtime::{Credential, CredentialSet};
+        #imports
 
         #(#[doc = #docs])*
         #[derive(Clone, Debug, Default)]

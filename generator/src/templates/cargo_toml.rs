@@ -1,10 +1,11 @@
 //! The generated crate's `Cargo.toml`.
 
 use crate::model::Api;
+use crate::Options;
 
 /// Renders `Cargo.toml`; optional dependencies appear only when the
 /// generated code uses them.
-pub fn cargo_toml(api: &Api) -> String {
+pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let mut optional = String::new();
     if api.uses.uuid {
         optional.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
@@ -27,7 +28,7 @@ description = "Typed Rust client for the {title}, generated from {spec}."
 publish = false
 
 [dependencies]
-sdk-runtime = {{ path = "../../runtime" }}
+sdk-runtime = {{ path = "{runtime}" }}
 progenitor-client = "=0.15.1"
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2", "json", "query", "stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
@@ -35,7 +36,9 @@ serde_json = "1"
 serde_urlencoded = "0.7"
 bytes = "1"
 futures-core = "0.3"
-{optional}"#,
+{optional}{workspace}"#,
+        runtime = options.runtime_path,
+        workspace = if options.standalone { "\n[workspace]\n" } else { "" },
         name = api.crate_name,
         title = api.title,
         spec = api.spec_label,

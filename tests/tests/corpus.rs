@@ -1,0 +1,100 @@
+//! The corpus of tricky specs: `tests/corpus/ok/*.yaml` are normalised and
+//! generate crates (under `tests/corpus/generated/`, compiled with the
+//! workspace and pinned by the snapshot and freshness tests);
+//! `tests/corpus/err/*.yaml` fail with one exact message, without a panic
+//! and without writing anything.
+
+use std::fs;
+use std::path::Path;
+
+fn corpus(kind: &str) -> Vec<generator::SpecSource> {
+    xtask::read_specs_in(&integration_tests::repo_root(), &format!("tests/corpus/{kind}")).unwrap()
+}
+
+#[test]
+fn every_bad_spec_fails_with_an_exact_message_and_writes_nothing() {
+    let specs = corpus("err");
+    assert!(specs.len() >= 15);
+    for spec in &specs {
+        let error = generator::generate(spec).expect_err(&spec.label).to_string();
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format!("corpus_err__{}", spec.slug), error);
+        });
+
+        let out = tempfile::tempdir().unwrap();
+        let path = integration_tests::repo_root().join(&spec.label);
+        let outcome = xtask::generate_one(&path, &out.path().join("crate"), None);
+        assert!(outcome.is_err(), "{}", spec.label);
+        assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "{} wrote into the output folder", spec.label);
+    }
+}
+
+#[test]
+fn every_good_spec_generates_the_crate_checked_in_under_corpus_generated() {
+    let root = integration_tests::repo_root();
+    for spec in corpus("ok") {
+        let crate_dir = root.join("tests/corpus/generated").join(&spec.slug);
+        assert!(crate_dir.join("src/generated_sdk.rs").is_file(), "{} has no generated crate", spec.label);
+    }
+}
+
+/// Files under `dir`, relative, with their first line (the `@generated`
+/// header, which names the spec's path) removed.
+fn sources(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<_> = fs::read_dir(dir.join("src"))
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let body = text.split_once('\n').map(|(_, rest)| rest.to_owned()).unwrap_or_default();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), body)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn one_off_generation_of_a_3_1_spec_matches_the_compiled_corpus_crate() {
+    let root = integration_tests::repo_root();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("crate");
+
+    let summary = xtask::generate_one(&root.join("tests/corpus/ok/openapi-3-1.yaml"), &target, Some("openapi-3-1-client")).unwrap();
+
+    assert!(summary.starts_with("generated openapi-3-1-client into"), "{summary}");
+    let absolute = root.join("tests/corpus/ok/openapi-3-1.yaml").display().to_string();
+    let one_off: Vec<_> = sources(&target).into_iter().map(|(name, text)| (name, text.replace(&absolute, "tests/corpus/ok/openapi-3-1.yaml"))).collect();
+    assert_eq!(one_off, sources(&root.join("tests/corpus/generated/openapi-3-1")));
+    let manifest = fs::read_to_string(target.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"openapi-3-1-client\""));
+    assert!(manifest.contains(&format!("sdk-runtime = {{ path = \"{}\" }}", root.join("runtime").display())));
+    assert!(manifest.trim_end().ends_with("[workspace]"), "a one-off crate builds on its own:\n{manifest}");
+}
+
+#[test]
+fn one_off_crate_name_defaults_to_the_title() {
+    let out = tempfile::tempdir().unwrap();
+    let spec = integration_tests::repo_root().join("tests/corpus/ok/problem-json.yaml");
+
+    let summary = xtask::generate_one(&spec, out.path(), None).unwrap();
+
+    assert!(summary.starts_with("generated problem-json-client into"), "{summary}");
+}
+
+#[test]
+fn openapi_3_1_constructs_become_their_3_0_equivalents() {
+    let text = fs::read_to_string(integration_tests::repo_root().join("tests/corpus/generated/openapi-3-1/src/generated_sdk.rs")).unwrap();
+    let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "pub note: ::std::option::Option<::std::string::String>",
+        "pub size: ::std::option::Option<i64>",
+        "pub kind: ItemKind",
+        "pub parent: ::std::option::Option<Parent>",
+    ] {
+        assert!(compact.contains(expected), "missing `{expected}`");
+    }
+    let client = fs::read_to_string(integration_tests::repo_root().join("tests/corpus/generated/openapi-3-1/src/client.rs")).unwrap();
+    let compact: String = client.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(compact.contains("rule: Rule::Integer { min: Some(1i64), max: Some(100i64), }"), "{compact}");
+}
