@@ -75,9 +75,12 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         api.lib_name = heck::ToSnakeCase::to_snake_case(name.as_str());
     }
     let sdk = progenitor_pass::run(spec, &document)?;
-    api.uses = model::Uses::scan(&sdk.tokens.to_string());
     let header = render::header(&spec.label);
+    let sdk_text = render::syn_file(&header, &sdk.file)
+        .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
+    api.uses = model::Uses::scan(&sdk_text);
     let mut files = BTreeMap::new();
+    files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
     let pagination = templates::pagination_rs(&api, &sdk.sends);
     api.paginated = pagination.is_some();
     let sources = [
@@ -86,7 +89,6 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         ("src/calls.rs", Some(templates::calls_rs(&api, &sdk.sends))),
         ("src/client.rs", Some(templates::client_rs(&api))),
         ("src/pagination.rs", pagination),
-        ("src/generated_sdk.rs", Some(sdk.tokens)),
     ];
     for (path, tokens) in sources {
         let Some(tokens) = tokens else { continue };

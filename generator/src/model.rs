@@ -62,14 +62,9 @@ pub struct Uses {
 }
 
 impl Uses {
-    /// Finds the optional crates named in generated code.
+    /// Finds the optional crates named in formatted generated code.
     pub fn scan(code: &str) -> Self {
-        let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        Self {
-            uuid: compact.contains("::uuid::"),
-            chrono: compact.contains("::chrono::"),
-            regress: compact.contains("::regress::"),
-        }
+        Self { uuid: code.contains("::uuid::"), chrono: code.contains("::chrono::"), regress: code.contains("::regress::") }
     }
 }
 

@@ -20,8 +20,8 @@ use crate::{GenerateError, SpecSource};
 
 /// progenitor's part of the crate, and what our templates need from it.
 pub struct ProgenitorOutput {
-    /// `src/generated_sdk.rs`.
-    pub tokens: TokenStream,
+    /// `src/generated_sdk.rs`, reshaped, ready to print.
+    pub file: syn::File,
     /// Each request builder's `send`, renamed `send_raw`.
     pub sends: Vec<SendSignature>,
 }
@@ -179,7 +179,7 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     }
     crate::open_enums::apply(&mut file)?;
     let sends = rename_sends(&mut file)?;
-    Ok(ProgenitorOutput { tokens: quote!(#file), sends })
+    Ok(ProgenitorOutput { file, sends })
 }
 
 fn rename_sends(file: &mut syn::File) -> Result<Vec<SendSignature>, String> {

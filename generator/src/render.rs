@@ -10,7 +10,12 @@ pub fn header(spec_label: &str) -> String {
 /// Pretty-prints `tokens` as a Rust file starting with `// <header>`.
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    let text = prettyplease::unparse(&file);
+    syn_file(header, &file)
+}
+
+/// Pretty-prints an already parsed file, starting with `// <header>`.
+pub fn syn_file(header: &str, file: &syn::File) -> Result<String, String> {
+    let text = prettyplease::unparse(file);
     // progenitor's own pass that puts a blank line between items.
     let text = progenitor_impl::space_out_items(text).map_err(|e| e.to_string())?;
     Ok(format!("// {header}\n\n{text}"))
