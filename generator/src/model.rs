@@ -19,7 +19,7 @@ pub struct Api {
     pub crate_name: String,
     /// Library name, such as `indream_client`.
     pub lib_name: String,
-    /// Environment-variable prefix, such as `INDREAM`.
+    /// `info.title`, such as `Indream Open API`.
     pub title: String,
     /// `info.description`, if any.
     pub description: Option<String>,
@@ -242,11 +242,6 @@ impl Api {
             default_headers: default_headers(spec, document)?,
             paginated: false,
         })
-    }
-
-    /// The prefix of the documented environment variables, e.g. `INDREAM`.
-    pub fn env_prefix(&self) -> String {
-        self.crate_name.trim_end_matches("-client").to_snake_case().to_uppercase()
     }
 }
 

@@ -43,8 +43,8 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
 
 /// Checks `document` and applies the documented rewrites in place.
 pub fn normalize(document: &mut Value) -> Result<(), Problem> {
-    check_refs(document, document, &mut Vec::new())?;
-    check_enums(document, &mut Vec::new())?;
+    check_refs(document)?;
+    check_enums(document)?;
     let snapshot = document.clone();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
@@ -83,64 +83,53 @@ fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
-fn check_refs(document: &Value, value: &Value, path: &mut Vec<String>) -> Result<(), Problem> {
-    match value {
+/// Calls `visit` on every object in `value` with its JSON pointer, depth first.
+fn each_object(
+    value: &Value,
+    path: &mut Vec<String>,
+    visit: &mut impl FnMut(&Map<String, Value>, String) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
         Value::Object(object) => {
-            if let Some(Value::String(reference)) = object.get("$ref") {
-                let here = pointer(&path.iter().map(String::as_str).collect::<Vec<_>>());
-                match reference.strip_prefix('#') {
-                    Some(target) if document.pointer(target).is_some() => {}
-                    Some(_) => return Err(problem(here, format!("`$ref: {reference}` points nowhere"))),
-                    None => return Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),
-                }
-            }
-            for (key, child) in object {
-                path.push(key.clone());
-                check_refs(document, child, path)?;
-                path.pop();
-            }
+            visit(object, pointer(&path.iter().map(String::as_str).collect::<Vec<_>>()))?;
+            Box::new(object.iter().map(|(key, child)| (key.clone(), child)))
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                path.push(index.to_string());
-                check_refs(document, child, path)?;
-                path.pop();
-            }
-        }
-        _ => {}
+        Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (index.to_string(), child))),
+        _ => return Ok(()),
+    };
+    for (key, child) in children {
+        path.push(key);
+        each_object(child, path, visit)?;
+        path.pop();
     }
     Ok(())
 }
 
-fn check_enums(value: &Value, path: &mut Vec<String>) -> Result<(), Problem> {
-    match value {
-        Value::Object(object) => {
-            if let Some(Value::Array(values)) = object.get("enum") {
-                let mut names: BTreeMap<String, &str> = BTreeMap::new();
-                for text in values.iter().filter_map(Value::as_str) {
-                    let name = crate::open_enums::variant_ident(text).to_string();
-                    if let Some(other) = names.insert(name.clone(), text) {
-                        let here = pointer(&path.iter().map(String::as_str).collect::<Vec<_>>());
-                        return Err(problem(here, format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`")));
-                    }
-                }
-            }
-            for (key, child) in object {
-                path.push(key.clone());
-                check_enums(child, path)?;
-                path.pop();
+/// Every `$ref` must point at something in this document.
+fn check_refs(document: &Value) -> Result<(), Problem> {
+    each_object(document, &mut Vec::new(), &mut |object, here| {
+        let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
+        match reference.strip_prefix('#') {
+            Some(target) if document.pointer(target).is_some() => Ok(()),
+            Some(_) => Err(problem(here, format!("`$ref: {reference}` points nowhere"))),
+            None => Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),
+        }
+    })
+}
+
+/// The values of an enum must keep distinct Rust variant names.
+fn check_enums(document: &Value) -> Result<(), Problem> {
+    each_object(document, &mut Vec::new(), &mut |object, here| {
+        let Some(Value::Array(values)) = object.get("enum") else { return Ok(()) };
+        let mut names: BTreeMap<String, &str> = BTreeMap::new();
+        for text in values.iter().filter_map(Value::as_str) {
+            let name = crate::open_enums::variant_ident(text).to_string();
+            if let Some(other) = names.insert(name.clone(), text) {
+                return Err(problem(here, format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`")));
             }
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                path.push(index.to_string());
-                check_enums(child, path)?;
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn check_parameters<'a>(document: &Value, lists: impl Iterator<Item = &'a Value>, name: &str, here: &str) -> Result<(), Problem> {

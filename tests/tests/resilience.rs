@@ -331,3 +331,23 @@ async fn documented_bounds_are_checked_before_anything_is_sent() {
     client.list_project_assets().project_id(project).page_size(NonZeroU64::new(100).unwrap()).send().await.unwrap();
     assert_eq!(requests_seen(&server).await, 1);
 }
+
+#[tokio::test]
+async fn post_that_declares_an_idempotency_key_is_retried_with_the_same_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Sequence::new(vec![ResponseTemplate::new(503), ResponseTemplate::new(201).set_body_json(json!({"id": "pay_1"}))]))
+        .mount(&server)
+        .await;
+    let client = idempotency_key_client::Client::builder(&server.uri(), idempotency_key_client::Credentials::none())
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+
+    let created = client.create_payment().idempotency_key("key-1").body_map(|b| b.amount(5)).send().await.unwrap();
+
+    assert_eq!(created.id.as_deref(), Some("pay_1"));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.headers["idempotency-key"] == "key-1"));
+}
