@@ -33,7 +33,8 @@ enum Kind {
 }
 
 impl Credential {
-    /// An API key sent in the header `header`.
+    /// An API key sent in the header `header`, which must be a lower-case
+    /// header name (generated code lower-cases the spec's name).
     pub fn header_api_key(scheme: &'static str, header: &'static str, key: impl Into<Secret>) -> Self {
         let header = HeaderName::from_static(header);
         Self::new(scheme, Kind::HeaderApiKey { header, key: key.into() })
