@@ -94,8 +94,22 @@ pub fn peak_resident_kib() -> Result<u64> {
     Ok(line.split_whitespace().nth(1).unwrap_or("0").parse()?)
 }
 
+/// Runs the `<name>-handwritten` and `<name>-generated` clients against a
+/// fresh `server` and prints them as a table under `title`, the hand-written
+/// one as the baseline.
+pub fn side_by_side(title: &str, server: &str, name: &str, unit: &str, labels: [&str; 2]) -> Result<()> {
+    let server = Server::start(server)?;
+    let handwritten = run_client(&format!("{name}-handwritten"), &server.address)?;
+    let generated = run_client(&format!("{name}-generated"), &server.address)?;
+    println!("\n### {title}\n");
+    println!("| client | throughput | time | peak RSS | ratio |\n|---|---|---|---|---|");
+    row(labels[0], &handwritten, unit, None);
+    row(labels[1], &generated, unit, Some(&handwritten));
+    Ok(())
+}
+
 /// Prints a markdown table row.
-pub fn row(name: &str, sample: &Sample, unit: &str, baseline: Option<&Sample>) {
+fn row(name: &str, sample: &Sample, unit: &str, baseline: Option<&Sample>) {
     let ratio = baseline.map(|b| format!("{:.2}", sample.rate() / b.rate())).unwrap_or_else(|| "1.00".into());
     println!(
         "| {name} | {:.0} {unit}/s | {:.2} s | {:.1} MiB | {ratio} |",

@@ -3,21 +3,19 @@
 
 use anyhow::Result;
 
-use crate::measure::{row, run_client, Server};
 
 const CALLS: u64 = 5_000;
 const PROJECT: &str = "497f6eca-6276-4993-bfeb-53cbbbba6f08";
 
 /// Prints the overhead table.
 pub fn report() -> Result<()> {
-    let server = Server::start("single")?;
-    let handwritten = run_client("overhead-handwritten", &server.address)?;
-    let generated = run_client("overhead-generated", &server.address)?;
-    println!("\n### Client overhead: {CALLS} sequential calls of one 100-item page\n");
-    println!("| client | throughput | time | peak RSS | ratio |\n|---|---|---|---|---|");
-    row("hand-written reqwest + serde", &handwritten, "requests", None);
-    row("generated client", &generated, "requests", Some(&handwritten));
-    Ok(())
+    crate::measure::side_by_side(
+        &format!("Client overhead: {CALLS} sequential calls of one 100-item page"),
+        "single",
+        "overhead",
+        "requests",
+        ["hand-written reqwest + serde", "generated client"],
+    )
 }
 
 pub async fn generated(address: &str) -> Result<u64> {

@@ -5,21 +5,19 @@ use anyhow::Result;
 use futures::TryStreamExt;
 use serde::Deserialize;
 
-use crate::measure::{row, run_client, Server};
 use crate::server::{PAGES, PER_PAGE};
 
 const PROJECT: &str = "497f6eca-6276-4993-bfeb-53cbbbba6f08";
 
 /// Prints the pagination table.
 pub fn report() -> Result<()> {
-    let server = Server::start("pages")?;
-    let handwritten = run_client("pagination-handwritten", &server.address)?;
-    let generated = run_client("pagination-generated", &server.address)?;
-    println!("\n### Pagination: {} items over {PAGES} pages\n", PAGES * PER_PAGE);
-    println!("| client | throughput | time | peak RSS | ratio |\n|---|---|---|---|---|");
-    row("hand-written reqwest loop", &handwritten, "items", None);
-    row("generated `items()` stream", &generated, "items", Some(&handwritten));
-    Ok(())
+    crate::measure::side_by_side(
+        &format!("Pagination: {} items over {PAGES} pages", PAGES * PER_PAGE),
+        "pages",
+        "pagination",
+        "items",
+        ["hand-written reqwest loop", "generated `items()` stream"],
+    )
 }
 
 /// The generated client's item stream.

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::measure::{row, run_client, Server};
 
 /// Size of the uploaded file.
 const SIZE: u64 = 1 << 30;
@@ -30,14 +29,13 @@ pub fn report() -> Result<()> {
     // first to run pays for the disk and the comparison measures the disk.
     std::io::copy(&mut std::fs::File::open(&path)?, &mut std::io::sink())?;
     std::env::set_var("BENCH_UPLOAD_FILE", &path);
-    let server = Server::start("sink")?;
-    let handwritten = run_client("upload-handwritten", &server.address)?;
-    let generated = run_client("upload-generated", &server.address)?;
-    println!("\n### Upload: one 1 GiB file to a local server that discards it\n");
-    println!("| client | throughput | time | peak RSS | ratio |\n|---|---|---|---|---|");
-    row("hand-written reqwest, file streamed", &handwritten, "MiB", None);
-    row("generated `send_upload`", &generated, "MiB", Some(&handwritten));
-    Ok(())
+    crate::measure::side_by_side(
+        "Upload: one 1 GiB file to a local server that discards it",
+        "sink",
+        "upload",
+        "MiB",
+        ["hand-written reqwest, file streamed", "generated `send_upload`"],
+    )
 }
 
 fn path() -> Result<PathBuf> {

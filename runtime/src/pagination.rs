@@ -70,13 +70,7 @@ where
 {
     let start = CursorState { next: Some(None), seen: HashSet::new(), next_cursor, items };
     stream::try_unfold(start, move |mut state| {
-        let request = state.next.take().map(|cursor| {
-            let request = match cursor {
-                Some(cursor) => set_cursor(builder.clone(), cursor),
-                None => builder.clone(),
-            };
-            send(request)
-        });
+        let request = state.next.take().map(|cursor| send(positioned(&builder, cursor, &set_cursor)));
         async move {
             let Some(request) = request else { return Ok(None) };
             let page = request.await?.into_inner();
@@ -124,13 +118,7 @@ where
 {
     let start = NumberedState { next: Some(None), page_and_total, items };
     stream::try_unfold(start, move |mut state| {
-        let request = state.next.take().map(|page| {
-            let request = match page {
-                Some(page) => set_page(builder.clone(), page),
-                None => builder.clone(),
-            };
-            send(request)
-        });
+        let request = state.next.take().map(|page| send(positioned(&builder, page, &set_page)));
         async move {
             let Some(request) = request else { return Ok(None) };
             let page = request.await?.into_inner();
@@ -161,6 +149,14 @@ struct NumberedState<P, X> {
 /// A page number or count from a response, whatever its integer type.
 pub fn page_number<N: TryInto<i64>>(value: N) -> Option<i64> {
     value.try_into().ok()
+}
+
+/// The builder as given for the first page (`None`), or moved to `position`.
+fn positioned<B: Clone, P>(builder: &B, position: Option<P>, set: &impl Fn(B, P) -> B) -> B {
+    match position {
+        Some(position) => set(builder.clone(), position),
+        None => builder.clone(),
+    }
 }
 
 /// Every item of `pages`, in order, holding one page at a time.
