@@ -24,7 +24,7 @@ pub struct Credential {
 
 #[derive(Clone, Debug)]
 enum Kind {
-    HeaderApiKey { header: HeaderName, key: Secret },
+    HeaderApiKey { header: &'static str, key: Secret },
     QueryApiKey { parameter: &'static str, key: Secret },
     Bearer { token: Secret },
     Basic { username: Secret, password: Secret },
@@ -33,10 +33,10 @@ enum Kind {
 }
 
 impl Credential {
-    /// An API key sent in the header `header`, which must be a lower-case
-    /// header name (generated code lower-cases the spec's name).
+    /// An API key sent in the header `header` (any case; header names are
+    /// case-insensitive). An invalid header name is reported by
+    /// [`Credential::validate`], which every client constructor runs.
     pub fn header_api_key(scheme: &'static str, header: &'static str, key: impl Into<Secret>) -> Self {
-        let header = HeaderName::from_static(header);
         Self::new(scheme, Kind::HeaderApiKey { header, key: key.into() })
     }
 
@@ -75,29 +75,30 @@ impl Credential {
         self.scheme
     }
 
-    /// Checks that the credential can be put on a request (header values must
-    /// be visible ASCII), naming the scheme when it cannot.
+    /// Checks that the credential can be put on a request (header names and
+    /// values must be valid HTTP), naming the scheme when it cannot.
     pub fn validate(&self) -> Result<(), String> {
-        self.header_values(&reqwest::Method::GET, "/", "0")
-            .map(drop)
-            .map_err(|what| format!("the credential for security scheme `{}` is not a valid HTTP header value ({what})", self.scheme))
+        self.header_values(&reqwest::Method::GET, "/", "0").map(drop).map_err(|what| self.problem(what))
     }
 
-    /// Adds this credential to `request`.
-    fn apply(&self, request: &mut reqwest::Request) {
+    fn problem(&self, what: &str) -> String {
+        format!("the credential for security scheme `{}` cannot be sent: {what}", self.scheme)
+    }
+
+    /// Adds this credential to `request`, or says why it cannot (which
+    /// [`Credential::validate`] has already ruled out for a built client).
+    fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
         if let Kind::QueryApiKey { parameter, key } = &self.kind {
             request.url_mut().query_pairs_mut().append_pair(parameter, key.expose());
-            return;
+            return Ok(());
         }
         let timestamp = unix_millis().to_string();
         let path_with_query = path_with_query(request.url());
-        // `validate` ran when the client was built, so every value is valid
-        // here; an invalid one would be skipped rather than sent malformed.
-        if let Ok(values) = self.header_values(request.method(), &path_with_query, &timestamp) {
-            for (name, value) in values {
-                request.headers_mut().insert(name, value);
-            }
+        let values = self.header_values(request.method(), &path_with_query, &timestamp).map_err(|what| self.problem(what))?;
+        for (name, value) in values {
+            request.headers_mut().insert(name, value);
         }
+        Ok(())
     }
 
     fn header_values(
@@ -107,20 +108,25 @@ impl Credential {
         timestamp: &str,
     ) -> Result<Vec<(HeaderName, HeaderValue)>, &'static str> {
         let sensitive = |value: String| -> Result<HeaderValue, &'static str> {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| "it contains characters a header cannot carry")?;
+            let mut value = HeaderValue::from_str(&value).map_err(|_| "the value contains characters a header cannot carry")?;
             value.set_sensitive(true);
             Ok(value)
         };
         Ok(match &self.kind {
             Kind::QueryApiKey { .. } => Vec::new(),
-            Kind::HeaderApiKey { header, key } => vec![(header.clone(), sensitive(key.expose().to_owned())?)],
+            Kind::HeaderApiKey { header, key } => {
+                let name = HeaderName::from_bytes(header.as_bytes()).map_err(|_| "the header name is not a valid HTTP header name")?;
+                vec![(name, sensitive(key.expose().to_owned())?)]
+            }
             Kind::Bearer { token } => vec![(AUTHORIZATION, sensitive(format!("Bearer {}", token.expose()))?)],
             Kind::Basic { username, password } => {
                 let pair = format!("{}:{}", username.expose(), password.expose());
                 let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
                 vec![(AUTHORIZATION, sensitive(format!("Basic {encoded}"))?)]
             }
-            Kind::FixedAuthorization { value } => vec![(AUTHORIZATION, HeaderValue::from_static(value))],
+            Kind::FixedAuthorization { value } => {
+                vec![(AUTHORIZATION, HeaderValue::from_str(value).map_err(|_| "the fixed value is not a valid header value")?)]
+            }
             Kind::NcpSignatureV2 { access_key, secret_key } => {
                 let signature = ncp_signature_v2(
                     method.as_str(),
@@ -174,20 +180,27 @@ impl CredentialSet {
     /// all be satisfied, as in an OpenAPI `security` array. The first
     /// alternative this set fully satisfies is applied; an empty alternative
     /// (or an empty list) means the operation needs no credentials, and then
-    /// none are sent.
-    pub fn apply(&self, requirements: &[&[&str]], request: &mut reqwest::Request) {
+    /// none are sent. When no alternative is satisfied the request goes out
+    /// without credentials and the server's 401 says so.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the scheme whose credential cannot be sent (ruled
+    /// out by [`CredentialSet::validate`] for every built client).
+    pub fn apply(&self, requirements: &[&[&str]], request: &mut reqwest::Request) -> Result<(), String> {
         if requirements.is_empty() {
-            return;
+            return Ok(());
         }
         let chosen = requirements.iter().find(|alternative| {
             alternative.iter().all(|scheme| self.credentials.iter().any(|c| c.scheme == *scheme))
         });
-        let Some(alternative) = chosen else { return };
+        let Some(alternative) = chosen else { return Ok(()) };
         for scheme in alternative.iter() {
             if let Some(credential) = self.credentials.iter().find(|c| c.scheme == *scheme) {
-                credential.apply(request);
+                credential.apply(request)?;
             }
         }
+        Ok(())
     }
 }
 

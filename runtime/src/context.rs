@@ -1,59 +1,50 @@
-//! Per-client settings and per-operation facts that [`crate::execute`] needs.
+//! Per-client settings: credentials, retry policy, timeouts.
 
 use std::time::Duration;
 
 use crate::auth::CredentialSet;
+use crate::error::ErrorHints;
 use crate::retry::RetryPolicy;
 
 /// Timeouts of a client.
 ///
-/// `connect` bounds establishing a connection. `request` bounds a whole
-/// ordinary call, from sending to the last byte of the response. A request
-/// whose body is a stream (an upload) has no total bound, so a large file is
-/// never cut off; `read` still ends a transfer that stalls.
+/// - `connect` bounds establishing a connection.
+/// - `attempt` bounds one attempt, from sending the request to the end of
+///   the response headers; an attempt that runs out is retried like a
+///   connection failure when the operation may be retried.
+/// - `total` bounds the whole call: every attempt, the waits between them,
+///   and reading a response body that is decoded (JSON, text).
+/// - `read` bounds the silence between two reads from the server.
+///
+/// A call whose request body is a stream (an upload) or whose response is a
+/// stream (a download) has neither an attempt nor a total bound, so a large
+/// file is never cut off; `read` still ends a transfer that stalls.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timeouts {
     /// Bound on establishing a connection.
     pub connect: Duration,
-    /// Bound on a whole ordinary call.
-    pub request: Duration,
+    /// Bound on one attempt, up to the response headers.
+    pub attempt: Duration,
+    /// Bound on the whole call, retries and backoff included.
+    pub total: Duration,
     /// Bound on the silence between two reads from the server.
     pub read: Duration,
 }
 
 impl Default for Timeouts {
+    /// 10 s to connect, 30 s per attempt, 60 s per call, 60 s of silence.
     fn default() -> Self {
         Self {
             connect: Duration::from_secs(10),
-            request: Duration::from_secs(60),
+            attempt: Duration::from_secs(30),
+            total: Duration::from_secs(60),
             read: Duration::from_secs(60),
         }
     }
 }
 
-/// What the generator knows about one operation that matters at run time.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OperationPolicy {
-    /// The operation's `security` requirements: alternatives of scheme names.
-    pub security: &'static [&'static [&'static str]],
-    /// Whether repeating the request is safe (idempotent method, or the spec
-    /// declares an `Idempotency-Key` header, and no `x-idempotent: false`).
-    pub idempotent: bool,
-    /// Headers the API documents as required on every request
-    /// (`x-default-headers`), added when the request lacks them.
-    pub default_headers: &'static [(&'static str, &'static str)],
-    /// Array query parameters declared `style: form, explode: false`: their
-    /// repeated pairs are joined into one comma-separated value.
-    pub comma_separated_query: &'static [&'static str],
-    /// Documented parameter constraints, checked before sending.
-    pub constraints: &'static [crate::validate::Constraint],
-    /// For APIs whose 2xx envelope carries a result code
-    /// (`x-success-when`): the JSON pointer and the value meaning success.
-    pub success_when: Option<(&'static str, &'static str)>,
-}
-
 /// The state a generated `Client` carries besides its reqwest client and base
-/// URL: credentials, retry policy and timeouts.
+/// URL: credentials, retry policy, timeouts and error hints.
 #[derive(Clone, Debug, Default)]
 pub struct ClientContext {
     /// Credentials applied to each request as its operation requires.
@@ -62,6 +53,8 @@ pub struct ClientContext {
     pub retry: RetryPolicy,
     /// Timeouts; `connect` and `read` are fixed when the client is built.
     pub timeouts: Timeouts,
+    /// What error messages suggest when the credentials are refused.
+    pub hints: ErrorHints,
 }
 
 /// A client could not be built from the settings it was given.
@@ -84,12 +77,19 @@ pub enum ConfigError {
 }
 
 impl ClientContext {
+    /// Checks the settings that can be wrong whatever the HTTP client:
+    /// every credential must be sendable. Every way of building a client
+    /// calls this, so a bad credential is an error at construction and never
+    /// a request sent without it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.credentials.validate().map_err(ConfigError::Credentials)
+    }
+
     /// Builds the reqwest client these settings call for: rustls, the connect
-    /// and read timeouts, no automatic redirects (they are followed by
-    /// [`crate::execute`], which drops credentials when the origin changes),
-    /// and `user_agent`.
+    /// and read timeouts, no automatic redirects (the pipeline follows them
+    /// and drops credentials when the origin changes), and `user_agent`.
     pub fn http_client(&self, user_agent: &str) -> Result<reqwest::Client, ConfigError> {
-        self.credentials.validate().map_err(ConfigError::Credentials)?;
+        self.validate()?;
         Ok(reqwest::Client::builder()
             .user_agent(user_agent)
             .connect_timeout(self.timeouts.connect)

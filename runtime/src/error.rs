@@ -1,5 +1,10 @@
-//! The one error type a generated client returns, and how progenitor's
-//! errors become it.
+//! The one error type a generated client returns.
+//!
+//! Errors are built where the facts are known: the pipeline
+//! ([`crate::Call`]) builds the ones that happen before a response, and
+//! [`crate::Response`] the ones that have a response, so every error names
+//! its operation and an error with a response always has its status and
+//! headers.
 
 use std::fmt;
 use std::time::Duration;
@@ -7,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::call::CallRecord;
+use crate::operation::Operation;
 
 /// Everything that can go wrong with a call, in a shape to match on.
 ///
@@ -22,20 +27,30 @@ pub enum Error<E> {
     Api(ApiError<E>),
     /// The server answered 429 Too Many Requests (after any retries).
     RateLimited(ApiError<E>),
-    /// The call took longer than its timeout.
+    /// The call took longer than one of its time limits.
     Timeout {
-        /// The underlying error.
-        source: reqwest::Error,
+        /// The operation called.
+        operation: &'static Operation,
+        /// Which limit ran out.
+        limit: TimeLimit,
+        /// The HTTP client's error, when the limit was its own.
+        source: Option<reqwest::Error>,
     },
     /// The request could not be sent or the response not received.
     Transport {
+        /// The operation called.
+        operation: &'static Operation,
         /// The underlying error.
         source: reqwest::Error,
     },
     /// A success response whose body does not match the spec.
     Decode {
+        /// The operation called.
+        operation: &'static Operation,
         /// The response status.
-        status: Option<StatusCode>,
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
         /// The start of the body, for diagnosis.
         body_start: String,
         /// What did not match.
@@ -44,11 +59,16 @@ pub enum Error<E> {
     /// A paginated stream cannot go on: the server repeated a cursor, or a
     /// page lacks what the spec says it carries.
     Pagination {
+        /// The operation paged.
+        operation: &'static Operation,
         /// What went wrong.
         message: String,
     },
-    /// A parameter breaks a constraint of the spec; nothing was sent.
+    /// A parameter breaks a constraint of the spec, or a required one is
+    /// missing; nothing was sent.
     Validation {
+        /// The operation called.
+        operation: &'static Operation,
         /// The parameter at fault, as the spec names it.
         parameter: String,
         /// Which constraint, and the value's problem.
@@ -56,9 +76,34 @@ pub enum Error<E> {
     },
 }
 
+/// The time limit that ended a call (see [`crate::Timeouts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeLimit {
+    /// One attempt took longer than `Timeouts::attempt`.
+    Attempt(Duration),
+    /// The whole call, retries and backoff included, took longer than
+    /// `Timeouts::total`.
+    Total(Duration),
+    /// Connecting, or a silence between two reads, took longer than
+    /// `Timeouts::connect` or `Timeouts::read`.
+    Transfer,
+}
+
+impl fmt::Display for TimeLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeLimit::Attempt(limit) => write!(f, "an attempt took longer than {limit:?} (`Timeouts::attempt`)"),
+            TimeLimit::Total(limit) => write!(f, "the call took longer than {limit:?} (`Timeouts::total`)"),
+            TimeLimit::Transfer => f.write_str("connecting or reading stalled (`Timeouts::connect`, `Timeouts::read`)"),
+        }
+    }
+}
+
 /// An error response from the API.
 #[derive(Debug)]
 pub struct ApiError<E> {
+    /// The operation called.
+    pub operation: &'static Operation,
     /// HTTP status.
     pub status: StatusCode,
     /// Response headers.
@@ -81,11 +126,32 @@ impl<E> ApiError<E> {
 }
 
 impl<E> Error<E> {
+    /// The operation whose call failed.
+    pub fn operation(&self) -> &'static Operation {
+        match self {
+            Error::Api(api) | Error::RateLimited(api) => api.operation,
+            Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Pagination { operation, .. }
+            | Error::Validation { operation, .. } => operation,
+        }
+    }
+
     /// The HTTP status of the response behind this error, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) | Error::RateLimited(api) => Some(api.status),
-            Error::Decode { status, .. } => *status,
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The headers of the response behind this error, if there was one.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(api) | Error::RateLimited(api) => Some(&api.headers),
+            Error::Decode { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -106,6 +172,7 @@ impl<E> Error<E> {
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.operation())?;
         match self {
             Error::Api(api) | Error::RateLimited(api) => {
                 write!(f, "{} from {}", api.status, api.host)?;
@@ -121,46 +188,113 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 }
                 Ok(())
             }
-            Error::Timeout { source } => write!(f, "timed out: {source}; raise it with `with_request_timeout` or `Timeouts`"),
-            Error::Transport { source } => {
-                write!(f, "request failed: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(inner) = cause {
-                    write!(f, ": {inner}")?;
-                    cause = inner.source();
+            Error::Timeout { limit, source, .. } => {
+                write!(f, "timed out: {limit}")?;
+                match source {
+                    Some(source) => write_chain(f, source),
+                    None => Ok(()),
                 }
-                Ok(())
             }
-            Error::Decode { status, body_start, source } => {
-                let status = status.map(|s| format!("{s} ")).unwrap_or_default();
-                write!(f, "cannot decode the {status}response: {source}; body starts with: {}", one_line(body_start, 200))
+            Error::Transport { source, .. } => {
+                write!(f, "request failed")?;
+                write_chain(f, source)
             }
-            Error::Validation { parameter, message } => write!(f, "invalid `{parameter}`: {message}; nothing was sent"),
-            Error::Pagination { message } => write!(f, "pagination stopped: {message}"),
+            Error::Decode { status, body_start, source, .. } => {
+                write!(f, "cannot decode the {status} response: {source}; body starts with: {}", one_line(body_start, 200))
+            }
+            Error::Validation { parameter, message, .. } => write!(f, "invalid `{parameter}`: {message}; nothing was sent"),
+            Error::Pagination { message, .. } => write!(f, "pagination stopped: {message}"),
         }
     }
+}
+
+/// Writes `: error: cause: cause…`, since reqwest's own message leaves out
+/// the cause that says what actually happened.
+fn write_chain(f: &mut fmt::Formatter<'_>, error: &dyn std::error::Error) -> fmt::Result {
+    write!(f, ": {error}")?;
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        write!(f, ": {inner}")?;
+        cause = inner.source();
+    }
+    Ok(())
 }
 
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Timeout { source } | Error::Transport { source } => Some(source),
+            Error::Timeout { source: Some(source), .. } | Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
             _ => None,
         }
     }
 }
 
+/// A call that failed before any response: the request could not be built,
+/// sent, or answered in time. It becomes an [`Error`] with `?`, whatever the
+/// crate's error body.
+#[derive(Debug)]
+pub struct CallError(Failure);
+
+#[derive(Debug)]
+enum Failure {
+    Timeout { operation: &'static Operation, limit: TimeLimit, source: Option<reqwest::Error> },
+    Transport { operation: &'static Operation, source: reqwest::Error },
+    Validation { operation: &'static Operation, parameter: String, message: String },
+}
+
+impl CallError {
+    pub(crate) fn validation(operation: &'static Operation, parameter: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(Failure::Validation { operation, parameter: parameter.into(), message: message.into() })
+    }
+
+    pub(crate) fn timeout(operation: &'static Operation, limit: TimeLimit) -> Self {
+        Self(Failure::Timeout { operation, limit, source: None })
+    }
+
+    /// Classifies an error of the HTTP client: its own timeouts (connect,
+    /// read) are timeouts, everything else a transport failure.
+    pub(crate) fn http(operation: &'static Operation, source: reqwest::Error) -> Self {
+        if source.is_timeout() {
+            Self(Failure::Timeout { operation, limit: TimeLimit::Transfer, source: Some(source) })
+        } else {
+            Self(Failure::Transport { operation, source })
+        }
+    }
+}
+
+impl CallError {
+    /// Whether another attempt could succeed: a timeout or a connection
+    /// failure, not a request the client refused to build.
+    pub(crate) fn is_transient(&self) -> bool {
+        match &self.0 {
+            Failure::Timeout { .. } => true,
+            Failure::Transport { source, .. } => crate::retry::is_transient(source),
+            Failure::Validation { .. } => false,
+        }
+    }
+}
+
+impl<E> From<CallError> for Error<E> {
+    fn from(error: CallError) -> Self {
+        match error.0 {
+            Failure::Timeout { operation, limit, source } => Error::Timeout { operation, limit, source },
+            Failure::Transport { operation, source } => Error::Transport { operation, source },
+            Failure::Validation { operation, parameter, message } => Error::Validation { operation, parameter, message },
+        }
+    }
+}
+
 /// What a crate adds to error messages: the environment variables that hold
 /// its credentials, suggested on 401 and 403.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ErrorHints {
     /// Credential variables, such as `["INDREAM_API_KEY"]`.
     pub credential_env: &'static [&'static str],
 }
 
 impl ErrorHints {
-    fn for_status(&self, status: StatusCode) -> Option<String> {
+    pub(crate) fn for_status(&self, status: StatusCode) -> Option<String> {
         match status.as_u16() {
             401 | 403 if !self.credential_env.is_empty() => Some(format!("check {}", self.credential_env.join(" and "))),
             401 | 403 => Some("check the credentials".to_owned()),
@@ -169,105 +303,8 @@ impl ErrorHints {
     }
 }
 
-/// Converts progenitor's result for one call into ours, using what
-/// [`crate::execute`] recorded about the response.
-pub(crate) async fn convert<T, E, R>(
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<R>>,
-    record: CallRecord,
-    hints: &ErrorHints,
-) -> Result<progenitor_client::ResponseValue<T>, Error<E>>
-where
-    E: serde::de::DeserializeOwned,
-    R: serde::Serialize,
-{
-    if let Some(violation) = record.violation {
-        return Err(Error::Validation { parameter: violation.parameter, message: violation.message });
-    }
-    let error = match result {
-        Ok(value) => match record.envelope_failure {
-            None => return Ok(value),
-            Some(body) => return Err(api_error(value.status(), value.headers().clone(), &body, &record.host, hints)),
-        },
-        Err(error) => error,
-    };
-    Err(match error {
-        progenitor_client::Error::ErrorResponse(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            let typed = serde_json::to_vec(&value.into_inner()).unwrap_or_default();
-            let raw = record.body.unwrap_or(bytes::Bytes::from(typed));
-            api_error(status, headers, &raw, &record.host, hints)
-        }
-        progenitor_client::Error::UnexpectedResponse(response) => {
-            let (status, headers) = (response.status(), response.headers().clone());
-            let raw = match record.body {
-                Some(raw) => raw,
-                None => response.bytes().await.unwrap_or_default(),
-            };
-            api_error(status, headers, &raw, &record.host, hints)
-        }
-        progenitor_client::Error::InvalidResponsePayload(raw, source) => match record.status {
-            Some(status) if !status.is_success() => {
-                api_error(status, record.headers.unwrap_or_default(), &raw, &record.host, hints)
-            }
-            status => Error::Decode { status, body_start: text_start(&raw, 512), source },
-        },
-        progenitor_client::Error::CommunicationError(source) | progenitor_client::Error::ResponseBodyError(source)
-            if source.is_timeout() =>
-        {
-            Error::Timeout { source }
-        }
-        progenitor_client::Error::CommunicationError(source)
-        | progenitor_client::Error::ResponseBodyError(source)
-        | progenitor_client::Error::InvalidUpgrade(source) => Error::Transport { source },
-        progenitor_client::Error::InvalidRequest(message) | progenitor_client::Error::Custom(message) => {
-            let (parameter, message) = parameter_of(&message);
-            Error::Validation { parameter, message }
-        }
-    })
-}
-
-fn api_error<E: serde::de::DeserializeOwned>(
-    status: StatusCode,
-    headers: HeaderMap,
-    raw: &[u8],
-    host: &str,
-    hints: &ErrorHints,
-) -> Error<E> {
-    let api = ApiError {
-        status,
-        headers,
-        body: serde_json::from_slice(raw).ok(),
-        text: text_start(raw, 2048),
-        host: host.to_owned(),
-        hint: hints.for_status(status),
-    };
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        Error::RateLimited(api)
-    } else {
-        Error::Api(api)
-    }
-}
-
-/// progenitor and typify report builder problems as `"<name> was not
-/// initialized"`, `"conversion to `Type` for <name> failed"` or `"error
-/// converting supplied value for <field>: <reason>"`; name the parameter.
-fn parameter_of(message: &str) -> (String, String) {
-    if let Some((name, reason)) = message.strip_prefix("error converting supplied value for ").and_then(|rest| rest.split_once(": ")) {
-        return (name.to_owned(), reason.to_owned());
-    }
-    if let Some(name) = message.strip_suffix(" was not initialized") {
-        return (name.to_owned(), "is required but was not set".to_owned());
-    }
-    if let Some((_, rest)) = message.split_once(" for ") {
-        if let Some((name, _)) = rest.split_once(" failed") {
-            return (name.to_owned(), message.to_owned());
-        }
-    }
-    ("request".to_owned(), message.to_owned())
-}
-
-fn text_start(raw: &[u8], limit: usize) -> String {
+/// The first `limit` bytes of `raw` as text, lossily.
+pub(crate) fn text_start(raw: &[u8], limit: usize) -> String {
     let end = raw.len().min(limit);
     String::from_utf8_lossy(&raw[..end]).into_owned()
 }
@@ -277,20 +314,5 @@ fn one_line(text: &str, limit: usize) -> String {
     match flat.char_indices().nth(limit) {
         Some((cut, _)) => format!("{}…", &flat[..cut]),
         None => flat,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parameter_of;
-
-    #[test]
-    fn progenitor_builder_messages_name_the_parameter() {
-        assert_eq!(parameter_of("project_id was not initialized"), ("project_id".into(), "is required but was not set".into()));
-        let conversion = "conversion to `NewAttachment` for body failed: title: longer than 255 characters";
-        assert_eq!(parameter_of(conversion), ("body".into(), conversion.into()));
-        let field = "error converting supplied value for title: longer than 255 characters";
-        assert_eq!(parameter_of(field), ("title".into(), "longer than 255 characters".into()));
-        assert_eq!(parameter_of("something else"), ("request".into(), "something else".into()));
     }
 }

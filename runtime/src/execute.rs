@@ -1,62 +1,114 @@
-//! Sends one operation's request: credentials, timeout, redirects, retries.
+//! The pipeline every call goes through, in named steps: build the request
+//! from the [`Call`], then attempt it (credentials, redirects, the attempt
+//! time limit) as often as the retry policy and the operation allow, all
+//! within the call's total deadline.
 
-use reqwest::header::{HeaderName, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
-use reqwest::{Method, Request, Response, StatusCode};
+use std::time::Duration;
 
-use crate::call::record;
-use crate::context::{ClientContext, OperationPolicy};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, Request, StatusCode};
+use tokio::time::Instant;
+
+use crate::call::Call;
+use crate::context::ClientContext;
+use crate::error::{CallError, TimeLimit};
+use crate::operation::{Idempotency, Operation};
+use crate::response::Response;
+use crate::retry::Attempt;
 
 /// How many redirects one attempt follows before returning the 3xx response.
 const MAX_REDIRECTS: usize = 10;
 
-/// progenitor adds this header to every request; the APIs we target do not
-/// use it, so it is not sent.
-const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
-
-/// Executes `request` for an operation described by `operation`.
+/// Sends `call` and returns the final response, whatever its status.
 ///
-/// Each attempt gets fresh credentials (so signatures carry a current
-/// timestamp), and a request with a replayable body gets the context's total
-/// timeout unless it already has one. Retries follow the context's
-/// [`RetryPolicy`](crate::RetryPolicy), and only for requests that are safe
-/// to repeat: idempotent operations whose body can be replayed.
-pub async fn execute(
-    client: &reqwest::Client,
-    context: &ClientContext,
-    mut request: Request,
-    operation: &OperationPolicy,
-) -> reqwest::Result<Response> {
-    request.headers_mut().remove(PROGENITOR_API_VERSION);
-    add_default_headers(&mut request, operation.default_headers);
-    add_body_headers(&mut request);
-    join_comma_separated_query(request.url_mut(), operation.comma_separated_query);
-    let replayable = request.try_clone().is_some();
-    if replayable && request.timeout().is_none() {
-        *request.timeout_mut() = Some(context.timeouts.request);
+/// - A problem recorded while the call was built is returned first: nothing
+///   is sent.
+/// - A call whose body is in memory gets `Timeouts::attempt` per attempt and
+///   `Timeouts::total` for the whole call, retries and backoff included (the
+///   deadline also bounds reading a decoded body, see [`Response`]). A
+///   streamed body has neither: the client's read timeout ends a stall.
+/// - Retries follow the client's [`RetryPolicy`](crate::RetryPolicy), only
+///   for operations that may be repeated and bodies that can be replayed.
+pub(crate) async fn execute(call: Call<'_>) -> Result<Response, CallError> {
+    if let Some(problem) = call.problem {
+        return Err(problem);
     }
-    let host = request.url().host_str().unwrap_or_default().to_owned();
-    record(|call| call.host = host);
-    let outcome = send_with_retries(client, context, operation, request, replayable).await?;
-    inspect(outcome, operation).await
+    let operation = call.operation;
+    let context = call.context;
+    let request = build_request(call.base_url, operation, call.path, call.query, call.headers, call.body)?;
+    let replayable = request.body().is_none_or(|body| body.as_bytes().is_some());
+    let host = host_of(request.url());
+    let deadline = replayable.then(|| Instant::now() + context.timeouts.total);
+    let attempts = attempt_with_retries(call.http, context, operation, request, replayable);
+    let response = match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, attempts)
+            .await
+            .map_err(|_| CallError::timeout(operation, TimeLimit::Total(context.timeouts.total)))??,
+        None => attempts.await?,
+    };
+    Ok(Response::new(response, operation, host, deadline, context))
 }
 
-async fn send_with_retries(
-    client: &reqwest::Client,
+/// The request the call describes: URL, headers the spec adds, the
+/// idempotency key, and the body.
+fn build_request(
+    base_url: &str,
+    operation: &'static Operation,
+    path: String,
+    query: Vec<(String, String)>,
+    mut headers: reqwest::header::HeaderMap,
+    body: Option<reqwest::Body>,
+) -> Result<Request, CallError> {
+    let mut url = reqwest::Url::parse(&format!("{base_url}{path}"))
+        .map_err(|error| CallError::validation(operation, "path", format!("does not form a valid URL: {error}")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    for (name, value) in operation.default_headers {
+        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) else {
+            return Err(CallError::validation(operation, *name, "is not a valid HTTP header"));
+        };
+        headers.entry(name).or_insert(value);
+    }
+    if let Some(accept) = operation.accept {
+        headers.entry(ACCEPT).or_insert(HeaderValue::from_static(accept));
+    }
+    if let Idempotency::Key(name) = operation.idempotency {
+        let invalid = |what: &str| CallError::validation(operation, name, what);
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("is not a valid HTTP header name"))?;
+        if !headers.contains_key(&header) {
+            // One key per call, generated here and so sent unchanged on
+            // every retry: the server sees one logical request.
+            let key = uuid::Uuid::new_v4().hyphenated().to_string();
+            headers.insert(header, HeaderValue::from_str(&key).map_err(|_| invalid("cannot carry a generated key"))?);
+        }
+    }
+    let mut request = Request::new(operation.method.clone(), url);
+    *request.headers_mut() = headers;
+    *request.body_mut() = body;
+    Ok(request)
+}
+
+/// Attempts `request` until it succeeds, fails in a way not worth retrying,
+/// or the retry policy gives up.
+async fn attempt_with_retries(
+    http: &reqwest::Client,
     context: &ClientContext,
-    operation: &OperationPolicy,
+    operation: &'static Operation,
     request: Request,
     replayable: bool,
-) -> reqwest::Result<Response> {
-    if !(operation.idempotent && replayable) {
-        return send_following_redirects(client, context, operation, request).await;
-    }
+) -> Result<reqwest::Response, CallError> {
+    let retryable = replayable && operation.idempotency != Idempotency::Unsafe;
+    let limit = replayable.then_some(context.timeouts.attempt);
     let mut retry = 0;
     loop {
-        let Some(attempt) = request.try_clone() else {
-            return send_following_redirects(client, context, operation, request).await;
+        let copy = if retryable { request.try_clone() } else { None };
+        let Some(attempt) = copy else {
+            return attempt_once(http, context, operation, request, limit).await;
         };
-        let outcome = send_following_redirects(client, context, operation, attempt).await;
-        match context.retry.delay_before_retry(retry, &outcome) {
+        let outcome = attempt_once(http, context, operation, attempt, limit).await;
+        let delay = context.retry.delay_before_retry(retry, attempt_of(&outcome));
+        match delay {
             Some(delay) => {
                 drop(outcome);
                 tokio::time::sleep(delay).await;
@@ -67,89 +119,38 @@ async fn send_with_retries(
     }
 }
 
-/// Records the final response for [`crate::call`]. Error bodies are read here
-/// (and the response rebuilt around them) so that a body progenitor cannot
-/// decode, such as a proxy's HTML page, still reaches the caller with its
-/// status; so are 2xx bodies whose envelope must be checked.
-async fn inspect(response: Response, operation: &OperationPolicy) -> reqwest::Result<Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    record(|call| {
-        call.status = Some(status);
-        call.headers = Some(headers);
-    });
-    let check_envelope = status.is_success() && operation.success_when.is_some();
-    if status.is_success() && !check_envelope {
-        return Ok(response);
-    }
-    let mut builder = http::Response::builder().status(status).version(response.version());
-    if let Some(headers) = builder.headers_mut() {
-        headers.extend(response.headers().clone());
-    }
-    let body = response.bytes().await?;
-    if check_envelope {
-        if let Some((pointer, expected)) = operation.success_when {
-            let succeeded = serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|value| value.pointer(pointer).and_then(|v| v.as_str().map(|s| s == expected)))
-                .unwrap_or(true);
-            if !succeeded {
-                record(|call| call.envelope_failure = Some(body.clone()));
-            }
-        }
-    } else {
-        record(|call| call.body = Some(body.clone()));
-    }
-    Ok(builder.body(body).map(Response::from).unwrap_or_else(|_| unreachable!("status and headers came from a response")))
-}
-
-fn add_default_headers(request: &mut Request, headers: &[(&'static str, &'static str)]) {
-    for (name, value) in headers {
-        let name = HeaderName::from_static(name);
-        if !request.headers().contains_key(&name) {
-            request.headers_mut().insert(name, reqwest::header::HeaderValue::from_static(value));
-        }
+fn attempt_of(outcome: &Result<reqwest::Response, CallError>) -> Attempt<'_> {
+    match outcome {
+        Ok(response) => Attempt::Answered(response),
+        Err(error) => Attempt::Failed { transient: error.is_transient() },
     }
 }
 
-/// Sets the real `Content-Type` and the `Content-Length` of an upload, so a
-/// streamed body is sent with a length rather than chunked.
-fn add_body_headers(request: &mut Request) {
-    let Some(body) = crate::upload::body_headers() else { return };
-    if let Ok(content_type) = reqwest::header::HeaderValue::from_str(&body.content_type) {
-        request.headers_mut().insert(CONTENT_TYPE, content_type);
+/// One attempt, within `limit` (up to the response headers).
+async fn attempt_once(
+    http: &reqwest::Client,
+    context: &ClientContext,
+    operation: &'static Operation,
+    request: Request,
+    limit: Option<Duration>,
+) -> Result<reqwest::Response, CallError> {
+    let attempt = send_following_redirects(http, context, operation, request);
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, attempt)
+            .await
+            .map_err(|_| CallError::timeout(operation, TimeLimit::Attempt(limit)))?,
+        None => attempt.await,
     }
-    request.headers_mut().insert(CONTENT_LENGTH, reqwest::header::HeaderValue::from(body.length));
-}
-
-/// Rewrites `types=a&types=b` as `types=a,b` for each name in `names`,
-/// keeping the position of the first occurrence and every other pair as is.
-pub(crate) fn join_comma_separated_query(url: &mut reqwest::Url, names: &[&str]) {
-    if names.is_empty() || url.query().is_none() {
-        return;
-    }
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (key, value) in url.query_pairs() {
-        let joined = names.contains(&key.as_ref()).then(|| pairs.iter_mut().find(|(k, _)| *k == key)).flatten();
-        match joined {
-            Some((_, existing)) => {
-                existing.push(',');
-                existing.push_str(&value);
-            }
-            None => pairs.push((key.into_owned(), value.into_owned())),
-        }
-    }
-    url.query_pairs_mut().clear().extend_pairs(pairs);
 }
 
 /// Sends `request` and follows redirects by hand, so that credentials are
 /// re-applied (and re-signed) for the same origin and never sent to another.
 async fn send_following_redirects(
-    client: &reqwest::Client,
+    http: &reqwest::Client,
     context: &ClientContext,
-    operation: &OperationPolicy,
+    operation: &'static Operation,
     mut request: Request,
-) -> reqwest::Result<Response> {
+) -> Result<reqwest::Response, CallError> {
     let origin = request.url().origin();
     let mut same_origin = true;
     let mut redirects = 0;
@@ -158,9 +159,12 @@ async fn send_following_redirects(
         // target starts clean and gets credentials only if it is same-origin.
         let replay = request.try_clone();
         if same_origin {
-            context.credentials.apply(operation.security, &mut request);
+            context
+                .credentials
+                .apply(operation.security, &mut request)
+                .map_err(|message| CallError::validation(operation, "credentials", message))?;
         }
-        let response = client.execute(request).await?;
+        let response = http.execute(request).await.map_err(|error| CallError::http(operation, error))?;
         if redirects == MAX_REDIRECTS {
             return Ok(response);
         }
@@ -175,7 +179,7 @@ async fn send_following_redirects(
 
 /// The request to send next when `response` is a redirect that can be
 /// followed with `replay` (a copy of the request made before credentials).
-fn redirect_target(response: &Response, replay: Option<Request>) -> Option<Request> {
+fn redirect_target(response: &reqwest::Response, replay: Option<Request>) -> Option<Request> {
     let status = response.status();
     if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
         return None;
@@ -195,14 +199,7 @@ fn redirect_target(response: &Response, replay: Option<Request>) -> Option<Reque
     Some(next)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::join_comma_separated_query;
-
-    #[test]
-    fn exploded_pairs_are_joined_only_for_named_parameters() {
-        let mut url = reqwest::Url::parse("https://h/p?types=a&x=1&types=b&x=2&types=c%20d").unwrap();
-        join_comma_separated_query(&mut url, &["types"]);
-        assert_eq!(url.query(), Some("types=a%2Cb%2Cc+d&x=1&x=2"));
-    }
+/// The host, for error messages.
+fn host_of(url: &reqwest::Url) -> String {
+    url.host_str().unwrap_or_default().to_owned()
 }

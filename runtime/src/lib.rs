@@ -1,14 +1,13 @@
 //! Runtime shared by every generated API client.
 //!
-//! Generated crates hold the typed surface of one API (types, builders,
-//! operation tables); this crate holds the behaviour they all share and that
-//! progenitor does not provide: credentials applied to each request
-//! ([`auth`]), retries with backoff ([`retry`]), timeouts and origin-safe
-//! redirects ([`execute`]), and the per-client settings that carry them
-//! ([`ClientContext`]). Generated code reaches it through progenitor's
-//! `ClientHooks::exec`, which hands every request to [`execute()`], and
-//! `ClientHooks::pre`, which checks documented constraints ([`validate()`]).
-//! Each call's result becomes one [`Error`] type through [`call()`].
+//! Generated crates hold the typed surface of one API (types, builders, one
+//! static [`Operation`] per operation); this crate holds the behaviour they
+//! all share. Each generated `send()` fills a [`Call`] from its builder, one
+//! parameter at a time ([`call`]: serialisation by `style`, documented
+//! constraints), sends it through one pipeline ([`execute`]: credentials
+//! ([`auth`]), timeouts, origin-safe redirects, retries ([`retry`]) with
+//! idempotency keys), and decodes the [`Response`] status by status into
+//! the crate's one [`Error`] type.
 
 pub mod auth;
 mod call;
@@ -16,21 +15,24 @@ mod context;
 mod error;
 mod execute;
 mod ncp_signature;
+mod operation;
 pub mod pagination;
+mod response;
 pub mod retry;
 mod secret;
 pub mod upload;
 pub mod validate;
 
 pub use auth::{Credential, CredentialSet, EnvError};
-pub use call::call;
-pub use error::{ApiError, Error, ErrorHints};
-pub use context::{normalize_base_url, ClientContext, ConfigError, OperationPolicy, Timeouts};
-pub use execute::execute;
+pub use call::Call;
+pub use context::{normalize_base_url, ClientContext, ConfigError, Timeouts};
+pub use error::{ApiError, CallError, Error, ErrorHints, TimeLimit};
 pub use ncp_signature::ncp_signature_v2;
+pub use operation::{Idempotency, Location, Operation, Parameter, Style, SuccessWhen};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use validate::validate;
+pub use validate::Rule;
 
 /// Re-exported so generated crates and their users name one reqwest version.
 pub use reqwest;

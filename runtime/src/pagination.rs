@@ -14,6 +14,7 @@ use futures::stream::{self, Stream, TryStreamExt};
 use progenitor_client::ResponseValue;
 
 use crate::error::Error;
+use crate::operation::Operation;
 
 /// One page of items, and where the next page starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,7 @@ impl Position {
 /// page; the list ends when it is null or absent. The first request uses
 /// `builder` as given, so a cursor set on it resumes from there.
 pub fn cursor_pages<B, T, I, E, Fut, N, X>(
+    operation: &'static Operation,
     builder: B,
     set_cursor: impl Fn(B, String) -> B,
     send: impl Fn(B) -> Fut,
@@ -78,6 +80,7 @@ where
             if let Some(cursor) = &next {
                 if !state.seen.insert(cursor.clone()) {
                     return Err(Error::Pagination {
+                        operation,
                         message: format!("the server returned the cursor `{cursor}` twice; stopping instead of looping"),
                     });
                 }
@@ -104,6 +107,7 @@ struct CursorState<N, X> {
 /// (`total` may be 0). The first request uses `builder` as given, so its page
 /// number decides where the stream starts.
 pub fn numbered_pages<B, T, I, E, Fut, P, X>(
+    operation: &'static Operation,
     builder: B,
     set_page: impl Fn(B, u64) -> B,
     send: impl Fn(B) -> Fut,
@@ -129,7 +133,10 @@ where
                 (Some(number), Some(total)) if number >= total => None,
                 (Some(number), Some(_)) => u64::try_from(number).ok().map(|n| n + 1),
                 _ => {
-                    return Err(Error::Pagination { message: "the response lacks its page number or page count".to_owned() })
+                    return Err(Error::Pagination {
+                        operation,
+                        message: "the response lacks its page number or page count".to_owned(),
+                    })
                 }
             };
             state.next = next.map(Some);

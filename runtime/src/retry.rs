@@ -78,25 +78,21 @@ impl RetryPolicy {
 
     /// The delay before retry number `retry` (0-based) of a request whose
     /// last attempt ended in `outcome`, or `None` when it must not be retried.
-    pub(crate) fn delay_before_retry(
-        &self,
-        retry: u32,
-        outcome: &reqwest::Result<reqwest::Response>,
-    ) -> Option<Duration> {
+    pub(crate) fn delay_before_retry(&self, retry: u32, outcome: Attempt<'_>) -> Option<Duration> {
         if retry >= self.max_retries {
             return None;
         }
         match outcome {
-            Err(error) if is_transient(error) => Some(self.backoff(retry)),
-            Err(_) => None,
-            Ok(response) if is_retryable_status(response.status()) => {
+            Attempt::Failed { transient: true } => Some(self.backoff(retry)),
+            Attempt::Failed { transient: false } => None,
+            Attempt::Answered(response) if is_retryable_status(response.status()) => {
                 match retry_after(response.headers(), SystemTime::now()) {
                     Some(wait) if wait > self.max_retry_after => None,
                     Some(wait) => Some(wait),
                     None => Some(self.backoff(retry)),
                 }
             }
-            Ok(_) => None,
+            Attempt::Answered(_) => None,
         }
     }
 
@@ -117,7 +113,21 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-fn is_transient(error: &reqwest::Error) -> bool {
+/// How an attempt ended, as far as retrying is concerned.
+#[derive(Debug)]
+pub(crate) enum Attempt<'a> {
+    /// The server answered.
+    Answered(&'a reqwest::Response),
+    /// No answer: the connection failed, was reset, or timed out
+    /// (`transient`), or the request itself was at fault.
+    Failed {
+        /// Whether trying again could succeed.
+        transient: bool,
+    },
+}
+
+/// Errors of the HTTP client that a new attempt may not meet.
+pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
     error.is_connect() || error.is_timeout() || error.is_request()
 }
 

@@ -4,12 +4,10 @@
 //! so memory does not grow with the file; knows its length (sent as
 //! `Content-Length`), its MIME type (from the file name, falling back to
 //! `application/octet-stream`) and its file name; and reports progress. A
-//! generated `send_upload` passes the type and length to
-//! [`crate::execute`] through [`with_body_headers`], because progenitor's
-//! builder fixes the `Content-Type` of a binary body.
+//! generated `send_upload` gives the type and length to its call
+//! ([`crate::Call::body_headers`]).
 
 use std::fmt;
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -168,26 +166,4 @@ impl Upload {
             }
         }))
     }
-}
-
-/// `Content-Type` and `Content-Length` of the body of the call in flight.
-#[derive(Clone, Debug)]
-pub(crate) struct BodyHeaders {
-    pub(crate) content_type: String,
-    pub(crate) length: u64,
-}
-
-tokio::task_local! {
-    static BODY_HEADERS: BodyHeaders;
-}
-
-/// Runs `call` with `content_type` and `length` (of an [`Upload`] whose body
-/// the call sends) applied to its request by [`crate::execute`].
-pub async fn with_body_headers<F: Future>(content_type: String, length: u64, call: F) -> F::Output {
-    BODY_HEADERS.scope(BodyHeaders { content_type, length }, call).await
-}
-
-/// The body headers of the call in flight, if it is an upload.
-pub(crate) fn body_headers() -> Option<BodyHeaders> {
-    BODY_HEADERS.try_with(Clone::clone).ok()
 }

@@ -1,0 +1,158 @@
+//! The final response of a call, and the ways generated code decodes it:
+//! one method per kind of documented response, each building the crate's
+//! [`Error`] itself, with the operation, status and headers at hand.
+
+use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use crate::context::ClientContext;
+use crate::error::{text_start, ApiError, CallError, Error, ErrorHints, TimeLimit};
+use crate::operation::Operation;
+
+/// How much of an error body is kept as text.
+const ERROR_TEXT_LIMIT: usize = 2048;
+
+/// How much of an undecodable body a decode error quotes.
+const DECODE_TEXT_LIMIT: usize = 512;
+
+/// The response a call ended with, ready to be decoded.
+#[derive(Debug)]
+pub struct Response {
+    inner: reqwest::Response,
+    operation: &'static Operation,
+    host: String,
+    /// The call's total deadline, which also bounds reading a decoded body.
+    deadline: Option<Instant>,
+    total: std::time::Duration,
+    hints: ErrorHints,
+}
+
+impl Response {
+    pub(crate) fn new(
+        inner: reqwest::Response,
+        operation: &'static Operation,
+        host: String,
+        deadline: Option<Instant>,
+        context: &ClientContext,
+    ) -> Self {
+        Self { inner, operation, host, deadline, total: context.timeouts.total, hints: context.hints }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status()
+    }
+
+    /// A documented JSON body of type `T`. With `x-success-when`, a body
+    /// whose result code says failure is an API error instead.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Decode` when the body does not match `T`; `Error::Api` for a
+    /// failing envelope; `Error::Timeout` or `Error::Transport` when the
+    /// body cannot be read in time.
+    pub async fn json<T: DeserializeOwned, E: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error<E>> {
+        let (status, headers) = (self.inner.status(), self.inner.headers().clone());
+        let (inner, parts) = self.split();
+        let body = parts.read(inner).await?;
+        if let Some(rule) = parts.operation.success_when {
+            let succeeded = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|value| value.pointer(rule.pointer).and_then(|v| v.as_str().map(|code| code == rule.equals)))
+                .unwrap_or(true);
+            if !succeeded {
+                return Err(parts.api_error(status, headers, &body));
+            }
+        }
+        match serde_json::from_slice(&body) {
+            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+            Err(source) => Err(Error::Decode {
+                operation: parts.operation,
+                status,
+                headers,
+                body_start: text_start(&body, DECODE_TEXT_LIMIT),
+                source,
+            }),
+        }
+    }
+
+    /// A documented response without a body.
+    ///
+    /// # Errors
+    ///
+    /// None today; the signature matches the other decoders.
+    pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        Ok(ResponseValue::new((), self.inner.status(), self.inner.headers().clone()))
+    }
+
+    /// A body handed to the caller as a stream, bounded by the client's read
+    /// timeout rather than the call's deadline.
+    ///
+    /// # Errors
+    ///
+    /// None today; the signature matches the other decoders.
+    pub fn stream<E>(self) -> Result<ResponseValue<ByteStream>, Error<E>> {
+        Ok(ResponseValue::stream(self.inner))
+    }
+
+    /// An error status: always `Err`, with the body typed as `E` when it
+    /// matches and kept as text either way. A body that cannot be read in
+    /// time leaves the text empty: the status is what matters.
+    ///
+    /// # Errors
+    ///
+    /// Always: `Error::RateLimited` for 429, `Error::Api` otherwise.
+    pub async fn error<T, E: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error<E>> {
+        let (status, headers) = (self.inner.status(), self.inner.headers().clone());
+        let (inner, parts) = self.split();
+        let body = parts.read(inner).await.unwrap_or_default();
+        Err(parts.api_error(status, headers, &body))
+    }
+
+    fn split(self) -> (reqwest::Response, Parts) {
+        let parts = Parts { operation: self.operation, host: self.host, deadline: self.deadline, total: self.total, hints: self.hints };
+        (self.inner, parts)
+    }
+}
+
+/// What decoding needs besides the response itself.
+struct Parts {
+    operation: &'static Operation,
+    host: String,
+    deadline: Option<Instant>,
+    total: std::time::Duration,
+    hints: ErrorHints,
+}
+
+impl Parts {
+    /// Reads the whole body within the call's deadline.
+    async fn read(&self, response: reqwest::Response) -> Result<bytes::Bytes, CallError> {
+        let read = response.bytes();
+        let body = match self.deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, read)
+                .await
+                .map_err(|_| CallError::timeout(self.operation, TimeLimit::Total(self.total)))?,
+            None => read.await,
+        };
+        body.map_err(|error| CallError::http(self.operation, error))
+    }
+
+    fn api_error<E: DeserializeOwned>(&self, status: StatusCode, headers: reqwest::header::HeaderMap, body: &[u8]) -> Error<E> {
+        let api = ApiError {
+            operation: self.operation,
+            status,
+            headers,
+            body: serde_json::from_slice(body).ok(),
+            text: text_start(body, ERROR_TEXT_LIMIT),
+            host: self.host.clone(),
+            hint: self.hints.for_status(status),
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            Error::RateLimited(api)
+        } else {
+            Error::Api(api)
+        }
+    }
+}
