@@ -10,12 +10,15 @@
 mod downgrade;
 mod error;
 pub mod load;
+mod matching;
 pub mod model;
+pub mod names;
 mod normalize;
 mod open_enums;
 pub mod pagination;
 pub mod progenitor_pass;
 pub mod render;
+pub mod resolve;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -81,13 +84,14 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     api.uses = model::Uses::scan(&sdk_text);
     let mut files = BTreeMap::new();
     files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
-    let pagination = templates::pagination_rs(&api, &sdk.sends);
+    let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
+    let pagination = templates::pagination_rs(&api, &builders);
     api.paginated = pagination.is_some();
     let sources = [
         ("src/lib.rs", Some(templates::lib_rs(&api))),
         ("src/auth.rs", Some(templates::auth_rs(&api))),
-        ("src/calls.rs", Some(templates::calls_rs(&api, &sdk.sends))),
         ("src/client.rs", Some(templates::client_rs(&api))),
+        ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
         ("src/pagination.rs", pagination),
     ];
     for (path, tokens) in sources {

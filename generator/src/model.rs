@@ -8,7 +8,8 @@
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Operation, ReferenceOr, SecurityScheme};
 
-use crate::{GenerateError, SpecSource};
+pub use crate::resolve::{Location, Style};
+use crate::{names, resolve, GenerateError, SpecSource};
 
 /// The facts about one API that the templates render.
 #[derive(Clone, Debug)]
@@ -132,26 +133,90 @@ pub enum SchemeKind {
 pub struct OperationFacts {
     /// The spec's `operationId`.
     pub id: String,
-    /// The id as progenitor names the method and reports it to hooks.
+    /// The client method progenitor generates, such as `list_project_assets`.
     pub method_name: String,
+    /// The request builder progenitor generates, such as `ListProjectAssets`.
+    pub builder: String,
     /// HTTP method, upper-case.
     pub http_method: String,
     /// Path template.
     pub path: String,
     /// Security alternatives, each a list of scheme names.
     pub security: Vec<Vec<String>>,
-    /// Whether retrying the operation is safe.
-    pub idempotent: bool,
-    /// Array query parameters sent comma-separated (`explode: false`).
-    pub comma_separated_query: Vec<String>,
-    /// Documented parameter constraints, checked before sending.
-    pub constraints: Vec<Constraint>,
+    /// Whether and how the operation may be retried.
+    pub idempotency: Idempotency,
+    /// Parameters, path-level ones included and `$ref`s resolved.
+    pub parameters: Vec<ParameterFacts>,
+    /// How the request body is sent, if there is one.
+    pub body: Option<BodyKind>,
+    /// The documented response statuses, and which of them succeed.
+    pub responses: Vec<ResponseFacts>,
+    /// Whether the operation asks for JSON (`Accept: application/json`).
+    pub accepts_json: bool,
     /// `x-success-when` on the 2xx response: JSON pointer and success value.
     pub success_when: Option<(String, String)>,
     /// How the operation pages (`x-pagination`), if it does.
     pub pagination: Option<crate::pagination::Pagination>,
     /// `x-upload`: the operation takes a streamed file as its body.
     pub upload: Option<UploadFacts>,
+}
+
+/// When an operation may be retried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Safe to repeat (by method, or `x-idempotent: true`).
+    Safe,
+    /// Declares this idempotency-key header: retried with one key per call.
+    Key(String),
+    /// Never retried.
+    Unsafe,
+}
+
+/// One parameter as it is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterFacts {
+    /// Name as the spec gives it.
+    pub name: String,
+    /// progenitor's builder field for it.
+    pub field: String,
+    /// Where it travels.
+    pub location: Location,
+    /// How its value is written.
+    pub style: Style,
+    /// A documented constraint, checked before sending.
+    pub rule: Option<ConstraintRule>,
+}
+
+/// How a request body goes on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Serialised as JSON.
+    Json,
+    /// Serialised as `application/x-www-form-urlencoded`.
+    Form,
+    /// Sent as given, with this media type.
+    Raw(String),
+}
+
+/// A documented response status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// `1XX` to `5XX`: the first digit.
+    Range(u16),
+    /// `default`: every status not listed.
+    Default,
+}
+
+/// What one documented response means for the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResponseFacts {
+    /// Which statuses it covers.
+    pub status: Status,
+    /// Whether they are successes (decoded as the operation's result) or
+    /// errors (an `Error::Api`).
+    pub success: bool,
 }
 
 /// What `x-upload: {file-name: <header>, min-bytes: <n>}` says.
@@ -161,29 +226,6 @@ pub struct UploadFacts {
     pub file_name_setter: Option<String>,
     /// The fewest bytes the API accepts.
     pub min_bytes: u64,
-}
-
-/// A parameter constraint the runtime checks on the built request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Constraint {
-    /// Parameter name as the spec gives it.
-    pub parameter: String,
-    /// Where it travels.
-    pub location: ConstraintLocation,
-    /// What it must satisfy.
-    pub rule: ConstraintRule,
-}
-
-/// Where a constrained parameter travels.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConstraintLocation {
-    /// Query string.
-    Query,
-    /// Header (lower-cased name).
-    Header,
-    /// Path segment, counted from the end of the path (so a base URL with
-    /// a path of its own does not shift it).
-    PathFromEnd(usize),
 }
 
 /// A documented bound.
@@ -261,57 +303,126 @@ fn operation_facts(
         .operation_id
         .clone()
         .ok_or_else(|| GenerateError::new(&spec.label, &here, format!("{} {path} has no operationId", method.to_uppercase())))?;
+    let fail = |message: String| GenerateError::new(&spec.label, format!("operation {id}"), message);
     let requirements = operation.security.as_deref().unwrap_or(default_security);
     let mut security = Vec::new();
     for requirement in requirements {
         let mut alternative = Vec::new();
         for name in requirement.keys() {
             if !schemes.iter().any(|scheme| &scheme.name == name) {
-                return Err(GenerateError::new(
-                    &spec.label,
-                    format!("operation {id}"),
-                    format!("security requirement names `{name}`, which is not in components.securitySchemes"),
-                ));
+                return Err(fail(format!("security requirement names `{name}`, which is not in components.securitySchemes")));
             }
             alternative.push(name.clone());
         }
         security.push(alternative);
     }
-    let declares_idempotency_key = operation.parameters.iter().any(|parameter| match parameter {
-        ReferenceOr::Item(openapiv3::Parameter::Header { parameter_data, .. }) => {
-            parameter_data.name.eq_ignore_ascii_case("idempotency-key")
-        }
-        _ => false,
-    });
+    let resolved = resolve::parameters(document, path_parameters, &operation.parameters).map_err(&fail)?;
+    let key_header = resolved.iter().find(|p| p.is_header("idempotency-key")).map(|p| p.name().to_owned());
     let by_method = matches!(method, "get" | "head" | "put" | "delete" | "options");
-    let success_when = success_when(spec, &id, operation)?;
-    let id_for_errors = id.clone();
-    let declared = operation.extensions.get("x-idempotent").and_then(|v| v.as_bool());
+    let idempotency = match (operation.extensions.get("x-idempotent").and_then(|v| v.as_bool()), key_header) {
+        (Some(false), _) => Idempotency::Unsafe,
+        (_, Some(header)) => Idempotency::Key(header),
+        (Some(true), None) => Idempotency::Safe,
+        (None, None) if by_method => Idempotency::Safe,
+        (None, None) => Idempotency::Unsafe,
+    };
+    let responses = responses(document, operation).map_err(&fail)?;
     Ok(OperationFacts {
-        method_name: id.to_snake_case(),
-        id,
+        method_name: names::method_name(&id),
+        builder: names::builder_name(&id),
         http_method: method.to_uppercase(),
         path: path.to_owned(),
         security,
-        idempotent: declared.unwrap_or(by_method || declares_idempotency_key),
-        constraints: constraints(path, path_parameters.iter().chain(&operation.parameters)),
-        success_when,
-        upload: upload_facts(operation).map_err(|message| GenerateError::new(&spec.label, format!("operation {id_for_errors}"), message))?,
-        pagination: crate::pagination::read(document, operation)
-            .map_err(|message| GenerateError::new(&spec.label, format!("operation {id_for_errors}"), message))?,
-        comma_separated_query: operation
-            .parameters
-            .iter()
-            .filter_map(|parameter| match parameter {
-                ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, style: openapiv3::QueryStyle::Form, .. })
-                    if parameter_data.explode == Some(false) =>
-                {
-                    Some(parameter_data.name.clone())
-                }
-                _ => None,
-            })
-            .collect(),
+        idempotency,
+        parameters: resolved.iter().map(parameter_facts).collect(),
+        body: body_kind(document, operation).map_err(&fail)?,
+        accepts_json: responses.1,
+        responses: responses.0,
+        success_when: success_when(spec, &id, operation)?,
+        upload: upload_facts(operation, &resolved).map_err(&fail)?,
+        pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,
+        id,
     })
+}
+
+fn parameter_facts(parameter: &resolve::Resolved<'_>) -> ParameterFacts {
+    ParameterFacts {
+        name: parameter.name().to_owned(),
+        field: names::field_name(parameter.name()),
+        location: parameter.location,
+        style: parameter.style,
+        rule: parameter.schema.and_then(constraint_rule),
+    }
+}
+
+/// The integer range or string length a parameter schema documents.
+fn constraint_rule(schema: &openapiv3::Schema) -> Option<ConstraintRule> {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) if integer.minimum.is_some() || integer.maximum.is_some() => {
+            let min = integer.minimum.map(|m| if integer.exclusive_minimum { m.saturating_add(1) } else { m });
+            let max = integer.maximum.map(|m| if integer.exclusive_maximum { m.saturating_sub(1) } else { m });
+            Some(ConstraintRule::Integer { min, max })
+        }
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) if string.min_length.is_some() || string.max_length.is_some() => {
+            Some(ConstraintRule::Length { min: string.min_length, max: string.max_length })
+        }
+        _ => None,
+    }
+}
+
+/// How the request body is sent: normalisation has left one media type.
+fn body_kind(document: &OpenAPI, operation: &Operation) -> Result<Option<BodyKind>, String> {
+    let Some(body) = &operation.request_body else { return Ok(None) };
+    let body = resolve::request_body_item(document, body)?;
+    let Some(media) = body.content.keys().next() else { return Ok(None) };
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    Ok(Some(match essence.as_str() {
+        "application/json" => BodyKind::Json,
+        "application/x-www-form-urlencoded" => BodyKind::Form,
+        _ => BodyKind::Raw(media.clone()),
+    }))
+}
+
+/// Each documented status and whether it succeeds, and whether the
+/// operation asks for JSON: as progenitor decides, when the success
+/// responses are JSON, or they have no body and the errors are JSON.
+fn responses(document: &OpenAPI, operation: &Operation) -> Result<(Vec<ResponseFacts>, bool), String> {
+    let declared_success = operation.responses.responses.keys().any(|status| match status {
+        openapiv3::StatusCode::Code(code) => (200..300).contains(code),
+        openapiv3::StatusCode::Range(range) => *range == 2,
+    });
+    let mut out = Vec::new();
+    let (mut success_json, mut success_body, mut error_json) = (false, false, false);
+    let entries = operation
+        .responses
+        .responses
+        .iter()
+        .map(|(status, response)| {
+            let status = match status {
+                openapiv3::StatusCode::Code(code) => Status::Code(*code),
+                openapiv3::StatusCode::Range(range) => Status::Range(*range),
+            };
+            (status, response)
+        })
+        .chain(operation.responses.default.iter().map(|response| (Status::Default, response)));
+    for (status, response) in entries {
+        let response = resolve::response_item(document, response)?;
+        let json = response.content.keys().any(|media| media == "application/json" || media.starts_with("application/json;"));
+        let success = match status {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(range) => range == 2,
+            // `default` stands for the successes only when none is listed.
+            Status::Default => !declared_success,
+        };
+        if success {
+            success_json |= json;
+            success_body |= !response.content.is_empty();
+        } else {
+            error_json |= json;
+        }
+        out.push(ResponseFacts { status, success });
+    }
+    Ok((out, success_json || (!success_body && error_json)))
 }
 
 fn security_schemes(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<Scheme>, GenerateError> {
@@ -427,46 +538,7 @@ fn default_headers(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<(String,
         .collect()
 }
 
-/// The integer ranges and string lengths of inline parameter schemas.
-fn constraints<'a>(path: &str, parameters: impl Iterator<Item = &'a ReferenceOr<openapiv3::Parameter>>) -> Vec<Constraint> {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let mut out = Vec::new();
-    for parameter in parameters.filter_map(ReferenceOr::as_item) {
-        let data = parameter.parameter_data_ref();
-        let location = match parameter {
-            openapiv3::Parameter::Query { .. } => ConstraintLocation::Query,
-            openapiv3::Parameter::Header { .. } => ConstraintLocation::Header,
-            openapiv3::Parameter::Path { .. } => {
-                let placeholder = format!("{{{}}}", data.name);
-                match segments.iter().position(|segment| *segment == placeholder) {
-                    Some(index) => ConstraintLocation::PathFromEnd(segments.len() - 1 - index),
-                    None => continue,
-                }
-            }
-            openapiv3::Parameter::Cookie { .. } => continue,
-        };
-        let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format else { continue };
-        let rule = match &schema.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) if integer.minimum.is_some() || integer.maximum.is_some() => {
-                let min = integer.minimum.map(|m| if integer.exclusive_minimum { m + 1 } else { m });
-                let max = integer.maximum.map(|m| if integer.exclusive_maximum { m - 1 } else { m });
-                ConstraintRule::Integer { min, max }
-            }
-            openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) if string.min_length.is_some() || string.max_length.is_some() => {
-                ConstraintRule::Length { min: string.min_length, max: string.max_length }
-            }
-            _ => continue,
-        };
-        let parameter = match location {
-            ConstraintLocation::Header => data.name.to_ascii_lowercase(),
-            _ => data.name.clone(),
-        };
-        out.push(Constraint { parameter, location, rule });
-    }
-    out
-}
-
-fn upload_facts(operation: &Operation) -> Result<Option<UploadFacts>, String> {
+fn upload_facts(operation: &Operation, parameters: &[resolve::Resolved<'_>]) -> Result<Option<UploadFacts>, String> {
     let Some(extension) = operation.extensions.get("x-upload") else { return Ok(None) };
     let binary_body = operation
         .request_body
@@ -479,13 +551,10 @@ fn upload_facts(operation: &Operation) -> Result<Option<UploadFacts>, String> {
     let file_name_setter = match extension.get("file-name") {
         None => None,
         Some(serde_json::Value::String(header)) => {
-            let declared = operation.parameters.iter().filter_map(ReferenceOr::as_item).any(|p| {
-                matches!(p, openapiv3::Parameter::Header { .. }) && p.parameter_data_ref().name.eq_ignore_ascii_case(header)
-            });
-            if !declared {
+            let Some(declared) = parameters.iter().find(|p| p.is_header(header)) else {
                 return Err(format!("`x-upload.file-name` names `{header}`, which is not a header parameter of the operation"));
-            }
-            Some(header.to_snake_case())
+            };
+            Some(names::field_name(declared.name()))
         }
         Some(_) => return Err("`x-upload.file-name` must be a header name".to_owned()),
     };
@@ -516,27 +585,23 @@ fn requirement_names(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec
 }
 
 /// The first GET operation without a body, called with its required
-/// parameters set to their documented examples (or plausible values).
+/// parameters (path-level and `$ref`'d ones included) set to their
+/// documented examples, or plausible values.
 fn example_call(document: &OpenAPI) -> Option<ExampleCall> {
     document.paths.paths.iter().find_map(|(_, item)| {
         let item = item.as_item()?;
         let operation = item.get.as_ref()?;
-        let parameters = item.parameters.iter().chain(&operation.parameters);
+        let parameters = resolve::parameters(document, &item.parameters, &operation.parameters).ok()?;
         let arguments = parameters
-            .filter_map(|parameter| parameter.as_item())
-            .map(openapiv3::Parameter::parameter_data_ref)
-            .filter(|data| data.required)
-            .map(|data| (data.name.to_snake_case(), example_value(data)))
+            .iter()
+            .filter(|parameter| parameter.data.required)
+            .map(|parameter| (names::field_name(parameter.name()), example_value(parameter.data, parameter.schema)))
             .collect();
-        Some(ExampleCall { method_name: operation.operation_id.as_deref()?.to_snake_case(), arguments })
+        Some(ExampleCall { method_name: names::method_name(operation.operation_id.as_deref()?), arguments })
     })
 }
 
-fn example_value(data: &openapiv3::ParameterData) -> String {
-    let schema = match &data.format {
-        openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => Some(schema),
-        _ => None,
-    };
+fn example_value(data: &openapiv3::ParameterData, schema: Option<&openapiv3::Schema>) -> String {
     let example = data.example.clone().or_else(|| schema.and_then(|s| s.schema_data.example.clone()));
     let kind = schema.map(|s| &s.schema_kind);
     match (kind, example) {

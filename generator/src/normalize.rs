@@ -11,7 +11,9 @@
 //!   with and some without a body) lose their schemas: the error body is
 //!   then kept untyped, as a JSON value and raw text;
 //! - a request body with several media types keeps one: JSON, then form,
-//!   then octet-stream, then text.
+//!   then octet-stream, then text;
+//! - an `Idempotency-Key` header parameter becomes optional: the client
+//!   sends a generated key when the caller sets none.
 //!
 //! Refused: success responses with different shapes, unsupported request
 //! media types, array header parameters, cookie parameters, query styles
@@ -45,6 +47,7 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
 pub fn normalize(document: &mut Value) -> Result<(), Problem> {
     check_refs(document)?;
     check_enums(document)?;
+    make_idempotency_keys_optional(document);
     let snapshot = document.clone();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
@@ -73,6 +76,36 @@ pub fn normalize(document: &mut Value) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Marks every `Idempotency-Key` header parameter (in components, on path
+/// items and on operations) as optional for the caller.
+fn make_idempotency_keys_optional(document: &mut Value) {
+    if let Some(Value::Object(parameters)) = document.pointer_mut("/components/parameters") {
+        parameters.values_mut().for_each(make_optional_if_idempotency_key);
+    }
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (key, value) in item.iter_mut() {
+            let list = match key.as_str() {
+                "parameters" => Some(value),
+                method if METHODS.contains(&method) => value.get_mut("parameters"),
+                _ => None,
+            };
+            if let Some(Value::Array(list)) = list {
+                list.iter_mut().for_each(make_optional_if_idempotency_key);
+            }
+        }
+    }
+}
+
+fn make_optional_if_idempotency_key(parameter: &mut Value) {
+    let Some(parameter) = parameter.as_object_mut() else { return };
+    let is_key = parameter.get("in").and_then(Value::as_str) == Some("header")
+        && parameter.get("name").and_then(Value::as_str).is_some_and(|name| name.eq_ignore_ascii_case("idempotency-key"));
+    if is_key {
+        parameter.insert("required".to_owned(), Value::Bool(false));
+    }
 }
 
 /// Follows a local `$ref` once.

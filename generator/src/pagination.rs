@@ -44,7 +44,7 @@ pub struct Field {
 }
 
 /// Reads `x-pagination` from `operation`, if present.
-pub fn read(document: &OpenAPI, operation: &Operation) -> Result<Option<Pagination>, String> {
+pub fn read(document: &OpenAPI, operation: &Operation, parameters: &[crate::resolve::Resolved<'_>]) -> Result<Option<Pagination>, String> {
     let Some(extension) = operation.extensions.get("x-pagination") else { return Ok(None) };
     let text = |key: &str| -> Result<String, String> {
         extension
@@ -54,8 +54,7 @@ pub fn read(document: &OpenAPI, operation: &Operation) -> Result<Option<Paginati
             .ok_or_else(|| format!("`x-pagination` needs a string `{key}`"))
     };
     let request = text("request")?;
-    let declared = operation.parameters.iter().filter_map(ReferenceOr::as_item).any(|p| p.parameter_data_ref().name == request);
-    if !declared {
+    if !parameters.iter().any(|p| p.name() == request) {
         return Err(format!("`x-pagination.request` names `{request}`, which is not a parameter of the operation"));
     }
     let response = success_schema(operation).ok_or("`x-pagination` needs a 2xx JSON response with a schema")?;
@@ -76,7 +75,7 @@ pub fn read(document: &OpenAPI, operation: &Operation) -> Result<Option<Paginati
         },
         _ => return Err("`x-pagination.items` must point to an array".to_owned()),
     };
-    Ok(Some(Pagination { setter: request.to_snake_case(), style, items, item_type }))
+    Ok(Some(Pagination { setter: crate::names::field_name(&request), style, items, item_type }))
 }
 
 fn success_schema(operation: &Operation) -> Option<&ReferenceOr<Schema>> {

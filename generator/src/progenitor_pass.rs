@@ -1,11 +1,13 @@
 //! Runs progenitor over a spec and shapes its output for our crates.
 //!
-//! progenitor writes the types, the request builders and the `Client`
-//! struct. We configure it (builder interface, merged tags, our runtime's
-//! `ClientContext` as the inner type, hooks required), turn its panics into
-//! errors that name the operation at fault, and remove its `Client::new`,
-//! whose fixed 15-second total timeout would cut off uploads: our
-//! `client.rs` template provides the constructors instead.
+//! progenitor writes the types, the request builders (structs and setters)
+//! and the `Client` struct. We configure it (builder interface, merged tags,
+//! our runtime's `ClientContext` as the inner type), turn its panics into
+//! errors that name the operation at fault, and keep only what it does
+//! well: its `Client::new` (a fixed 15-second total timeout) and each
+//! builder's `send` are removed, because our `client.rs` and `operations.rs`
+//! templates build clients and send requests through our own pipeline.
+//! Builder fields become `pub(crate)` so that our `send` can read them.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -22,19 +24,30 @@ use crate::{GenerateError, SpecSource};
 pub struct ProgenitorOutput {
     /// `src/generated_sdk.rs`, reshaped, ready to print.
     pub file: syn::File,
-    /// Each request builder's `send`, renamed `send_raw`.
-    pub sends: Vec<SendSignature>,
+    /// Each operation's request builder, in spec order.
+    pub builders: Vec<Builder>,
 }
 
-/// The signature of one builder's `send_raw`.
+/// One request builder progenitor generated.
 #[derive(Clone)]
-pub struct SendSignature {
+pub struct Builder {
     /// The builder type, such as `ListProjectAssets`.
-    pub builder: syn::Ident,
-    /// `T` in `Result<ResponseValue<T>, Error<E>>`.
+    pub name: syn::Ident,
+    /// The client method, as progenitor named the operation to its hooks.
+    pub method: String,
+    /// Its fields (one per parameter, and `body`), with their types.
+    pub fields: Vec<(String, syn::Type)>,
+    /// `T` in the `Result<ResponseValue<T>, Error<E>>` its `send` returned.
     pub success: syn::Type,
-    /// `E` in `Result<ResponseValue<T>, Error<E>>`.
+    /// `E` in the `Result<ResponseValue<T>, Error<E>>` its `send` returned.
     pub error: syn::Type,
+}
+
+impl Builder {
+    /// The type of the field `name`, if the builder has it.
+    pub fn field(&self, name: &str) -> Option<&syn::Type> {
+        self.fields.iter().find(|(field, _)| field == name).map(|(_, ty)| ty)
+    }
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`).
@@ -167,9 +180,10 @@ fn install_quiet_panic_hook() {
     });
 }
 
-/// Removes progenitor's `impl Client { fn new; fn new_with_client }`,
-/// renames each builder's `send` to a crate-private `send_raw` (our
-/// `calls.rs` wraps it) and makes its enums open (see [`crate::open_enums`]).
+/// Removes progenitor's `impl Client { fn new; fn new_with_client }` and
+/// its check that `Client` implements `ClientHooks` (nothing calls the
+/// hooks now), takes each builder's `send` out (recording what it
+/// returned), and makes its enums open (see [`crate::open_enums`]).
 fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
@@ -177,44 +191,82 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     if file.items.len() + 1 != before {
         return Err("expected exactly one `impl Client` holding `new`; progenitor's output changed shape".to_owned());
     }
+    file.items.retain(|item| !is_hooks_assertion(item));
     crate::open_enums::apply(&mut file)?;
-    let sends = rename_sends(&mut file)?;
-    Ok(ProgenitorOutput { file, sends })
+    let builders = take_sends(&mut file)?;
+    Ok(ProgenitorOutput { file, builders })
 }
 
-fn rename_sends(file: &mut syn::File) -> Result<Vec<SendSignature>, String> {
-    let builder = file.items.iter_mut().find_map(|item| match item {
+fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
+    let module = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut().map(|(_, items)| items),
         _ => None,
     });
-    let mut sends = Vec::new();
-    for item in builder.into_iter().flatten() {
-        // progenitor imports `types` whether or not the builders use it.
-        if let syn::Item::Use(import) = item {
-            if !import.attrs.iter().any(|attr| attr.path().is_ident("allow")) {
+    let mut fields: Vec<(syn::Ident, Vec<(String, syn::Type)>)> = Vec::new();
+    let mut builders = Vec::new();
+    for item in module.into_iter().flatten() {
+        match item {
+            // progenitor imports `types` and its client helpers whether or
+            // not the builders use them.
+            syn::Item::Use(import) if !import.attrs.iter().any(|attr| attr.path().is_ident("allow")) => {
                 import.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
             }
-            continue;
-        }
-        let syn::Item::Impl(block) = item else { continue };
-        let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
-        let Some(builder) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
-        for member in block.items.iter_mut() {
-            let syn::ImplItem::Fn(function) = member else { continue };
-            if function.sig.ident != "send" {
-                continue;
+            syn::Item::Struct(structure) => {
+                let mut own = Vec::new();
+                for field in structure.fields.iter_mut() {
+                    field.vis = syn::parse_quote!(pub(crate));
+                    if let Some(ident) = &field.ident {
+                        own.push((ident.to_string(), field.ty.clone()));
+                    }
+                }
+                fields.push((structure.ident.clone(), own));
             }
-            let (success, error) = result_types(&function.sig.output)
-                .ok_or_else(|| format!("{builder}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
-            function.sig.ident = quote::format_ident!("send_raw");
-            // A `default` response and progenitor's own fallback both end
-            // the status match with `_`.
-            function.attrs.push(syn::parse_quote!(#[allow(unreachable_patterns)]));
-            function.vis = syn::parse_quote!(pub(crate));
-            sends.push(SendSignature { builder: builder.clone(), success, error });
+            syn::Item::Impl(block) => {
+                let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
+                let Some(name) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
+                let Some(index) = block.items.iter().position(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) else {
+                    continue;
+                };
+                let syn::ImplItem::Fn(send) = block.items.remove(index) else { continue };
+                let (success, error) = result_types(&send.sig.output)
+                    .ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
+                let method = hooks_operation_id(&send.block).ok_or_else(|| format!("{name}::send names no operation"))?;
+                let fields = fields.iter().find(|(structure, _)| *structure == name).map(|(_, f)| f.clone()).unwrap_or_default();
+                builders.push(Builder { name, method, fields, success, error });
+            }
+            _ => {}
         }
     }
-    Ok(sends)
+    Ok(builders)
+}
+
+/// The `operation_id` progenitor passes to its hooks in `send`: its own
+/// name for the operation, the client method's name.
+fn hooks_operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+            if expr.path.is_ident("OperationInfo") {
+                for field in &expr.fields {
+                    let is_id = matches!(&field.member, syn::Member::Named(ident) if ident == "operation_id");
+                    if let (true, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. })) = (is_id, &field.expr) {
+                        self.0 = Some(text.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, expr);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
+}
+
+/// progenitor's `const _: () = { fn assert_client_hooks() where Client: ClientHooks<..> {} };`.
+fn is_hooks_assertion(item: &syn::Item) -> bool {
+    let syn::Item::Const(constant) = item else { return false };
+    let syn::Expr::Block(block) = &*constant.expr else { return false };
+    block.block.stmts.iter().any(|stmt| matches!(stmt, syn::Stmt::Item(syn::Item::Fn(f)) if f.sig.ident == "assert_client_hooks"))
 }
 
 /// `(T, E)` from `-> Result<ResponseValue<T>, Error<E>>`.

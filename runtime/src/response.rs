@@ -82,7 +82,9 @@ impl Response {
     ///
     /// # Errors
     ///
-    /// None today; the signature matches the other decoders.
+    /// None today; the signature matches the other decoders, whose error
+    /// is the crate's one (large) `Error`.
+    #[allow(clippy::result_large_err)]
     pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
         Ok(ResponseValue::new((), self.inner.status(), self.inner.headers().clone()))
     }
@@ -92,7 +94,9 @@ impl Response {
     ///
     /// # Errors
     ///
-    /// None today; the signature matches the other decoders.
+    /// None today; the signature matches the other decoders, whose error
+    /// is the crate's one (large) `Error`.
+    #[allow(clippy::result_large_err)]
     pub fn stream<E>(self) -> Result<ResponseValue<ByteStream>, Error<E>> {
         Ok(ResponseValue::stream(self.inner))
     }

@@ -146,9 +146,9 @@ async fn documented_too_long_title_is_refused_before_sending() {
         .await
         .unwrap_err();
 
-    let Error::Validation { parameter, message } = &error else { panic!("validation error expected, got {error:?}") };
+    let Error::Validation { parameter, message, .. } = &error else { panic!("validation error expected, got {error:?}") };
     assert_eq!((parameter.as_str(), message.as_str()), ("title", "longer than 255 characters"));
-    assert_eq!(error.to_string(), "invalid `title`: longer than 255 characters; nothing was sent");
+    assert_eq!(error.to_string(), "createProjectAttachment (POST /api/v2/projects/{project_id}/attachments): invalid `title`: longer than 255 characters; nothing was sent");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

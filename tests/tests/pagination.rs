@@ -156,7 +156,7 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_instead_of_looping() {
 
     assert_eq!(outcomes.len(), 3);
     let error = outcomes[2].as_ref().unwrap_err();
-    assert_eq!(error.to_string(), "pagination stopped: the server returned the cursor `c1` twice; stopping instead of looping");
+    assert_eq!(error.to_string(), "listProjectAssets (GET /v1/projects/{projectId}/assets): pagination stopped: the server returned the cursor `c1` twice; stopping instead of looping");
     assert_eq!(requests(&server).await.len(), 3);
 }
 

@@ -115,12 +115,12 @@ async fn empty_file_and_overlong_name_are_refused_before_any_request() {
     std::fs::write(&empty, b"").unwrap();
 
     let error = client.upload_asset().send_upload(Upload::from_path(&empty).await.unwrap()).await.unwrap_err();
-    assert_eq!(error.to_string(), "invalid `body`: the upload has 0 byte(s); the API requires at least 1; nothing was sent");
+    assert_eq!(error.to_string(), "uploadAsset (POST /v1/uploads): invalid `body`: the upload has 0 byte(s); the API requires at least 1; nothing was sent");
 
     let long_name = format!("{}.mp4", "a".repeat(509));
     let error = client.upload_asset().send_upload(Upload::from_bytes(vec![1u8]).with_file_name(long_name)).await.unwrap_err();
     let Error::Validation { parameter, .. } = &error else { panic!("validation error expected, got {error:?}") };
-    assert_eq!(parameter, "x_file_name");
+    assert_eq!(parameter, "x-file-name");
 
     assert!(server.received_requests().await.unwrap().is_empty());
 }

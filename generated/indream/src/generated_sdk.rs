@@ -788,13 +788,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**List project assets
 
@@ -861,10 +854,10 @@ pub mod builder {
 [`Client::list_project_assets`]: super::Client::list_project_assets*/
     #[derive(Debug, Clone)]
     pub struct ListProjectAssets<'a> {
-        client: &'a super::Client,
-        project_id: Result<::uuid::Uuid, String>,
-        page_cursor: Result<Option<::std::string::String>, String>,
-        page_size: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) project_id: Result<::uuid::Uuid, String>,
+        pub(crate) page_cursor: Result<Option<::std::string::String>, String>,
+        pub(crate) page_size: Result<Option<::std::num::NonZeroU64>, String>,
     }
 
     impl<'a> ListProjectAssets<'a> {
@@ -916,87 +909,6 @@ pub mod builder {
                 });
             self
         }
-
-        ///Sends a `GET` request to `/v1/projects/{projectId}/assets`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::AssetPage>, Error<types::Problem>> {
-            let Self { client, project_id, page_cursor, page_size } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let page_cursor = page_cursor.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/projects/{}/assets", client.baseurl, encode_path(& project_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("pageCursor", &page_cursor))
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_project_assets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
     }
 
     /**Builder for [`Client::upload_asset`]
@@ -1004,10 +916,10 @@ pub mod builder {
 [`Client::upload_asset`]: super::Client::upload_asset*/
     #[derive(Debug)]
     pub struct UploadAsset<'a> {
-        client: &'a super::Client,
-        x_file_name: Result<types::UploadAssetXFileName, String>,
-        x_project_id: Result<Option<::uuid::Uuid>, String>,
-        body: Result<reqwest::Body, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) x_file_name: Result<types::UploadAssetXFileName, String>,
+        pub(crate) x_project_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) body: Result<reqwest::Body, String>,
     }
 
     impl<'a> UploadAsset<'a> {
@@ -1056,86 +968,6 @@ pub mod builder {
                     "conversion to `reqwest::Body` for body failed".to_string()
                 });
             self
-        }
-
-        ///Sends a `POST` request to `/v1/uploads`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::UploadedAsset>, Error<types::Problem>> {
-            let Self { client, x_file_name, x_project_id, body } = self;
-            let x_file_name = x_file_name.map_err(Error::InvalidRequest)?;
-            let x_project_id = x_project_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/uploads", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            header_map.append("x-file-name", x_file_name.to_string().try_into()?);
-            if let Some(value) = x_project_id {
-                header_map.append("x-project-id", value.to_string().try_into()?);
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/octet-stream",
-                    ),
-                )
-                .body(body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "upload_asset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

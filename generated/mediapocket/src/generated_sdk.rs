@@ -855,13 +855,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Get attachments for an asset
 
@@ -947,8 +940,8 @@ pub mod builder {
 [`Client::list_asset_attachments`]: super::Client::list_asset_attachments*/
     #[derive(Debug, Clone)]
     pub struct ListAssetAttachments<'a> {
-        client: &'a super::Client,
-        asset_id: Result<types::Id, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) asset_id: Result<types::Id, String>,
     }
 
     impl<'a> ListAssetAttachments<'a> {
@@ -968,76 +961,6 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for asset_id failed".to_string());
             self
         }
-
-        ///Sends a `GET` request to `/api/v2/assets/{asset_id}/attachments`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
-            let Self { client, asset_id } = self;
-            let asset_id = asset_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v2/assets/{}/attachments", client.baseurl, encode_path(& asset_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_asset_attachments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
     }
 
     /**Builder for [`Client::create_asset_attachment`]
@@ -1045,9 +968,9 @@ pub mod builder {
 [`Client::create_asset_attachment`]: super::Client::create_asset_attachment*/
     #[derive(Debug, Clone)]
     pub struct CreateAssetAttachment<'a> {
-        client: &'a super::Client,
-        asset_id: Result<types::Id, String>,
-        body: Result<types::builder::NewAttachment, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) asset_id: Result<types::Id, String>,
+        pub(crate) body: Result<types::builder::NewAttachment, String>,
     }
 
     impl<'a> CreateAssetAttachment<'a> {
@@ -1092,89 +1015,6 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-
-        ///Sends a `POST` request to `/api/v2/assets/{asset_id}/attachments`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::CreatedAttachment>, Error<types::Error>> {
-            let Self { client, asset_id, body } = self;
-            let asset_id = asset_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::NewAttachment::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v2/assets/{}/attachments", client.baseurl, encode_path(& asset_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_asset_attachment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
     }
 
     /**Builder for [`Client::list_project_attachments`]
@@ -1182,8 +1022,8 @@ pub mod builder {
 [`Client::list_project_attachments`]: super::Client::list_project_attachments*/
     #[derive(Debug, Clone)]
     pub struct ListProjectAttachments<'a> {
-        client: &'a super::Client,
-        project_id: Result<types::Id, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) project_id: Result<types::Id, String>,
     }
 
     impl<'a> ListProjectAttachments<'a> {
@@ -1203,76 +1043,6 @@ pub mod builder {
                 .map_err(|_| "conversion to `Id` for project_id failed".to_string());
             self
         }
-
-        ///Sends a `GET` request to `/api/v2/projects/{project_id}/attachments`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::AttachmentList>, Error<types::Error>> {
-            let Self { client, project_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v2/projects/{}/attachments", client.baseurl, encode_path(&
-                project_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_project_attachments",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
     }
 
     /**Builder for [`Client::create_project_attachment`]
@@ -1280,9 +1050,9 @@ pub mod builder {
 [`Client::create_project_attachment`]: super::Client::create_project_attachment*/
     #[derive(Debug, Clone)]
     pub struct CreateProjectAttachment<'a> {
-        client: &'a super::Client,
-        project_id: Result<types::Id, String>,
-        body: Result<types::builder::NewAttachment, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) project_id: Result<types::Id, String>,
+        pub(crate) body: Result<types::builder::NewAttachment, String>,
     }
 
     impl<'a> CreateProjectAttachment<'a> {
@@ -1326,89 +1096,6 @@ pub mod builder {
         {
             self.body = self.body.map(f);
             self
-        }
-
-        ///Sends a `POST` request to `/api/v2/projects/{project_id}/attachments`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::CreatedAttachment>, Error<types::Error>> {
-            let Self { client, project_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::NewAttachment::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v2/projects/{}/attachments", client.baseurl, encode_path(&
-                project_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_project_attachment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

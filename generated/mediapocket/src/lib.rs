@@ -15,6 +15,7 @@
 //!
 //! let client = Client::new(&mediapocket_client::server_url("my-tenant"), Credentials::from_env()?)?;
 //! let response = client.list_asset_attachments()
+//!     .asset_id("bDzHAAxLXsSmhL4lax8D")
 //!     .send()
 //!     .await?;
 //! println!("{:#?}", response.into_inner());
@@ -23,12 +24,12 @@
 //! ```
 #![warn(missing_debug_implementations)]
 mod auth;
-mod calls;
 mod client;
 mod generated_sdk;
+mod operations;
 pub use auth::Credentials;
-pub use calls::Error;
+pub use operations::Error;
 pub use client::ClientBuilder;
 pub use client::server_url;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
+pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};

@@ -1070,13 +1070,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Get media asset list
 
@@ -1118,11 +1111,11 @@ pub mod builder {
 [`Client::list_media_assets`]: super::Client::list_media_assets*/
     #[derive(Debug, Clone)]
     pub struct ListMediaAssets<'a> {
-        client: &'a super::Client,
-        workspace_name: Result<::std::string::String, String>,
-        project_id: Result<::std::string::String, String>,
-        page_num: Result<::std::num::NonZeroU64, String>,
-        page_size: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) workspace_name: Result<::std::string::String, String>,
+        pub(crate) project_id: Result<::std::string::String, String>,
+        pub(crate) page_num: Result<::std::num::NonZeroU64, String>,
+        pub(crate) page_size: Result<Option<::std::num::NonZeroU64>, String>,
     }
 
     impl<'a> ListMediaAssets<'a> {
@@ -1187,92 +1180,6 @@ pub mod builder {
                         .to_string()
                 });
             self
-        }
-
-        ///Sends a `GET` request to `/api/v1/workspaces/{workspace_name}/projects/{project_id}/assets`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<
-            ResponseValue<types::MediaAssetListResponse>,
-            Error<types::ErrorBody>,
-        > {
-            let Self { client, workspace_name, project_id, page_num, page_size } = self;
-            let workspace_name = workspace_name.map_err(Error::InvalidRequest)?;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let page_num = page_num.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/workspaces/{}/projects/{}/assets", client.baseurl,
-                encode_path(& workspace_name.to_string()), encode_path(& project_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("pageNum", &page_num))
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_media_assets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

@@ -26,14 +26,14 @@
 //! ```
 #![warn(missing_debug_implementations)]
 mod auth;
-mod calls;
 mod client;
 mod generated_sdk;
+mod operations;
 pub use auth::Credentials;
-pub use calls::Error;
+pub use operations::Error;
 pub use client::ClientBuilder;
 pub use client::DEFAULT_BASE_URL;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
+pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
 mod pagination;
 pub use sdk_runtime::pagination::{Page, Position};

@@ -4,6 +4,7 @@
 //! fetched one page at a time as the stream is polled.
 use futures_core::Stream;
 use sdk_runtime::pagination::{self, Page};
+use crate::operations::LIST_MEDIA_ASSETS;
 use crate::{builder, types, Error};
 impl<'a> builder::ListMediaAssets<'a> {
     /// Every page of `listMediaAssets`, fetched one at a time as the stream is polled.
@@ -13,6 +14,7 @@ impl<'a> builder::ListMediaAssets<'a> {
         self,
     ) -> impl Stream<Item = Result<Page<types::MediaAsset>, Error>> + 'a {
         pagination::numbered_pages(
+            &LIST_MEDIA_ASSETS,
             self,
             |builder, position| builder.page_num(position),
             |builder| builder.send(),

@@ -1714,13 +1714,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**List assets
 
@@ -1793,28 +1786,34 @@ pub mod builder {
 [`Client::list_assets`]: super::Client::list_assets*/
     #[derive(Debug, Clone)]
     pub struct ListAssets<'a> {
-        client: &'a super::Client,
-        author_id: Result<Option<::std::string::String>, String>,
-        created_after: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
-        created_before: Result<
+        pub(crate) client: &'a super::Client,
+        pub(crate) author_id: Result<Option<::std::string::String>, String>,
+        pub(crate) created_after: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
             String,
         >,
-        inference_id: Result<Option<::std::string::String>, String>,
-        model_id: Result<Option<::std::string::String>, String>,
-        original_assets: Result<Option<bool>, String>,
-        page_size: Result<Option<::std::num::NonZeroU64>, String>,
-        pagination_token: Result<Option<::std::string::String>, String>,
-        parent_asset_id: Result<Option<::std::string::String>, String>,
-        privacy: Result<Option<types::Privacy>, String>,
-        root_parent_asset_id: Result<Option<::std::string::String>, String>,
-        sort_by: Result<Option<types::SortBy>, String>,
-        sort_direction: Result<Option<types::SortDirection>, String>,
-        tags: Result<Option<::std::string::String>, String>,
-        type_: Result<Option<types::AssetType>, String>,
-        types: Result<Option<::std::vec::Vec<types::AssetType>>, String>,
-        updated_after: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
-        updated_before: Result<
+        pub(crate) created_before: Result<
+            Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            String,
+        >,
+        pub(crate) inference_id: Result<Option<::std::string::String>, String>,
+        pub(crate) model_id: Result<Option<::std::string::String>, String>,
+        pub(crate) original_assets: Result<Option<bool>, String>,
+        pub(crate) page_size: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) pagination_token: Result<Option<::std::string::String>, String>,
+        pub(crate) parent_asset_id: Result<Option<::std::string::String>, String>,
+        pub(crate) privacy: Result<Option<types::Privacy>, String>,
+        pub(crate) root_parent_asset_id: Result<Option<::std::string::String>, String>,
+        pub(crate) sort_by: Result<Option<types::SortBy>, String>,
+        pub(crate) sort_direction: Result<Option<types::SortDirection>, String>,
+        pub(crate) tags: Result<Option<::std::string::String>, String>,
+        pub(crate) type_: Result<Option<types::AssetType>, String>,
+        pub(crate) types: Result<Option<::std::vec::Vec<types::AssetType>>, String>,
+        pub(crate) updated_after: Result<
+            Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            String,
+        >,
+        pub(crate) updated_before: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
             String,
         >,
@@ -2084,131 +2083,6 @@ pub mod builder {
                         .to_string()
                 });
             self
-        }
-
-        ///Sends a `GET` request to `/assets`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::AssetPage>, Error<()>> {
-            let Self {
-                client,
-                author_id,
-                created_after,
-                created_before,
-                inference_id,
-                model_id,
-                original_assets,
-                page_size,
-                pagination_token,
-                parent_asset_id,
-                privacy,
-                root_parent_asset_id,
-                sort_by,
-                sort_direction,
-                tags,
-                type_,
-                types,
-                updated_after,
-                updated_before,
-            } = self;
-            let author_id = author_id.map_err(Error::InvalidRequest)?;
-            let created_after = created_after.map_err(Error::InvalidRequest)?;
-            let created_before = created_before.map_err(Error::InvalidRequest)?;
-            let inference_id = inference_id.map_err(Error::InvalidRequest)?;
-            let model_id = model_id.map_err(Error::InvalidRequest)?;
-            let original_assets = original_assets.map_err(Error::InvalidRequest)?;
-            let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let pagination_token = pagination_token.map_err(Error::InvalidRequest)?;
-            let parent_asset_id = parent_asset_id.map_err(Error::InvalidRequest)?;
-            let privacy = privacy.map_err(Error::InvalidRequest)?;
-            let root_parent_asset_id = root_parent_asset_id
-                .map_err(Error::InvalidRequest)?;
-            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
-            let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
-            let tags = tags.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let types = types.map_err(Error::InvalidRequest)?;
-            let updated_after = updated_after.map_err(Error::InvalidRequest)?;
-            let updated_before = updated_before.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/assets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("authorId", &author_id))
-                .query(
-                    &progenitor_client::QueryParam::new("createdAfter", &created_after),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("createdBefore", &created_before),
-                )
-                .query(&progenitor_client::QueryParam::new("inferenceId", &inference_id))
-                .query(&progenitor_client::QueryParam::new("modelId", &model_id))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "originalAssets",
-                        &original_assets,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "paginationToken",
-                        &pagination_token,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "parentAssetId",
-                        &parent_asset_id,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("privacy", &privacy))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "rootParentAssetId",
-                        &root_parent_asset_id,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
-                .query(
-                    &progenitor_client::QueryParam::new("sortDirection", &sort_direction),
-                )
-                .query(&progenitor_client::QueryParam::new("tags", &tags))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .query(&progenitor_client::QueryParam::new("types", &types))
-                .query(
-                    &progenitor_client::QueryParam::new("updatedAfter", &updated_after),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("updatedBefore", &updated_before),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_assets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

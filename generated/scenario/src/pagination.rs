@@ -4,6 +4,7 @@
 //! fetched one page at a time as the stream is polled.
 use futures_core::Stream;
 use sdk_runtime::pagination::{self, Page};
+use crate::operations::LIST_ASSETS;
 use crate::{builder, types, Error};
 impl<'a> builder::ListAssets<'a> {
     /// Every page of `listAssets`, fetched one at a time as the stream is polled.
@@ -11,6 +12,7 @@ impl<'a> builder::ListAssets<'a> {
     /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a cursor set with `pagination_token` resumes from there; each [`Page`] carries the cursor of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails.
     pub fn pages(self) -> impl Stream<Item = Result<Page<types::Asset>, Error>> + 'a {
         pagination::cursor_pages(
+            &LIST_ASSETS,
             self,
             |builder, position| builder.pagination_token(position),
             |builder| builder.send(),

@@ -1,49 +1,38 @@
-//! The generated crate's `src/client.rs`: constructors, per-client and
-//! per-call settings, and the `ClientHooks` impl that hands every request to
-//! the runtime with the operation's security and idempotency.
+//! The generated crate's `src/client.rs`: constructors and per-client
+//! settings (retries, timeouts, the HTTP client).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_lines;
-use crate::model::{Api, Constraint, ConstraintLocation, ConstraintRule, OperationFacts};
+use crate::model::Api;
 
 /// Renders `src/client.rs`.
 pub fn client_rs(api: &Api) -> TokenStream {
     let server = server_items(api);
-    let policies = api.operations.iter().map(policy_arm);
-    let default_security = security_tokens(&api.default_security);
-    let validate_imports = if api.operations.iter().any(|operation| !operation.constraints.is_empty()) {
-        quote!(use sdk_runtime::validate::{Constraint, Location, Rule};)
-    } else {
-        quote!()
-    };
-    let header_names = api.default_headers.iter().map(|(name, _)| name);
-    let header_values = api.default_headers.iter().map(|(_, value)| value);
+    let env = api.schemes.iter().find(|scheme| !scheme.env.is_empty()).map(|scheme| scheme.env.clone()).unwrap_or_default();
     quote! {
-        //! Building a [`Client`], and the hooks that route its requests
-        //! through [`sdk_runtime::execute`].
+        //! Building a [`Client`]: base URL, credentials, retries, timeouts.
 
         use std::time::Duration;
 
-        use progenitor_client::{ClientHooks, OperationInfo};
-        #validate_imports
-        use sdk_runtime::{ClientContext, ConfigError, OperationPolicy, RetryPolicy, Timeouts};
+        use sdk_runtime::{ClientContext, ConfigError, ErrorHints, RetryPolicy, Timeouts};
 
         use crate::{Client, Credentials};
 
         #server
 
-        /// Headers the API documents as required on every request.
-        const DEFAULT_HEADERS: &[(&str, &str)] = &[#((#header_names, #header_values)),*];
-
         const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+        /// What error messages suggest when the credentials are refused.
+        const HINTS: ErrorHints = ErrorHints { credential_env: &[#(#env),*] };
 
         impl Client {
             /// Creates a client for `base_url` with the default retry policy
-            /// (2 retries with backoff, idempotent requests only) and timeouts
-            /// (10 s to connect, 60 s per call, uploads bounded only by a 60 s
-            /// read timeout).
+            /// (2 retries with backoff, for requests that are safe to repeat)
+            /// and timeouts (10 s to connect, 30 s per attempt, 60 s per call
+            /// with its retries; uploads and downloads bounded only by 60 s of
+            /// silence).
             ///
             /// # Errors
             ///
@@ -57,7 +46,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
                 ClientBuilder {
                     base_url: base_url.to_owned(),
-                    context: ClientContext { credentials: credentials.0, ..ClientContext::default() },
+                    context: ClientContext { credentials: credentials.0, hints: HINTS, ..ClientContext::default() },
                     http_client: None,
                 }
             }
@@ -72,11 +61,12 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 copy
             }
 
-            /// A copy of this client whose ordinary calls time out after
-            /// `timeout`; the copy shares the connection pool.
+            /// A copy of this client whose calls end after `timeout` in total,
+            /// retries and backoff included (`Timeouts::total`); the copy
+            /// shares the connection pool.
             pub fn with_request_timeout(&self, timeout: Duration) -> Self {
                 let mut copy = self.clone();
-                copy.inner.timeouts.request = timeout;
+                copy.inner.timeouts.total = timeout;
                 copy
             }
 
@@ -118,7 +108,8 @@ pub fn client_rs(api: &Api) -> TokenStream {
             }
 
             /// Uses `client` for HTTP instead of building one. Its own
-            /// timeouts then apply, and it should not follow redirects itself
+            /// connect and read timeouts then apply (the attempt and total
+            /// limits still hold), and it should not follow redirects itself
             /// (`reqwest::redirect::Policy::none()`), so that credentials are
             /// never sent to another origin.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -131,10 +122,11 @@ pub fn client_rs(api: &Api) -> TokenStream {
             /// # Errors
             ///
             /// [`ConfigError`] when the base URL is not an http(s) URL, a
-            /// credential cannot be sent as a header, or the HTTP client
-            /// cannot be built.
+            /// credential cannot be sent as a header (whichever HTTP client
+            /// is used), or the HTTP client cannot be built.
             pub fn build(self) -> Result<Client, ConfigError> {
                 let baseurl = sdk_runtime::normalize_base_url(&self.base_url)?;
+                self.context.validate()?;
                 let client = match self.http_client {
                     Some(client) => client,
                     None => self.context.http_client(USER_AGENT)?,
@@ -142,88 +134,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 Ok(Client { baseurl, client, inner: self.context })
             }
         }
-
-        impl ClientHooks<ClientContext> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> Result<(), progenitor_client::Error<E>> {
-                sdk_runtime::validate(request, &operation_policy(info.operation_id)).map_err(progenitor_client::Error::Custom)
-            }
-
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                sdk_runtime::execute(&self.client, &self.inner, request, &operation_policy(info.operation_id)).await
-            }
-        }
-
-        /// Security requirements and idempotency of each operation, from the spec.
-        fn operation_policy(operation_id: &str) -> OperationPolicy {
-            match operation_id {
-                #(#policies)*
-                _ => OperationPolicy {
-                    security: #default_security,
-                    idempotent: false,
-                    default_headers: DEFAULT_HEADERS,
-                    comma_separated_query: &[],
-                    constraints: &[],
-                    success_when: None,
-                },
-            }
-        }
     }
-}
-
-fn policy_arm(operation: &OperationFacts) -> TokenStream {
-    let name = &operation.method_name;
-    let security = security_tokens(&operation.security);
-    let idempotent = operation.idempotent;
-    let csv = &operation.comma_separated_query;
-    let constraints = operation.constraints.iter().map(constraint_tokens);
-    let success_when = match &operation.success_when {
-        Some((pointer, equals)) => quote!(Some((#pointer, #equals))),
-        None => quote!(None),
-    };
-    quote! {
-        #name => OperationPolicy {
-            security: #security,
-            idempotent: #idempotent,
-            default_headers: DEFAULT_HEADERS,
-            comma_separated_query: &[#(#csv),*],
-            constraints: &[#(#constraints),*],
-            success_when: #success_when,
-        },
-    }
-}
-
-fn constraint_tokens(constraint: &Constraint) -> TokenStream {
-    let parameter = &constraint.parameter;
-    let option = |value: Option<TokenStream>| value.map(|v| quote!(Some(#v))).unwrap_or(quote!(None));
-    let location = match constraint.location {
-        ConstraintLocation::Query => quote!(Location::Query),
-        ConstraintLocation::Header => quote!(Location::Header),
-        ConstraintLocation::PathFromEnd(n) => quote!(Location::PathFromEnd(#n)),
-    };
-    let rule = match &constraint.rule {
-        ConstraintRule::Integer { min, max } => {
-            let (min, max) = (option(min.map(|v| quote!(#v))), option(max.map(|v| quote!(#v))));
-            quote!(Rule::Integer { min: #min, max: #max })
-        }
-        ConstraintRule::Length { min, max } => {
-            let (min, max) = (option(min.map(|v| quote!(#v))), option(max.map(|v| quote!(#v))));
-            quote!(Rule::Length { min: #min, max: #max })
-        }
-    };
-    quote!(Constraint { parameter: #parameter, location: #location, rule: #rule })
-}
-
-fn security_tokens(security: &[Vec<String>]) -> TokenStream {
-    let alternatives = security.iter().map(|alternative| quote!(&[#(#alternative),*]));
-    quote!(&[#(#alternatives),*])
 }
 
 fn server_items(api: &Api) -> TokenStream {

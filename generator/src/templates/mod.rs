@@ -2,19 +2,19 @@
 //! write. Each submodule renders one file from an [`Api`](crate::model::Api).
 
 mod auth_rs;
-mod calls_rs;
 mod cargo_toml;
 mod client_rs;
 mod example;
 mod lib_rs;
+mod operations_rs;
 mod pagination_rs;
 mod readme;
 
 pub use auth_rs::auth_rs;
-pub use calls_rs::calls_rs;
 pub use cargo_toml::cargo_toml;
 pub use client_rs::client_rs;
 pub use lib_rs::lib_rs;
+pub use operations_rs::{descriptor_name, operations_rs};
 pub use pagination_rs::pagination_rs;
 pub use readme::readme;
 

@@ -1,30 +1,30 @@
 //! The generated crate's `src/pagination.rs`: `pages()` and `items()` on the
 //! builder of every operation with an `x-pagination` extension.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_lines;
 use crate::model::{Api, OperationFacts};
 use crate::pagination::{Field, Pagination, Style};
-use crate::progenitor_pass::SendSignature;
+use crate::progenitor_pass::Builder;
 
 /// Renders `src/pagination.rs`, or `None` when no operation pages.
-pub fn pagination_rs(api: &Api, sends: &[SendSignature]) -> Option<TokenStream> {
+/// `builders[i]` is progenitor's builder for `api.operations[i]`.
+pub fn pagination_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
     let impls: Vec<TokenStream> = api
         .operations
         .iter()
-        .filter_map(|operation| Some((operation, operation.pagination.as_ref()?)))
-        .filter_map(|(operation, pagination)| {
-            let builder = format_ident!("{}", operation.id.to_upper_camel_case());
-            let send = sends.iter().find(|send| send.builder == builder)?;
-            Some(stream_methods(&api.lib_name, operation, pagination, &builder, &send.success))
+        .zip(builders)
+        .filter_map(|(operation, builder)| {
+            let pagination = operation.pagination.as_ref()?;
+            Some(stream_methods(&api.lib_name, operation, pagination, &builder.name, &builder.success))
         })
         .collect();
     if impls.is_empty() {
         return None;
     }
+    let descriptors = api.operations.iter().filter(|operation| operation.pagination.is_some()).map(super::descriptor_name);
     Some(quote! {
         //! Streams over the paginated operations: every page, or every item,
         //! fetched one page at a time as the stream is polled.
@@ -32,6 +32,7 @@ pub fn pagination_rs(api: &Api, sends: &[SendSignature]) -> Option<TokenStream> 
         use futures_core::Stream;
         use sdk_runtime::pagination::{self, Page};
 
+        use crate::operations::{#(#descriptors),*};
         use crate::{builder, types, Error};
 
         #(#impls)*
@@ -40,6 +41,7 @@ pub fn pagination_rs(api: &Api, sends: &[SendSignature]) -> Option<TokenStream> 
 
 fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination, builder: &syn::Ident, page_type: &syn::Type) -> TokenStream {
     let item = format_ident!("{}", pagination.item_type);
+    let descriptor = super::descriptor_name(operation);
     let setter = format_ident!("{}", pagination.setter);
     let items = owned_path(&pagination.items);
     let (driver, accessor, resume) = match &pagination.style {
@@ -73,6 +75,7 @@ fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination
             #(#[doc = #pages_docs])*
             pub fn pages(self) -> impl Stream<Item = Result<Page<types::#item>, Error>> + 'a {
                 pagination::#driver(
+                    &#descriptor,
                     self,
                     |builder, position| builder.#setter(position),
                     |builder| builder.send(),

@@ -72,13 +72,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Sends a `GET` request to `/health`
 
@@ -129,40 +122,12 @@ pub mod builder {
 [`Client::health`]: super::Client::health*/
     #[derive(Debug, Clone)]
     pub struct Health<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> Health<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/health`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/health", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "health",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 
@@ -171,40 +136,12 @@ pub mod builder {
 [`Client::list_items`]: super::Client::list_items*/
     #[derive(Debug, Clone)]
     pub struct ListItems<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> ListItems<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/items`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/items", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "list_items",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 
@@ -213,40 +150,12 @@ pub mod builder {
 [`Client::list_reports`]: super::Client::list_reports*/
     #[derive(Debug, Clone)]
     pub struct ListReports<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> ListReports<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/reports`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/reports", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "list_reports",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

@@ -187,13 +187,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**A POST that declares an Idempotency-Key header, so retrying it is safe.
 
@@ -226,16 +219,16 @@ pub mod builder {
 [`Client::create_payment`]: super::Client::create_payment*/
     #[derive(Debug, Clone)]
     pub struct CreatePayment<'a> {
-        client: &'a super::Client,
-        idempotency_key: Result<::std::string::String, String>,
-        body: Result<types::builder::CreatePaymentBody, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) idempotency_key: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::builder::CreatePaymentBody, String>,
     }
 
     impl<'a> CreatePayment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                idempotency_key: Err("idempotency_key was not initialized".to_string()),
+                idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -246,6 +239,7 @@ pub mod builder {
         {
             self.idempotency_key = value
                 .try_into()
+                .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for idempotency_key failed"
                         .to_string()
@@ -277,53 +271,6 @@ pub mod builder {
         {
             self.body = self.body.map(f);
             self
-        }
-
-        ///Sends a `POST` request to `/payments`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::CreatePaymentResponse>, Error<()>> {
-            let Self { client, idempotency_key, body } = self;
-            let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreatePaymentBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/payments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            header_map
-                .append("Idempotency-Key", idempotency_key.to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_payment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

@@ -72,13 +72,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Sends a `GET` request to `/anything`
 
@@ -107,50 +100,12 @@ pub mod builder {
 [`Client::get_anything`]: super::Client::get_anything*/
     #[derive(Debug, Clone)]
     pub struct GetAnything<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> GetAnything<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/anything`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<::serde_json::Value>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/anything", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_anything",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

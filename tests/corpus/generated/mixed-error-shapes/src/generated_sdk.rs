@@ -135,13 +135,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Sends a `GET` request to `/default`
 
@@ -181,61 +174,12 @@ pub mod builder {
 [`Client::with_default`]: super::Client::with_default*/
     #[derive(Debug, Clone)]
     pub struct WithDefault<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> WithDefault<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/default`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<
-            ResponseValue<types::WithDefaultResponse>,
-            Error<types::WithDefaultResponse>,
-        > {
-            let Self { client } = self;
-            let url = format!("{}/default", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "with_default",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                200..=299 => ResponseValue::from_response(response).await,
-                _ => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 
@@ -244,53 +188,12 @@ pub mod builder {
 [`Client::some_errors_without_body`]: super::Client::some_errors_without_body*/
     #[derive(Debug, Clone)]
     pub struct SomeErrorsWithoutBody<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> SomeErrorsWithoutBody<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/some-bodies`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<::std::string::String>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/some-bodies", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "some_errors_without_body",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                422u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                500u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

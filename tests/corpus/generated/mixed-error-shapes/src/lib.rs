@@ -20,11 +20,11 @@
 //! ```
 #![warn(missing_debug_implementations)]
 mod auth;
-mod calls;
 mod client;
 mod generated_sdk;
+mod operations;
 pub use auth::Credentials;
-pub use calls::Error;
+pub use operations::Error;
 pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, Timeouts};
+pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};

@@ -350,13 +350,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Sends a `GET` request to `/items`
 
@@ -386,8 +379,8 @@ pub mod builder {
 [`Client::list_items`]: super::Client::list_items*/
     #[derive(Debug, Clone)]
     pub struct ListItems<'a> {
-        client: &'a super::Client,
-        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) limit: Result<Option<::std::num::NonZeroU64>, String>,
     }
 
     impl<'a> ListItems<'a> {
@@ -410,46 +403,6 @@ pub mod builder {
                         .to_string()
                 });
             self
-        }
-
-        ///Sends a `GET` request to `/items`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Item>>, Error<()>> {
-            let Self { client, limit } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/items", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_items",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

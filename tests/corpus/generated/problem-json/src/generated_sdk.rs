@@ -214,13 +214,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Sends a `GET` request to `/alone`
 
@@ -260,57 +253,12 @@ pub mod builder {
 [`Client::problem_alone`]: super::Client::problem_alone*/
     #[derive(Debug, Clone)]
     pub struct ProblemAlone<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> ProblemAlone<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/alone`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::Thing>, Error<types::Problem>> {
-            let Self { client } = self;
-            let url = format!("{}/alone", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "problem_alone",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 
@@ -319,57 +267,12 @@ pub mod builder {
 [`Client::problem_beside_json`]: super::Client::problem_beside_json*/
     #[derive(Debug, Clone)]
     pub struct ProblemBesideJson<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
 
     impl<'a> ProblemBesideJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
-        }
-
-        ///Sends a `GET` request to `/beside`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::Thing>, Error<types::Problem>> {
-            let Self { client } = self;
-            let url = format!("{}/beside", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "problem_beside_json",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

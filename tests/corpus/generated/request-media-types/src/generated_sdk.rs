@@ -130,13 +130,6 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::ClientContext>,
-    {}
-};
 impl Client {
     /**Sends a `POST` request to `/things`
 
@@ -166,8 +159,8 @@ pub mod builder {
 [`Client::create_thing`]: super::Client::create_thing*/
     #[derive(Debug, Clone)]
     pub struct CreateThing<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::NewThing, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) body: Result<types::builder::NewThing, String>,
     }
 
     impl<'a> CreateThing<'a> {
@@ -196,48 +189,6 @@ pub mod builder {
         {
             self.body = self.body.map(f);
             self
-        }
-
-        ///Sends a `POST` request to `/things`
-        #[allow(unreachable_patterns)]
-        pub(crate) async fn send_raw(
-            self,
-        ) -> Result<ResponseValue<types::NewThing>, Error<()>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::NewThing::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/things", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_thing",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
         }
     }
 }

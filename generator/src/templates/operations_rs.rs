@@ -1,0 +1,386 @@
+//! The generated crate's `src/operations.rs`: for every operation, its
+//! static [`sdk_runtime::Operation`] descriptor and the `send()` of its
+//! request builder, generated from our own model. Read top to bottom, one
+//! operation says what is sent (`call`) and how each status decodes
+//! (`decode`).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+
+use super::doc_lines;
+use crate::model::{
+    Api, BodyKind, ConstraintRule, Idempotency, Location, OperationFacts, ResponseFacts, Status, Style, UploadFacts,
+};
+use crate::progenitor_pass::Builder;
+
+/// Renders `src/operations.rs`. `builders[i]` is progenitor's builder for
+/// `api.operations[i]` (matched by [`crate::match_builders`]).
+pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
+    let body = error_body(builders);
+    let body_doc = format!(
+        "The typed body is `{}`: {}.",
+        body.to_token_stream().to_string().replace(' ', ""),
+        if is_json_value(&body) {
+            "the spec documents no single error schema, so any JSON error body is kept as a value"
+        } else {
+            "the error schema every operation of the spec shares"
+        }
+    );
+    let error_docs = doc_lines(&format!(
+        "Every error a call of this crate can return.\n\n{body_doc} Match on the variants to \
+         tell an API error (with status, headers and body) from a rate limit, a timeout, a \
+         transport failure, an undecodable response or a client-side validation error. Every \
+         error names its operation ([`sdk_runtime::Error::operation`])."
+    ));
+    let header_names = api.default_headers.iter().map(|(name, _)| name);
+    let header_values = api.default_headers.iter().map(|(_, value)| value);
+    let operations = api.operations.iter().zip(builders).map(|(operation, builder)| operation_items(operation, builder));
+    quote! {
+        //! Every operation: its descriptor, what its builder sends, and how
+        //! each response status decodes.
+
+        #[allow(unused_imports)]
+        use sdk_runtime::{Call, Idempotency, Location, Operation, Parameter, Response, Rule, Style, SuccessWhen};
+        #[allow(unused_imports)]
+        use sdk_runtime::reqwest::Method;
+
+        #[allow(unused_imports)]
+        use crate::{builder, types, ByteStream, ResponseValue};
+
+        #(#[doc = #error_docs])*
+        pub type Error = sdk_runtime::Error<#body>;
+
+        /// Headers the API documents as required on every request.
+        const DEFAULT_HEADERS: &[(&str, &str)] = &[#((#header_names, #header_values)),*];
+
+        #(#operations)*
+    }
+}
+
+/// The name of an operation's descriptor, such as `LIST_PROJECT_ASSETS`.
+pub fn descriptor_name(operation: &OperationFacts) -> syn::Ident {
+    let name = heck::ToShoutySnakeCase::to_shouty_snake_case(operation.method_name.as_str());
+    match name.chars().next() {
+        Some(first) if first.is_ascii_alphabetic() => format_ident!("{name}"),
+        _ => format_ident!("OPERATION_{}", name.trim_start_matches('_')),
+    }
+}
+
+fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream {
+    let descriptor = descriptor(operation);
+    let name = descriptor_name(operation);
+    let builder_name = &builder.name;
+    let success = &builder.success;
+    let line = format!("`{}`: `{} {}`.", operation.id, operation.http_method, operation.path);
+    let descriptor_docs = doc_lines(&format!("What the spec says about {line}"));
+    let send_docs = doc_lines(&format!(
+        "Sends {line}\n\n# Errors\n\nAn [`Error`] when a parameter is missing or breaks a documented \
+         constraint (nothing is sent), the call fails or times out, or the server answers with an error.",
+    ));
+    let call = call_fn(operation, builder, &name);
+    let decode = decode_fn(operation, success);
+    let upload = operation.upload.as_ref().map(|upload| send_upload(upload, success, &name));
+    quote! {
+        #(#[doc = #descriptor_docs])*
+        pub(crate) static #name: Operation = #descriptor;
+
+        impl<'a> builder::#builder_name<'a> {
+            #(#[doc = #send_docs])*
+            pub async fn send(self) -> Result<ResponseValue<#success>, Error> {
+                Self::decode(self.call().send().await?).await
+            }
+
+            #upload
+
+            #call
+
+            #decode
+        }
+    }
+}
+
+fn descriptor(operation: &OperationFacts) -> TokenStream {
+    let id = &operation.id;
+    let method = format_ident!("{}", operation.http_method);
+    let path = &operation.path;
+    let parameters = operation.parameters.iter().filter(|p| p.location != Location::Cookie).map(|parameter| {
+        let name = &parameter.name;
+        let base = match (parameter.location, parameter.style) {
+            (Location::Path, _) => quote!(Parameter::path(#name)),
+            (Location::Header, _) => quote!(Parameter::header(#name)),
+            (_, style) => {
+                let style = style_tokens(style);
+                quote!(Parameter::query(#name, #style))
+            }
+        };
+        match &parameter.rule {
+            Some(rule) => {
+                let rule = rule_tokens(rule);
+                quote!(#base.checked(#rule))
+            }
+            None => base,
+        }
+    });
+    let security = operation.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
+    let idempotency = match &operation.idempotency {
+        Idempotency::Safe => quote!(Idempotency::Safe),
+        Idempotency::Key(header) => quote!(Idempotency::Key(#header)),
+        Idempotency::Unsafe => quote!(Idempotency::Unsafe),
+    };
+    let accept = if operation.accepts_json { quote!(Some("application/json")) } else { quote!(None) };
+    let success_when = match &operation.success_when {
+        Some((pointer, equals)) => quote!(Some(SuccessWhen { pointer: #pointer, equals: #equals })),
+        None => quote!(None),
+    };
+    quote! {
+        Operation {
+            id: #id,
+            method: Method::#method,
+            path: #path,
+            parameters: &[#(#parameters),*],
+            security: &[#(#security),*],
+            idempotency: #idempotency,
+            default_headers: DEFAULT_HEADERS,
+            accept: #accept,
+            success_when: #success_when,
+        }
+    }
+}
+
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Form { explode } => quote!(Style::Form { explode: #explode }),
+        Style::Simple => quote!(Style::Simple),
+        Style::SpaceDelimited => quote!(Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(Style::PipeDelimited),
+        Style::DeepObject => quote!(Style::DeepObject),
+    }
+}
+
+fn rule_tokens(rule: &ConstraintRule) -> TokenStream {
+    let option = |value: Option<TokenStream>| value.map(|v| quote!(Some(#v))).unwrap_or(quote!(None));
+    match rule {
+        ConstraintRule::Integer { min, max } => {
+            let literal = |v: i64| {
+                let literal = Literal::i64_unsuffixed(v);
+                quote!(#literal)
+            };
+            let (min, max) = (option(min.map(literal)), option(max.map(literal)));
+            quote!(Rule::Integer { min: #min, max: #max })
+        }
+        ConstraintRule::Length { min, max } => {
+            let literal = |v: usize| {
+                let literal = Literal::usize_unsuffixed(v);
+                quote!(#literal)
+            };
+            let (min, max) = (option(min.map(literal)), option(max.map(literal)));
+            quote!(Rule::Length { min: #min, max: #max })
+        }
+    }
+}
+
+/// `fn call(self) -> Call<'a>`: each builder field handed to the call the
+/// way the spec says it travels.
+fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Ident) -> TokenStream {
+    let fields = builder.fields.iter().filter(|(name, _)| name != "client").map(|(name, _)| format_ident!("{name}"));
+    // progenitor's field order (path, then the rest by name) is the order
+    // parameters go on the wire.
+    let in_field_order = builder.fields.iter().filter_map(|(field, _)| operation.parameters.iter().find(|p| &p.field == field));
+    let parameters = in_field_order.filter(|p| p.location != Location::Cookie).map(|parameter| {
+        let name = &parameter.name;
+        let field = format_ident!("{}", parameter.field);
+        let setter = match parameter.location {
+            Location::Path => quote!(path),
+            Location::Query | Location::Cookie => quote!(query),
+            Location::Header => quote!(header),
+        };
+        quote!(call.#setter(#name, #field);)
+    });
+    let body = operation.body.as_ref().map(|kind| {
+        let conversion = builder.field("body").and_then(builder_conversion);
+        let value = match conversion {
+            Some(target) => quote!(body.and_then(|value| #target::try_from(value).map_err(|e| e.to_string()))),
+            None => quote!(body),
+        };
+        match kind {
+            BodyKind::Json => quote!(call.json_body(#value);),
+            BodyKind::Form => quote!(call.form_body(#value);),
+            BodyKind::Raw(media) => quote!(call.raw_body(#value, #media);),
+        }
+    });
+    let docs = doc_lines(&format!("The call `send` makes: `{} {}` with each parameter where the spec puts it.", operation.http_method, operation.path));
+    let parameters: Vec<TokenStream> = parameters.chain(body).collect();
+    let new_call = quote!(Call::new(&client.client, &client.inner, &client.baseurl, &#descriptor));
+    let build = if parameters.is_empty() {
+        new_call
+    } else {
+        quote! {
+            let mut call = #new_call;
+            #(#parameters)*
+            call
+        }
+    };
+    quote! {
+        #(#[doc = #docs])*
+        fn call(self) -> Call<'a> {
+            let Self { client, #(#fields),* } = self;
+            #build
+        }
+    }
+}
+
+/// For a body held as `types::builder::X`, the `types::X` it converts to.
+fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
+    let inner = ok_type(field)?;
+    let syn::Type::Path(path) = inner else { return None };
+    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [types, builder, name] if types == "types" && builder == "builder" => {
+            let name = format_ident!("{name}");
+            Some(syn::parse_quote!(types::#name))
+        }
+        _ => None,
+    }
+}
+
+/// `T` in `Result<T, String>`.
+fn ok_type(field: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = field else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }
+}
+
+/// `async fn decode(response)`: one arm per documented status, in the order
+/// Rust matches them (codes, then ranges, then everything else).
+fn decode_fn(operation: &OperationFacts, success: &syn::Type) -> TokenStream {
+    let success_decoder = match success.to_token_stream().to_string().replace(' ', "").as_str() {
+        "()" => quote!(response.empty()),
+        "ByteStream" => quote!(response.stream()),
+        _ => quote!(response.json().await),
+    };
+    let mut success_patterns = Vec::new();
+    let mut error_patterns = Vec::new();
+    let ordered = ordered(&operation.responses);
+    for response in &ordered {
+        let pattern = match response.status {
+            Status::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            Status::Range(range) => {
+                let (low, high) = (Literal::u16_unsuffixed(range * 100), Literal::u16_unsuffixed(range * 100 + 99));
+                quote!(#low..=#high)
+            }
+            Status::Default if response.success => quote!(200..=299),
+            Status::Default => continue,
+        };
+        if response.success { success_patterns.push(pattern) } else { error_patterns.push(pattern) }
+    }
+    let success_arm = (!success_patterns.is_empty()).then(|| quote!(#(#success_patterns)|* => #success_decoder,));
+    let error_arm = (!error_patterns.is_empty()).then(|| quote!(#(#error_patterns)|* => response.error().await,));
+    let docs = doc_lines(&describe_statuses(&ordered));
+    quote! {
+        #(#[doc = #docs])*
+        async fn decode(response: Response) -> Result<ResponseValue<#success>, Error> {
+            match response.status().as_u16() {
+                #success_arm
+                #error_arm
+                _ => response.error().await,
+            }
+        }
+    }
+}
+
+/// Responses in matching order: exact codes, then ranges, then `default`.
+fn ordered(responses: &[ResponseFacts]) -> Vec<ResponseFacts> {
+    let rank = |status: Status| match status {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
+    };
+    let mut ordered = responses.to_vec();
+    ordered.sort_by_key(|response| rank(response.status));
+    ordered
+}
+
+fn describe_statuses(responses: &[ResponseFacts]) -> String {
+    let label = |status: Status| match status {
+        Status::Code(code) => code.to_string(),
+        Status::Range(range) => format!("{range}XX"),
+        Status::Default => "default".to_owned(),
+    };
+    let list = |success: bool| responses.iter().filter(|r| r.success == success).map(|r| label(r.status)).collect::<Vec<_>>().join(", ");
+    let (successes, errors) = (list(true), list(false));
+    let mut text = "Decodes the response: ".to_owned();
+    text.push_str(&if successes.is_empty() { "no success status is documented".to_owned() } else { format!("{successes} succeed") });
+    if !errors.is_empty() {
+        text.push_str(&format!("; {errors} are documented errors"));
+    }
+    text.push_str("; any other status is an error too.");
+    text
+}
+
+fn send_upload(upload: &UploadFacts, success: &syn::Type, descriptor: &syn::Ident) -> TokenStream {
+    let min = upload.min_bytes;
+    let request = match &upload.file_name_setter {
+        Some(setter) => {
+            let setter = format_ident!("{setter}");
+            quote! {
+                let mut request = self;
+                if let Some(name) = upload.file_name() {
+                    request = request.#setter(name);
+                }
+            }
+        }
+        None => quote!(let request = self;),
+    };
+    let name_doc = match &upload.file_name_setter {
+        Some(setter) => format!(", and sets `{setter}` from its file name (change it with `Upload::with_file_name`)"),
+        None => String::new(),
+    };
+    let docs = doc_lines(&format!(
+        "Streams `upload` as the request body with its `Content-Type` and `Content-Length`{name_doc}.\n\n\
+         Memory does not grow with the file; progress goes to `Upload::on_progress`. An upload is \
+         never retried (its body cannot be replayed) and has no total time limit: the client's read \
+         timeout ends a stalled transfer.\n\n# Errors\n\n`Error::Validation`, before anything is sent, \
+         when the upload has fewer than {min} byte(s) or its file name breaks a documented constraint; \
+         otherwise as [`send`](Self::send)."
+    ));
+    quote! {
+        #(#[doc = #docs])*
+        pub async fn send_upload(self, upload: sdk_runtime::upload::Upload) -> Result<ResponseValue<#success>, Error> {
+            if upload.length() < #min {
+                return Err(Error::Validation {
+                    operation: &#descriptor,
+                    parameter: "body".to_owned(),
+                    message: format!("the upload has {} byte(s); the API requires at least {}", upload.length(), #min),
+                });
+            }
+            #request
+            let (content_type, length) = (upload.content_type().to_owned(), upload.length());
+            let mut call = request.body(upload.into_body()).call();
+            call.body_headers(&content_type, length);
+            Self::decode(call.send().await?).await
+        }
+    }
+}
+
+/// The crate's error body: the operations' shared error type, or a JSON
+/// value when they differ or document none.
+fn error_body(builders: &[Builder]) -> syn::Type {
+    let mut types = builders.iter().map(|builder| builder.error.to_token_stream().to_string());
+    let first = types.next();
+    let shared = first.as_ref().filter(|first| types.all(|ty| &ty == *first) && first.as_str() != "()");
+    match shared {
+        Some(_) => builders[0].error.clone(),
+        None => syn::parse_quote!(::serde_json::Value),
+    }
+}
+
+fn is_json_value(ty: &syn::Type) -> bool {
+    ty.to_token_stream().to_string().replace(' ', "") == "::serde_json::Value"
+}
