@@ -47,3 +47,66 @@ pub fn match_builders(spec: &SpecSource, operations: &[OperationFacts], mut buil
     }
     Ok(matched)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Idempotency, OperationFacts, ParameterFacts, Style};
+
+    fn operation(id: &str, parameter: &str) -> OperationFacts {
+        OperationFacts {
+            id: id.to_owned(),
+            method_name: crate::names::method_name(id),
+            builder: crate::names::builder_name(id),
+            http_method: "GET".to_owned(),
+            path: "/".to_owned(),
+            security: Vec::new(),
+            idempotency: Idempotency::Safe,
+            parameters: vec![ParameterFacts {
+                name: parameter.to_owned(),
+                field: crate::names::field_name(parameter),
+                location: Location::Query,
+                style: Style::Form { explode: true },
+                rule: None,
+            }],
+            body: None,
+            responses: Vec::new(),
+            accepts_json: false,
+            success_when: None,
+            pagination: None,
+            upload: None,
+        }
+    }
+
+    fn builder(name: &str, method: &str, fields: &[&str]) -> Builder {
+        Builder {
+            name: quote::format_ident!("{name}"),
+            method: method.to_owned(),
+            fields: fields.iter().map(|field| ((*field).to_owned(), syn::parse_quote!(Result<String, String>))).collect(),
+            success: syn::parse_quote!(()),
+            error: syn::parse_quote!(()),
+        }
+    }
+
+    fn spec() -> SpecSource {
+        SpecSource { label: "specs/x.yaml".into(), slug: "x".into(), text: String::new() }
+    }
+
+    #[test]
+    fn builders_pair_by_operation_id_whatever_their_order() {
+        let operations = [operation("type", "pageSize"), operation("2fa", "q")];
+        let builders = vec![builder("_2fa", "_2fa", &["client", "q"]), builder("Type", "type_", &["client", "page_size"])];
+        let Ok(matched) = match_builders(&spec(), &operations, builders) else { panic!("both operations have builders") };
+        assert_eq!(matched.iter().map(|b| b.name.to_string()).collect::<Vec<_>>(), ["Type", "_2fa"]);
+    }
+
+    #[test]
+    fn an_operation_without_its_builder_or_field_fails_naming_it() {
+        let missing = match_builders(&spec(), &[operation("type", "q")], vec![builder("Other", "other", &[])]).err().expect("an error");
+        assert_eq!(missing.to_string(), "specs/x.yaml: operation type: progenitor generated no method `type_` for it");
+        let field = match_builders(&spec(), &[operation("type", "q")], vec![builder("Type", "type_", &["client"])]).err().expect("an error");
+        assert_eq!(field.to_string(), "specs/x.yaml: operation type: the builder has no field `q` for parameter `q`");
+        let extra = match_builders(&spec(), &[], vec![builder("Type", "type_", &[])]).err().expect("an error");
+        assert_eq!(extra.to_string(), "specs/x.yaml: builder Type: progenitor generated `type_`, which matches no operation of the spec");
+    }
+}

@@ -440,6 +440,9 @@ fn security_schemes(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<Scheme>
             SecurityScheme::APIKey { location, name: key_name, description, .. } => {
                 let kind = match (location, fixed_value) {
                     (openapiv3::APIKeyLocation::Header, Some(value)) if key_name.eq_ignore_ascii_case("authorization") => {
+                        if value.is_empty() || !value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+                            return Err(fail(format!("`x-fixed-value` {value:?} is not a valid HTTP header value (visible ASCII only)")));
+                        }
                         SchemeKind::FixedAuthorization { value }
                     }
                     (_, Some(_)) => return Err(fail("`x-fixed-value` is supported only on an `Authorization` header key".to_owned())),

@@ -36,3 +36,15 @@ pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, T
 mod pagination;
 pub use sdk_runtime::pagination::{Page, Position};
 pub use sdk_runtime::upload::{Upload, UploadError};
+/// The call the README and the crate docs show, as a function,
+/// so that tests run the documented example against a local server.
+#[doc(hidden)]
+pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let response = client
+        .list_project_assets()
+        .project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)
+        .send()
+        .await?;
+    println!("{:#?}", response.into_inner());
+    Ok(())
+}

@@ -34,3 +34,11 @@ pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseVal
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
 mod pagination;
 pub use sdk_runtime::pagination::{Page, Position};
+/// The call the README and the crate docs show, as a function,
+/// so that tests run the documented example against a local server.
+#[doc(hidden)]
+pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let response = client.list_assets().send().await?;
+    println!("{:#?}", response.into_inner());
+    Ok(())
+}

@@ -21,14 +21,20 @@ pub fn usage(api: &Api) -> String {
     let mut out = format!(
         "use {lib}::{{Client, Credentials}};\n\nlet client = Client::new({base_url}, {credentials})?;\n"
     );
-    if let Some(call) = &api.example_call {
-        out.push_str(&format!("let response = client.{}()", call.method_name));
-        for (setter, value) in &call.arguments {
-            out.push_str(&format!("\n    .{setter}({value})"));
-        }
-        out.push_str("\n    .send()\n    .await?;\nprintln!(\"{:#?}\", response.into_inner());\n");
-    }
+    out.push_str(&call(api).unwrap_or_default());
     out
+}
+
+/// The statements of the example that call the API with `client`, if an
+/// operation fits: shared by the docs, the README and `readme_example`.
+pub fn call(api: &Api) -> Option<String> {
+    let call = api.example_call.as_ref()?;
+    let mut out = format!("let response = client.{}()", call.method_name);
+    for (setter, value) in &call.arguments {
+        out.push_str(&format!("\n    .{setter}({value})"));
+    }
+    out.push_str("\n    .send()\n    .await?;\nprintln!(\"{:#?}\", response.into_inner());\n");
+    Some(out)
 }
 
 /// The same statements wrapped for a doc test that compiles but never runs.

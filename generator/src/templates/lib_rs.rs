@@ -35,6 +35,18 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let example = example::call(api).map(|statements| {
+        let statements: TokenStream = statements.parse().unwrap_or_else(|_| quote!(compile_error!("the README example does not parse");));
+        quote! {
+            /// The call the README and the crate docs show, as a function,
+            /// so that tests run the documented example against a local server.
+            #[doc(hidden)]
+            pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+                #statements
+                Ok(())
+            }
+        }
+    });
     let uploads = if api.has_uploads() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
     quote! {
         #(#![doc = #docs])*
@@ -53,5 +65,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
         #pagination
         #uploads
+
+        #example
     }
 }

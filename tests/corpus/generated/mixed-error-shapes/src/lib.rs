@@ -28,3 +28,11 @@ pub use operations::Error;
 pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
+/// The call the README and the crate docs show, as a function,
+/// so that tests run the documented example against a local server.
+#[doc(hidden)]
+pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let response = client.with_default().send().await?;
+    println!("{:#?}", response.into_inner());
+    Ok(())
+}
