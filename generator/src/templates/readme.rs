@@ -40,19 +40,7 @@ pub fn readme(api: &Api) -> String {
          redirects to another origin.\n",
     );
     out.push_str(&format!("\n## Example\n\n```rust,no_run\n{}```\n", example::usage(api)));
-    out.push_str(
-        "\n## Retries and timeouts\n\n\
-         - Retries: up to 2, with exponential backoff from 0.5 s capped at 8 s and jitter, on \
-         connection errors, timeouts, 408, 429, 500, 502, 503 and 504. `Retry-After` is honoured \
-         up to 30 s; a longer wait returns the error at once. Only idempotent operations \
-         (GET, HEAD, PUT, DELETE, OPTIONS, or an `Idempotency-Key` header) with a replayable body \
-         are retried.\n\
-         - Timeouts: 10 s to connect, 60 s for a whole ordinary call, and 60 s of silence while \
-         reading; a streamed upload has no total limit.\n\
-         - Change them per client with `Client::builder(..).retry_policy(..).timeouts(..)`, or per \
-         call with `client.with_retry_policy(RetryPolicy::none())` and \
-         `client.with_request_timeout(..)`.\n",
-    );
+    out.push_str(&retries_and_timeouts(api));
     let paginated: Vec<_> = api.operations.iter().filter(|operation| operation.pagination.is_some()).collect();
     if !paginated.is_empty() {
         out.push_str(
@@ -97,11 +85,16 @@ pub fn readme(api: &Api) -> String {
          `api.status`, `api.headers`, `api.body` (the documented error body, when the server sent \
          one) and `api.text` (the raw body, even an HTML page from a proxy).\n\
          - `Error::RateLimited(api)`: 429 after any retries; `api.retry_after()` gives the hint.\n\
-         - `Error::Timeout`, `Error::Transport`: the call timed out or the connection failed.\n\
+         - `Error::Timeout { limit, .. }`: the call ran out of `limit` (an attempt, the whole \
+         call, or a stalled transfer).\n\
+         - `Error::Transport`: the connection failed.\n\
          - `Error::Decode`: a success response that does not match the spec, with its status \
          and the start of the body.\n\
          - `Error::Validation`: a parameter breaks a documented constraint (a range, a length, a \
          required value); nothing was sent.\n\n\
+         Every error names its operation (`error.operation()`: id, method and path template), and \
+         an error with a response keeps its status and headers (`error.status()`, \
+         `error.headers()`).\n\n\
          Enums are open: a value the API adds later decodes as `Other(String)` instead of failing, \
          and unknown fields are ignored.\n",
     );
@@ -112,5 +105,43 @@ pub fn readme(api: &Api) -> String {
             operation.http_method, operation.path, operation.method_name
         ));
     }
+    out
+}
+
+/// The retry and timeout rules, with this API's operations that are
+/// retried thanks to an idempotency key.
+fn retries_and_timeouts(api: &Api) -> String {
+    let mut out = String::from(
+        "\n## Retries and timeouts\n\n\
+         - Retries: up to 2, with exponential backoff from 0.5 s capped at 8 s and jitter, on \
+         connection errors, timeouts, 408, 429, 500, 502, 503 and 504. `Retry-After` is honoured \
+         up to 30 s; a longer wait returns the error at once. Only operations that are safe to \
+         repeat (GET, HEAD, PUT, DELETE, OPTIONS, or `x-idempotent: true`) or that declare an \
+         `Idempotency-Key` header are retried, and never with a streamed body.\n",
+    );
+    let keyed: Vec<_> = api
+        .operations
+        .iter()
+        .filter_map(|operation| match &operation.idempotency {
+            crate::model::Idempotency::Key(header) => Some(format!("`{}` (`{header}`)", operation.method_name)),
+            _ => None,
+        })
+        .collect();
+    if !keyed.is_empty() {
+        out.push_str(&format!(
+            "- Idempotency keys: for {}, each call sends the key you set, or a fresh UUID v4 when \
+             you set none; every retry of the call repeats the same key, so the server sees one request.\n",
+            keyed.join(", ")
+        ));
+    }
+    out.push_str(
+        "- Timeouts: 10 s to connect; 30 s per attempt (up to the response headers); 60 s for the \
+         whole call, retries, backoff and reading a decoded body included; and 60 s of silence \
+         while reading. A streamed upload or download has no attempt or total limit: only the \
+         silence limit ends it.\n\
+         - Change them per client with `Client::builder(..).retry_policy(..).timeouts(Timeouts { .. })`, \
+         or for a group of calls with `client.with_retry_policy(RetryPolicy::none())` and \
+         `client.with_request_timeout(..)` (the total limit).\n",
+    );
     out
 }
