@@ -94,25 +94,50 @@ pub fn peak_resident_kib() -> Result<u64> {
     Ok(line.split_whitespace().nth(1).unwrap_or("0").parse()?)
 }
 
+/// How many interleaved pairs of runs a side-by-side comparison takes.
+/// The machine is shared: one pair can be off by 15 %, the median of five
+/// pairs rarely by more than a few percent.
+const ROUNDS: usize = 5;
+
 /// Runs the `<name>-handwritten` and `<name>-generated` clients against a
-/// fresh `server` and prints them as a table under `title`, the hand-written
-/// one as the baseline.
+/// fresh `server`, [`ROUNDS`] times each, interleaved, and prints them as a
+/// table under `title`: each client's median run, and the median of the
+/// per-round ratios (generated throughput over hand-written).
 pub fn side_by_side(title: &str, server: &str, name: &str, unit: &str, labels: [&str; 2]) -> Result<()> {
     let server = Server::start(server)?;
-    let handwritten = run_client(&format!("{name}-handwritten"), &server.address)?;
-    let generated = run_client(&format!("{name}-generated"), &server.address)?;
+    let mut handwritten = Vec::new();
+    let mut generated = Vec::new();
+    for _ in 0..ROUNDS {
+        handwritten.push(run_client(&format!("{name}-handwritten"), &server.address)?);
+        generated.push(run_client(&format!("{name}-generated"), &server.address)?);
+    }
+    let ratios: Vec<f64> = handwritten.iter().zip(&generated).map(|(h, g)| g.rate() / h.rate()).collect();
+    let ratio = median(ratios.clone());
     println!("\n### {title}\n");
+    println!("Median of {ROUNDS} interleaved rounds; per-round ratios {}.\n", ratios.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(", "));
     println!("| client | throughput | time | peak RSS | ratio |\n|---|---|---|---|---|");
-    row(labels[0], &handwritten, unit, None);
-    row(labels[1], &generated, unit, Some(&handwritten));
+    row(labels[0], median_sample(handwritten), unit, 1.0);
+    row(labels[1], median_sample(generated), unit, ratio);
     Ok(())
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The run with the median throughput, with the highest peak memory seen.
+fn median_sample(mut samples: Vec<Sample>) -> Sample {
+    let peak_kib = samples.iter().map(|s| s.peak_kib).max().unwrap_or(0);
+    samples.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
+    let middle = samples.swap_remove(samples.len() / 2);
+    Sample { peak_kib, ..middle }
+}
+
 /// Prints a markdown table row.
-fn row(name: &str, sample: &Sample, unit: &str, baseline: Option<&Sample>) {
-    let ratio = baseline.map(|b| format!("{:.2}", sample.rate() / b.rate())).unwrap_or_else(|| "1.00".into());
+fn row(name: &str, sample: Sample, unit: &str, ratio: f64) {
     println!(
-        "| {name} | {:.0} {unit}/s | {:.2} s | {:.1} MiB | {ratio} |",
+        "| {name} | {:.0} {unit}/s | {:.2} s | {:.1} MiB | {ratio:.2} |",
         sample.rate(),
         sample.seconds,
         sample.peak_kib as f64 / 1024.0
