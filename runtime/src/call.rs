@@ -141,7 +141,13 @@ impl<'a> Call<'a> {
         self.headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
     }
 
-    /// Sends the call: see [`crate::execute`] for what happens on the way.
+    /// Sends the call through the pipeline: a problem recorded while the
+    /// call was built is returned before anything is sent; then the request
+    /// is built (default headers, `Accept`, the idempotency key) and
+    /// attempted with credentials and hand-followed redirects, retried as
+    /// the client's policy and the operation allow, within
+    /// `Timeouts::attempt` per attempt and `Timeouts::total` for the call (a
+    /// streamed body has neither, and is never retried).
     ///
     /// # Errors
     ///
@@ -152,9 +158,14 @@ impl<'a> Call<'a> {
         crate::execute::execute(self).await
     }
 
-    fn set_body(&mut self, body: reqwest::Body, content_type: &'static str) {
-        self.body = Some(body);
-        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    fn set_body(&mut self, body: reqwest::Body, content_type: &str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => {
+                self.body = Some(body);
+                self.headers.insert(CONTENT_TYPE, value);
+            }
+            Err(_) => self.fail("body", format!("the media type `{content_type}` is not a valid header value")),
+        }
     }
 
     /// The body, or `None` after recording why there is none. typify's

@@ -71,7 +71,8 @@ fn build_request(
         headers.entry(name).or_insert(value);
     }
     if let Some(accept) = operation.accept {
-        headers.entry(ACCEPT).or_insert(HeaderValue::from_static(accept));
+        let value = HeaderValue::from_str(accept).map_err(|_| CallError::validation(operation, "Accept", "is not a valid header value"))?;
+        headers.entry(ACCEPT).or_insert(value);
     }
     if let Idempotency::Key(name) = operation.idempotency {
         let invalid = |what: &str| CallError::validation(operation, name, what);

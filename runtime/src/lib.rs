@@ -3,11 +3,11 @@
 //! Generated crates hold the typed surface of one API (types, builders, one
 //! static [`Operation`] per operation); this crate holds the behaviour they
 //! all share. Each generated `send()` fills a [`Call`] from its builder, one
-//! parameter at a time ([`call`]: serialisation by `style`, documented
-//! constraints), sends it through one pipeline ([`execute`]: credentials
-//! ([`auth`]), timeouts, origin-safe redirects, retries ([`retry`]) with
-//! idempotency keys), and decodes the [`Response`] status by status into
-//! the crate's one [`Error`] type.
+//! parameter at a time (serialisation by `style`, documented constraints),
+//! sends it through one pipeline ([`Call::send`]: credentials ([`auth`]),
+//! timeouts, origin-safe redirects, retries ([`retry`]) with idempotency
+//! keys), and decodes the [`Response`] status by status into the crate's one
+//! [`Error`] type.
 
 pub mod auth;
 mod call;

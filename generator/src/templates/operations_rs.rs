@@ -158,22 +158,17 @@ fn style_tokens(style: Style) -> TokenStream {
 }
 
 fn rule_tokens(rule: &ConstraintRule) -> TokenStream {
-    let option = |value: Option<TokenStream>| value.map(|v| quote!(Some(#v))).unwrap_or(quote!(None));
+    /// `Some(<literal>)` or `None`.
+    fn bound(value: Option<Literal>) -> TokenStream {
+        value.map_or(quote!(None), |literal| quote!(Some(#literal)))
+    }
     match rule {
         ConstraintRule::Integer { min, max } => {
-            let literal = |v: i64| {
-                let literal = Literal::i64_unsuffixed(v);
-                quote!(#literal)
-            };
-            let (min, max) = (option(min.map(literal)), option(max.map(literal)));
+            let (min, max) = (bound(min.map(Literal::i64_unsuffixed)), bound(max.map(Literal::i64_unsuffixed)));
             quote!(Rule::Integer { min: #min, max: #max })
         }
         ConstraintRule::Length { min, max } => {
-            let literal = |v: usize| {
-                let literal = Literal::usize_unsuffixed(v);
-                quote!(#literal)
-            };
-            let (min, max) = (option(min.map(literal)), option(max.map(literal)));
+            let (min, max) = (bound(min.map(Literal::usize_unsuffixed)), bound(max.map(Literal::usize_unsuffixed)));
             quote!(Rule::Length { min: #min, max: #max })
         }
     }
