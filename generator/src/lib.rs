@@ -44,6 +44,11 @@ pub struct GeneratedCrate {
     pub name: String,
     /// Relative path (with `/` separators) to file contents.
     pub files: BTreeMap<String, String>,
+    /// How many operations the crate has.
+    pub operations: usize,
+    /// What was skipped or changed on the way, one line each, naming the
+    /// operation or JSON pointer (also listed in the crate's README).
+    pub warnings: Vec<String>,
 }
 
 /// Where a generated crate will live, which changes its manifest.
@@ -103,5 +108,5 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     }
     files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api, options)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
-    Ok(GeneratedCrate { name: api.crate_name.clone(), files })
+    Ok(GeneratedCrate { name: api.crate_name.clone(), files, operations: api.operations.len(), warnings: api.warnings.clone() })
 }

@@ -42,6 +42,8 @@ pub struct Api {
     pub default_headers: Vec<(String, String)>,
     /// Whether the crate has a `pagination` module (set after rendering it).
     pub paginated: bool,
+    /// What was skipped or changed to generate the crate, one line each.
+    pub warnings: Vec<String>,
 }
 
 impl Api {
@@ -283,6 +285,7 @@ impl Api {
             uses: Uses::default(),
             default_headers: default_headers(spec, document)?,
             paginated: false,
+            warnings: Vec::new(),
         })
     }
 }

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use generator::{GenerateError, SpecSource};
 
+pub mod corpus;
+
 /// The first line of `generated/README.md`, which also keeps the workspace's
 /// `generated/*` member glob matching when no crate exists yet.
 const GENERATED_README: &str = "# generated/\n\nMachine-written client crates, one per `specs/<slug>.yaml`. Do not edit: \

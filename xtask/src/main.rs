@@ -1,10 +1,10 @@
-//! `cargo xtask generate`, `cargo xtask generate --spec PATH --out DIR [--name NAME]`
-//! and `cargo xtask check`.
+//! `cargo xtask generate`, `cargo xtask generate --spec PATH --out DIR [--name NAME]`,
+//! `cargo xtask check` and `cargo xtask corpus DIR [--report-only]`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <generate|check>\n       cargo xtask generate --spec PATH --out DIR [--name CRATE]\n\n  generate  regenerate generated/ (and the test corpus) from their specs\n  --spec    generate one crate from any spec into DIR, buildable on its own\n  check     fail with a diff when generated code is stale";
+const USAGE: &str = "usage: cargo xtask <generate|check>\n       cargo xtask generate --spec PATH --out DIR [--name CRATE]\n       cargo xtask corpus DIR [--report-only]\n\n  generate  regenerate generated/ (and the test corpus) from their specs\n  --spec    generate one crate from any spec into DIR, buildable on its own\n  check     fail with a diff when generated code is stale\n  corpus    generate and check a crate per spec in DIR, print a table; fails unless all compile\n            (--report-only: print the table and succeed)";
 
 fn main() -> ExitCode {
     let root = xtask::repo_root();
@@ -14,6 +14,8 @@ fn main() -> ExitCode {
         ["generate", "--spec", spec, "--out", out] => xtask::generate_one(Path::new(spec), Path::new(out), None),
         ["generate", "--spec", spec, "--out", out, "--name", name] => xtask::generate_one(Path::new(spec), Path::new(out), Some(name)),
         ["check"] => xtask::check(&root),
+        ["corpus", dir] => corpus(&root, Path::new(dir), false),
+        ["corpus", dir, "--report-only"] => corpus(&root, Path::new(dir), true),
         _ => Err(anyhow::anyhow!("{USAGE}")),
     };
     match outcome {
@@ -25,5 +27,17 @@ fn main() -> ExitCode {
             eprintln!("{error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs the corpus over `dir` in `target/corpus/<dir name>`.
+fn corpus(root: &Path, dir: &Path, report_only: bool) -> anyhow::Result<String> {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("specs");
+    let report = xtask::corpus::run(dir, &root.join("target/corpus").join(name))?;
+    let table = report.table();
+    if report_only || report.all_compiled() {
+        Ok(table)
+    } else {
+        Err(anyhow::anyhow!("{table}\nnot every spec gave a crate that compiles without warnings"))
     }
 }
