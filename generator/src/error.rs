@@ -29,3 +29,26 @@ impl fmt::Display for GenerateError {
 }
 
 impl std::error::Error for GenerateError {}
+
+/// Something generation skipped or changed instead of refusing the spec:
+/// `item` names the operation or JSON pointer, `message` what happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The operation (`operation listPets (GET /pets)`) or JSON pointer.
+    pub item: String,
+    /// What was skipped or changed, and why.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about `item`.
+    pub fn new(item: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { item: item.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.item, self.message)
+    }
+}

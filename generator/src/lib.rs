@@ -23,7 +23,7 @@ pub mod templates;
 
 use std::collections::BTreeMap;
 
-pub use error::GenerateError;
+pub use error::{GenerateError, Warning};
 
 /// A spec to generate from.
 #[derive(Clone, Debug)]
@@ -48,7 +48,7 @@ pub struct GeneratedCrate {
     pub operations: usize,
     /// What was skipped or changed on the way, one line each, naming the
     /// operation or JSON pointer (also listed in the crate's README).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Where a generated crate will live, which changes its manifest.
@@ -60,12 +60,14 @@ pub struct Options {
     pub runtime_path: String,
     /// Adds an empty `[workspace]` so the crate builds outside ours.
     pub standalone: bool,
+    /// Fails on the first warning instead of skipping what it names.
+    pub strict: bool,
 }
 
 impl Default for Options {
     /// The layout of `generated/<slug>/`.
     fn default() -> Self {
-        Self { crate_name: None, runtime_path: "../../runtime".to_owned(), standalone: false }
+        Self { crate_name: None, runtime_path: "../../runtime".to_owned(), standalone: false, strict: false }
     }
 }
 
@@ -76,13 +78,18 @@ pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
 
 /// Generates the crate for `spec` with `options`.
 pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCrate, GenerateError> {
-    let document = load::load(spec)?;
+    let (mut document, mut warnings) = load::load(spec)?;
+    let sdk = progenitor_pass::run(spec, &mut document, &mut warnings)?;
     let mut api = model::Api::from_spec(spec, &document)?;
+    warnings.append(&mut api.warnings);
+    if let (true, Some(first)) = (options.strict, warnings.first()) {
+        return Err(GenerateError::new(&spec.label, &first.item, format!("{} (--strict)", first.message)));
+    }
+    api.warnings = warnings;
     if let Some(name) = &options.crate_name {
         api.crate_name = name.clone();
         api.lib_name = heck::ToSnakeCase::to_snake_case(name.as_str());
     }
-    let sdk = progenitor_pass::run(spec, &document)?;
     let header = render::header(&spec.label);
     let sdk_text = render::syn_file(&header, &sdk.file)
         .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;

@@ -8,7 +8,7 @@ use crate::{GenerateError, SpecSource};
 ///
 /// YAML errors carry their line and column; other problems name the JSON
 /// pointer or the operation at fault.
-pub fn load(spec: &SpecSource) -> Result<openapiv3::OpenAPI, GenerateError> {
+pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning>), GenerateError> {
     let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
         .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
     let mut value = to_json(yaml);
@@ -19,10 +19,11 @@ pub fn load(spec: &SpecSource) -> Result<openapiv3::OpenAPI, GenerateError> {
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
         return Err(GenerateError::new(&spec.label, "#/openapi", format!("only OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
     }
-    crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?;
-    serde_json::from_value(value).map_err(|e| {
+    let warnings = crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?;
+    let document = serde_json::from_value(value).map_err(|e| {
         GenerateError::new(&spec.label, "#", format!("not a valid OpenAPI 3.0 document: {e}"))
-    })
+    })?;
+    Ok((document, warnings))
 }
 
 /// YAML to JSON, with non-string keys (such as unquoted status codes) as strings.

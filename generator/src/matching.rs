@@ -4,7 +4,7 @@
 //! fails, naming the operation, when one cannot be paired or a parameter has
 //! no builder field, so no operation can silently lose its behaviour.
 
-use crate::model::{Location, OperationFacts};
+use crate::model::OperationFacts;
 use crate::progenitor_pass::Builder;
 use crate::{GenerateError, SpecSource};
 
@@ -28,7 +28,7 @@ pub fn match_builders(spec: &SpecSource, operations: &[OperationFacts], mut buil
         if builder.name != operation.builder {
             return Err(fail(format!("progenitor named its builder `{}`, expected `{}`", builder.name, operation.builder)));
         }
-        for parameter in operation.parameters.iter().filter(|p| p.location != Location::Cookie) {
+        for parameter in &operation.parameters {
             if builder.field(&parameter.field).is_none() {
                 return Err(fail(format!("the builder has no field `{}` for parameter `{}`", parameter.field, parameter.name)));
             }
@@ -51,7 +51,7 @@ pub fn match_builders(spec: &SpecSource, operations: &[OperationFacts], mut buil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Idempotency, OperationFacts, ParameterFacts, Style};
+    use crate::model::{Idempotency, Location, OperationFacts, ParameterFacts, Style};
 
     fn operation(id: &str, parameter: &str) -> OperationFacts {
         OperationFacts {

@@ -43,7 +43,7 @@ pub struct Api {
     /// Whether the crate has a `pagination` module (set after rendering it).
     pub paginated: bool,
     /// What was skipped or changed to generate the crate, one line each.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::Warning>,
 }
 
 impl Api {
@@ -120,6 +120,8 @@ pub enum SchemeKind {
     HeaderApiKey { header: String },
     /// An API key in a query parameter.
     QueryApiKey { parameter: String },
+    /// An API key in a cookie.
+    CookieApiKey { cookie: String },
     /// `Authorization: Bearer <token>`.
     Bearer,
     /// `Authorization: Basic base64(user:password)`.
@@ -243,7 +245,8 @@ impl Api {
     /// Collects the facts from a loaded spec, rejecting what the templates
     /// cannot render with an error naming the item at fault.
     pub fn from_spec(spec: &SpecSource, document: &OpenAPI) -> Result<Self, GenerateError> {
-        let schemes = security_schemes(spec, document)?;
+        let mut warnings = Vec::new();
+        let schemes = security_schemes(spec, document, &mut warnings)?;
         let default_security = document.security.clone().unwrap_or_default();
         let mut operations = Vec::new();
         for (path, item) in document.paths.paths.iter() {
@@ -251,7 +254,8 @@ impl Api {
                 return Err(GenerateError::new(&spec.label, pointer(&["paths", path]), "a `$ref` path item is not supported"));
             };
             for (method, operation) in item.iter() {
-                operations.push(operation_facts(spec, document, &schemes, &default_security, path, &item.parameters, method, operation)?);
+                let facts = operation_facts(spec, document, &schemes, &default_security, path, &item.parameters, method, operation, &mut warnings)?;
+                operations.push(facts);
             }
         }
         let crate_name = format!("{}-client", spec.slug);
@@ -285,7 +289,7 @@ impl Api {
             uses: Uses::default(),
             default_headers: default_headers(spec, document)?,
             paginated: false,
-            warnings: Vec::new(),
+            warnings,
         })
     }
 }
@@ -300,6 +304,7 @@ fn operation_facts(
     path_parameters: &[ReferenceOr<openapiv3::Parameter>],
     method: &str,
     operation: &Operation,
+    warnings: &mut Vec<crate::Warning>,
 ) -> Result<OperationFacts, GenerateError> {
     let here = pointer(&["paths", path, method]);
     let id = operation
@@ -310,14 +315,22 @@ fn operation_facts(
     let requirements = operation.security.as_deref().unwrap_or(default_security);
     let mut security = Vec::new();
     for requirement in requirements {
-        let mut alternative = Vec::new();
-        for name in requirement.keys() {
-            if !schemes.iter().any(|scheme| &scheme.name == name) {
-                return Err(fail(format!("security requirement names `{name}`, which is not in components.securitySchemes")));
-            }
-            alternative.push(name.clone());
+        let unknown: Vec<&String> = requirement.keys().filter(|name| !schemes.iter().any(|scheme| &scheme.name == *name)).collect();
+        if let Some(name) = unknown.first() {
+            // An alternative that needs a scheme the client cannot satisfy
+            // is left out; the others still apply.
+            warnings.push(crate::Warning::new(
+                format!("operation {id}"),
+                format!("security requirement names `{name}`, which is not a supported scheme in components.securitySchemes; that alternative is ignored"),
+            ));
+            continue;
         }
-        security.push(alternative);
+        security.push(requirement.keys().cloned().collect());
+    }
+    if !requirements.is_empty() && security.is_empty() {
+        // Every alternative was left out: send what the client holds for
+        // none of them, rather than claiming the operation is public.
+        security.push(Vec::new());
     }
     let resolved = resolve::parameters(document, path_parameters, &operation.parameters).map_err(&fail)?;
     let key_header = resolved.iter().find(|p| p.is_header("idempotency-key")).map(|p| p.name().to_owned());
@@ -377,6 +390,9 @@ fn constraint_rule(schema: &openapiv3::Schema) -> Option<ConstraintRule> {
 fn body_kind(document: &OpenAPI, operation: &Operation) -> Result<Option<BodyKind>, String> {
     let Some(body) = &operation.request_body else { return Ok(None) };
     let body = resolve::request_body_item(document, body)?;
+    if let Some(media) = body.extensions.get("x-sdk-media-type").and_then(|v| v.as_str()) {
+        return Ok(Some(BodyKind::Raw(media.to_owned())));
+    }
     let Some(media) = body.content.keys().next() else { return Ok(None) };
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     Ok(Some(match essence.as_str() {
@@ -428,9 +444,10 @@ fn responses(document: &OpenAPI, operation: &Operation) -> Result<(Vec<ResponseF
     Ok((out, success_json || (!success_body && error_json)))
 }
 
-fn security_schemes(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<Scheme>, GenerateError> {
+fn security_schemes(spec: &SpecSource, document: &OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<Vec<Scheme>, GenerateError> {
     let Some(components) = &document.components else { return Ok(Vec::new()) };
     let mut schemes = Vec::new();
+    let mut explicit = Vec::new();
     for (name, scheme) in components.security_schemes.iter() {
         let here = pointer(&["components", "securitySchemes", name]);
         let fail = |message: String| GenerateError::new(&spec.label, &here, message);
@@ -454,7 +471,7 @@ fn security_schemes(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<Scheme>
                     }
                     (openapiv3::APIKeyLocation::Header, None) => SchemeKind::HeaderApiKey { header: key_name.to_ascii_lowercase() },
                     (openapiv3::APIKeyLocation::Query, None) => SchemeKind::QueryApiKey { parameter: key_name.clone() },
-                    (openapiv3::APIKeyLocation::Cookie, None) => return Err(fail("cookie API keys are not supported".to_owned())),
+                    (openapiv3::APIKeyLocation::Cookie, None) => SchemeKind::CookieApiKey { cookie: key_name.clone() },
                 };
                 let constructor = match &kind {
                     SchemeKind::FixedAuthorization { .. } => "public",
@@ -466,11 +483,14 @@ fn security_schemes(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<Scheme>
             SecurityScheme::HTTP { scheme: http, description, .. } => match http.to_ascii_lowercase().as_str() {
                 "bearer" => (SchemeKind::Bearer, description.clone(), "bearer"),
                 "basic" => (SchemeKind::Basic, description.clone(), "basic"),
-                other => return Err(fail(format!("HTTP scheme `{other}` is not supported (only bearer and basic)"))),
+                other => {
+                    warnings.push(crate::Warning::new(&here, format!("HTTP scheme `{other}` is not supported (only bearer and basic); operations that need it are called without it")));
+                    continue;
+                }
             },
-            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
-                return Err(fail("OAuth2 and OpenID Connect schemes are not supported yet".to_owned()))
-            }
+            // An OAuth2 or OpenID Connect access token travels as a bearer token.
+            SecurityScheme::OAuth2 { description, .. } => (SchemeKind::Bearer, description.clone(), "oauth2_token"),
+            SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description.clone(), "openid_token"),
         };
         let env = match extensions.get("x-env") {
             None => Vec::new(),
@@ -486,12 +506,18 @@ fn security_schemes(spec: &SpecSource, document: &OpenAPI) -> Result<Vec<Scheme>
         if !env.is_empty() && env.len() != parts {
             return Err(fail(format!("`x-env` lists {} variables but this scheme takes {parts}", env.len())));
         }
-        let constructor = extensions
-            .get("x-credentials-constructor")
-            .and_then(|v| v.as_str())
-            .unwrap_or(default_constructor)
-            .to_snake_case();
+        let chosen = extensions.get("x-credentials-constructor").and_then(|v| v.as_str()).map(str::to_snake_case);
+        explicit.push(chosen.is_some());
+        let constructor = chosen.unwrap_or_else(|| default_constructor.to_owned());
         schemes.push(Scheme { name: name.clone(), kind, description, constructor, env });
+    }
+    // Several schemes of one kind (an API key in a header and one in a
+    // cookie): each default constructor is named after its scheme instead.
+    let defaults: Vec<String> = schemes.iter().map(|s| s.constructor.clone()).collect();
+    for (scheme, explicit) in schemes.iter_mut().zip(&explicit) {
+        if !explicit && defaults.iter().filter(|c| **c == scheme.constructor).count() > 1 {
+            scheme.constructor = crate::names::field_name(&scheme.name);
+        }
     }
     let mut seen = std::collections::BTreeSet::new();
     for scheme in &schemes {

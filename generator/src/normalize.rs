@@ -1,31 +1,48 @@
 //! Checks and documented rewrites of a spec, before progenitor sees it, for
 //! the shapes on which progenitor 0.15.1 panics or writes code that does not
-//! compile. Each construct is either rewritten (listed below) or refused
-//! with the operation and JSON pointer at fault.
+//! compile. Progenitor only writes our types and builder setters (we send
+//! and decode ourselves), so a rewrite may simplify what it sees as long as
+//! the facts our model needs survive, as the spec's own fields or as
+//! `x-sdk-*` extensions this module adds.
 //!
 //! Rewrites:
-//! - a `+json` media type (`application/problem+json`, ...) becomes
-//!   `application/json`; next to `application/json` it is dropped;
+//! - an operation without `operationId` gets one from its method and path
+//!   (`GET /pets/{id}` → `getPetsById`), and a duplicate (also after
+//!   conversion to a Rust name) gets a numbered suffix, with a warning;
+//! - a `+json` media type (`application/problem+json`, ...) and a JSON type
+//!   with parameters (`application/json; charset=utf-8`) become
+//!   `application/json`; next to `application/json` they are dropped;
 //! - a JSON response without a schema gets `schema: {}` (any JSON value);
 //! - error responses of one operation with different body shapes (or some
 //!   with and some without a body) lose their schemas: the error body is
 //!   then kept untyped, as a JSON value and raw text;
+//! - a `default` response next to a 2xx stands for the errors: it becomes
+//!   `4XX` and `5XX` where those are not declared;
 //! - a request body with several media types keeps one: JSON, then form,
-//!   then octet-stream, then text;
+//!   then octet-stream, then text, then any other type, which is sent as
+//!   raw bytes (`application/octet-stream` for progenitor, the real type in
+//!   `x-sdk-media-type`);
+//! - a cookie parameter is declared to progenitor as a query parameter
+//!   (`x-sdk-in: cookie`), and a query parameter with another style as
+//!   `form` (`x-sdk-style`), so that progenitor writes its setter and our
+//!   pipeline serialises it as the spec says;
+//! - a parameter described by `content` gets the first media type's schema;
 //! - an `Idempotency-Key` header parameter becomes optional: the client
-//!   sends a generated key when the caller sets none.
+//!   sends a generated key when the caller sets none;
+//! - enum values whose Rust names collide (`asc`/`ASC`) leave the schema a
+//!   plain string, with a warning.
 //!
-//! Refused: success responses with different shapes, unsupported request
-//! media types, array header parameters, cookie parameters, query styles
-//! other than `form`, enum values whose Rust names collide, `$ref`s that
-//! point nowhere or outside the document, duplicate operation ids, and
-//! OPTIONS operations.
+//! Skipped, with a warning naming the operation and JSON pointer: an
+//! operation whose success responses have different bodies, a multipart
+//! body, or an OPTIONS method. Refused: `$ref`s that point nowhere or
+//! outside the document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
 use crate::model::pointer;
+use crate::Warning;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const REQUEST_MEDIA: [&str; 4] = ["application/json", "application/x-www-form-urlencoded", "application/octet-stream", "text/plain"];
@@ -43,39 +60,152 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
     Problem { item: item.into(), message: message.into() }
 }
 
-/// Checks `document` and applies the documented rewrites in place.
-pub fn normalize(document: &mut Value) -> Result<(), Problem> {
+/// Checks `document` and applies the documented rewrites in place,
+/// returning what was skipped or lost on the way.
+pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     check_refs(document)?;
-    check_enums(document)?;
+    let mut warnings = relax_colliding_enums(document);
     make_idempotency_keys_optional(document);
+    warnings.extend(assign_operation_ids(document));
     let snapshot = document.clone();
-    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(warnings) };
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
-        let shared_parameters = item.get("parameters").cloned();
+        if let Some(Value::Array(shared)) = item.get_mut("parameters") {
+            shared.iter_mut().for_each(|parameter| declare_for_progenitor(&snapshot, parameter));
+        }
         for method in METHODS {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
             let here = pointer(&["paths", path, method]);
-            let id = operation.get("operationId").and_then(Value::as_str).map(str::to_owned);
-            let name = match &id {
-                Some(id) => format!("operation {id} ({} {path})", method.to_uppercase()),
-                None => format!("operation {} {path}", method.to_uppercase()),
-            };
-            if let Some(id) = &id {
-                if let Some(first) = seen_ids.insert(id.clone(), here.clone()) {
-                    return Err(problem(&name, format!("operationId `{id}` is used again at {here}; it is first used at {first}")));
-                }
+            let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let name = format!("operation {id} ({} {path})", method.to_uppercase());
+            let outcome = normalize_operation(&snapshot, method, operation, &name, &here);
+            if let Err(problem) = outcome {
+                item.remove(method);
+                warnings.push(Warning::new(problem.item, format!("skipped: {}", problem.message)));
             }
-            if method == "options" {
-                return Err(problem(&name, format!("{here}: OPTIONS operations are not supported (reqwest has no `options` method)")));
-            }
-            check_parameters(&snapshot, shared_parameters.iter().chain(operation.get("parameters")), &name, &here)?;
-            normalize_request(&snapshot, operation, &name, &here)?;
-            normalize_responses(&snapshot, operation, &name, &here)?;
         }
     }
-    Ok(())
+    Ok(warnings)
+}
+
+fn normalize_operation(document: &Value, method: &str, operation: &mut Map<String, Value>, name: &str, here: &str) -> Result<(), Problem> {
+    if method == "options" {
+        return Err(problem(name, format!("{here}: OPTIONS operations are not supported (reqwest has no `options` method)")));
+    }
+    if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
+        parameters.iter_mut().for_each(|parameter| declare_for_progenitor(document, parameter));
+    }
+    if !operation.contains_key("responses") {
+        operation.insert("responses".to_owned(), serde_json::json!({"default": {"description": ""}}));
+    }
+    normalize_request(document, operation, name, here)?;
+    normalize_responses(document, operation, name, here)
+}
+
+/// Gives every operation an `operationId` whose Rust name is unique: a
+/// missing one is derived from the method and path, a repeated one numbered.
+fn assign_operation_ids(document: &mut Value) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return warnings };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
+            let here = pointer(&["paths", path, method]);
+            let declared = operation.get("operationId").and_then(Value::as_str).filter(|id| !id.trim().is_empty()).map(str::to_owned);
+            let base = declared.clone().unwrap_or_else(|| derived_operation_id(method, path));
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(crate::names::method_name(&id)) {
+                id = format!("{base}_{n}");
+                n += 1;
+            }
+            let said = match &declared {
+                None => Some(format!("has no operationId; it is called `{id}`")),
+                Some(original) if *original != id => Some(format!("repeats the operationId `{original}` (as a Rust name); it is called `{id}`")),
+                Some(_) => None,
+            };
+            if let Some(message) = said {
+                warnings.push(Warning::new(format!("{} {path}", method.to_uppercase()), format!("{here} {message}")));
+                operation.insert("operationId".to_owned(), Value::String(id));
+            }
+        }
+    }
+    warnings
+}
+
+/// `GET /pets/{petId}/photos` → `getPetsByPetIdPhotos`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    use heck::ToUpperCamelCase;
+    let mut id = method.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(parameter) => {
+                id.push_str("By");
+                id.push_str(&parameter.to_upper_camel_case());
+            }
+            None => id.push_str(&segment.to_upper_camel_case()),
+        }
+    }
+    if id == method {
+        id.push_str("Root");
+    }
+    id
+}
+
+/// Rewrites a parameter so that progenitor writes a setter for it, keeping
+/// what progenitor cannot express in `x-sdk-*`: a cookie is declared as a
+/// query parameter, another query style as `form`, `content` as a schema.
+fn declare_for_progenitor(document: &Value, parameter: &mut Value) {
+    if parameter.get("$ref").is_some() {
+        *parameter = resolve(document, parameter).clone();
+    }
+    let Some(parameter) = parameter.as_object_mut() else { return };
+    if !parameter.contains_key("schema") {
+        let schema = parameter
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|content| content.values().next())
+            .and_then(|media| media.get("schema"))
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({"type": "string"}));
+        parameter.remove("content");
+        parameter.insert("schema".to_owned(), schema);
+    }
+    // progenitor cannot write a setter for a parameter whose type is a
+    // struct (it panics): such a parameter takes any JSON value, which the
+    // call serialises by the parameter's style like the struct would be.
+    let schema = parameter.get("schema").map(|schema| resolve(document, schema));
+    let is_struct = schema.is_some_and(|schema| {
+        schema.get("allOf").is_some() || schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+    });
+    if is_struct {
+        let original = parameter.insert("schema".to_owned(), serde_json::json!({}));
+        parameter.insert("x-sdk-schema".to_owned(), original.unwrap_or_default());
+    }
+    match parameter.get("in").and_then(Value::as_str) {
+        Some("cookie") => {
+            parameter.insert("in".to_owned(), Value::String("query".to_owned()));
+            parameter.insert("x-sdk-in".to_owned(), Value::String("cookie".to_owned()));
+            parameter.remove("style");
+        }
+        Some("query") => {
+            if let Some(style) = parameter.get("style").and_then(Value::as_str).filter(|style| *style != "form").map(str::to_owned) {
+                parameter.insert("style".to_owned(), Value::String("form".to_owned()));
+                parameter.insert("x-sdk-style".to_owned(), Value::String(style));
+            }
+        }
+        Some("path") => {
+            parameter.insert("required".to_owned(), Value::Bool(true));
+            parameter.remove("style");
+        }
+        Some("header") => {
+            parameter.remove("style");
+        }
+        _ => {}
+    }
 }
 
 /// Marks every `Idempotency-Key` header parameter (in components, on path
@@ -116,7 +246,8 @@ fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     }
 }
 
-/// Calls `visit` on every object in `value` with its JSON pointer, depth first.
+/// Calls `visit` on every object in `value` with its JSON pointer, depth
+/// first, except inside example values, which are data, not description.
 fn each_object(
     value: &Value,
     path: &mut Vec<String>,
@@ -131,6 +262,10 @@ fn each_object(
         _ => return Ok(()),
     };
     for (key, child) in children {
+        let in_examples = path.len() >= 2 && path[path.len() - 2] == "examples" && key == "value";
+        if key == "example" || in_examples {
+            continue;
+        }
         path.push(key);
         each_object(child, path, visit)?;
         path.pop();
@@ -150,46 +285,36 @@ fn check_refs(document: &Value) -> Result<(), Problem> {
     })
 }
 
-/// The values of an enum must keep distinct Rust variant names.
-fn check_enums(document: &Value) -> Result<(), Problem> {
-    each_object(document, &mut Vec::new(), &mut |object, here| {
+/// Enum values must keep distinct Rust variant names; where they do not
+/// (`asc` and `ASC`), the schema becomes a plain string, with a warning.
+fn relax_colliding_enums(document: &mut Value) -> Vec<Warning> {
+    let mut colliding = Vec::new();
+    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
         let Some(Value::Array(values)) = object.get("enum") else { return Ok(()) };
         let mut names: BTreeMap<String, &str> = BTreeMap::new();
         for text in values.iter().filter_map(Value::as_str) {
             let name = crate::open_enums::variant_ident(text).to_string();
             if let Some(other) = names.insert(name.clone(), text) {
-                return Err(problem(here, format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`")));
+                colliding.push((here, format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`; the value is kept as a plain string")));
+                break;
             }
         }
         Ok(())
-    })
-}
-
-fn check_parameters<'a>(document: &Value, lists: impl Iterator<Item = &'a Value>, name: &str, here: &str) -> Result<(), Problem> {
-    for (index, parameter) in lists.flat_map(|list| list.as_array().into_iter().flatten()).enumerate() {
-        let parameter = resolve(document, parameter);
-        let field = |key: &str| parameter.get(key).and_then(Value::as_str).unwrap_or_default();
-        let schema = parameter.get("schema").map(|s| resolve(document, s));
-        let at = format!("{here}/parameters/{index}");
-        let what = format!("parameter `{}`", field("name"));
-        match field("in") {
-            "cookie" => return Err(problem(name, format!("{at}: {what} is a cookie parameter; cookie parameters are not supported"))),
-            "header" if schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array") => {
-                return Err(problem(name, format!("{at}: {what} is a header of array type, which is not supported")));
-            }
-            "query" if !matches!(field("style"), "" | "form") => {
-                return Err(problem(name, format!("{at}: {what} uses query style `{}`; only `form` is supported", field("style"))));
-            }
-            _ => {}
+    });
+    let mut warnings = Vec::new();
+    for (here, message) in colliding {
+        if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
+            schema.remove("enum");
+            warnings.push(Warning::new(here, message));
         }
     }
-    Ok(())
+    warnings
 }
 
 /// Turns `+json` media types into `application/json` (dropping them when
 /// `application/json` is already there) and gives schema-less JSON a schema.
 fn normalize_json_media(content: &mut Map<String, Value>) {
-    let json_like: Vec<String> = content.keys().filter(|k| k.ends_with("+json") || *k == "text/json").cloned().collect();
+    let json_like: Vec<String> = content.keys().filter(|k| is_json_like(k) && *k != "application/json").cloned().collect();
     for key in json_like {
         if let Some(media) = content.remove(&key) {
             content.entry("application/json").or_insert(media);
@@ -200,18 +325,33 @@ fn normalize_json_media(content: &mut Map<String, Value>) {
     }
 }
 
+/// `application/json`, `application/json; charset=utf-8`, `*/*+json`, `text/json`.
+fn is_json_like(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
+}
+
 fn normalize_request(document: &Value, operation: &mut Map<String, Value>, name: &str, here: &str) -> Result<(), Problem> {
     let Some(body) = operation.get_mut("requestBody") else { return Ok(()) };
     if body.get("$ref").is_some() {
         *body = resolve(document, body).clone();
     }
+    let Some(body) = body.as_object_mut() else { return Ok(()) };
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else { return Ok(()) };
     normalize_json_media(content);
-    let Some(kept) = REQUEST_MEDIA.iter().find(|media| content.contains_key(**media)) else {
+    if let Some(kept) = REQUEST_MEDIA.iter().find(|media| content.contains_key(**media)) {
+        content.retain(|media, _| media == kept);
+        return Ok(());
+    }
+    let Some(other) = content.keys().find(|media| !media.starts_with("multipart/")).cloned() else {
         let found = content.keys().cloned().collect::<Vec<_>>().join(", ");
-        return Err(problem(name, format!("{here}/requestBody: request media type {found} is not supported (supported: {})", REQUEST_MEDIA.join(", "))));
+        return Err(problem(name, format!("{here}/requestBody: request media type {found} is not supported yet")));
     };
-    content.retain(|media, _| media == kept);
+    // Any other type is sent as bytes the caller supplies, labelled with
+    // the spec's media type.
+    content.clear();
+    content.insert("application/octet-stream".to_owned(), serde_json::json!({"schema": {"type": "string", "format": "binary"}}));
+    body.insert("x-sdk-media-type".to_owned(), Value::String(other));
     Ok(())
 }
 
@@ -231,6 +371,14 @@ fn normalize_responses(document: &Value, operation: &mut Map<String, Value>, nam
         content.iter().next().map(|(media, value)| serde_json::json!([media, value.get("schema")]))
     };
     let is_success = |status: &str| status.starts_with('2');
+    // With a 2xx declared, `default` stands for the errors only.
+    if responses.keys().any(|status| is_success(status)) {
+        if let Some(default) = responses.remove("default") {
+            for range in ["4XX", "5XX"] {
+                responses.entry(range).or_insert_with(|| default.clone());
+            }
+        }
+    }
     let success: BTreeMap<&String, Option<Value>> = responses.iter().filter(|(s, _)| is_success(s)).map(|(s, r)| (s, shape(r))).collect();
     let mut distinct: Vec<&Option<Value>> = success.values().collect();
     distinct.dedup();

@@ -50,11 +50,30 @@ impl Builder {
     }
 }
 
-/// Generates progenitor's part of the crate (`src/generated_sdk.rs`).
-pub fn run(spec: &SpecSource, document: &OpenAPI) -> Result<ProgenitorOutput, GenerateError> {
-    match generate_guarded(document) {
-        Ok(tokens) => reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason)),
-        Err(failure) => Err(blame(spec, document, failure)),
+/// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
+/// operation progenitor fails on is removed from `document`, with a
+/// warning naming it, and the rest generated again; a failure that no
+/// single operation causes is an error.
+pub fn run(spec: &SpecSource, document: &mut OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<ProgenitorOutput, GenerateError> {
+    loop {
+        let failure = match generate_guarded(document) {
+            Ok(tokens) => return reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason)),
+            Err(failure) => failure,
+        };
+        let (culprit, error) = blame(spec, document, failure);
+        let Some((path, method)) = culprit else { return Err(error) };
+        remove_operation(document, &path, method);
+        warnings.push(crate::Warning::new(error.item, format!("skipped: {}", error.message)));
+    }
+}
+
+fn remove_operation(document: &mut OpenAPI, path: &str, method: &str) {
+    if let Some(openapiv3::ReferenceOr::Item(item)) = document.paths.paths.get_mut(path) {
+        for (slot_method, slot) in method_slots(item) {
+            if slot_method == method {
+                *slot = None;
+            }
+        }
     }
 }
 
@@ -97,8 +116,9 @@ fn generate_guarded(document: &OpenAPI) -> Result<TokenStream, Failure> {
 }
 
 /// Names the operation that made progenitor fail, by generating each
-/// operation alone until one fails the same way.
-fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> GenerateError {
+/// operation alone until one fails the same way: its path and method, and
+/// the error to report.
+fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> (Option<(String, &'static str)>, GenerateError) {
     let (kind, message) = match &failure {
         Failure::Error(message) => ("rejected the spec", message.clone()),
         Failure::Panic(message) => ("panicked", message.clone()),
@@ -119,10 +139,11 @@ fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> GenerateErr
                 Some(id) => format!("operation {id} ({} {path})", method.to_uppercase()),
                 None => format!("operation {} {path}", method.to_uppercase()),
             };
-            return GenerateError::new(&spec.label, item, format!("progenitor {kind}: {message}"));
+            let error = GenerateError::new(&spec.label, item, format!("progenitor {kind}: {message}"));
+            return (Some((path, method)), error);
         }
     }
-    GenerateError::new(&spec.label, "#/components", format!("progenitor {kind}: {message}"))
+    (None, GenerateError::new(&spec.label, "#/components", format!("progenitor {kind}: {message}")))
 }
 
 fn operations(document: &OpenAPI) -> Vec<(String, &'static str, Option<String>)> {

@@ -91,7 +91,17 @@ pub fn parameters<'a>(
 
 fn resolve_one<'a>(document: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Result<Resolved<'a>, String> {
     let parameter = parameter_item(document, parameter)?;
+    let declared_as = |key: &str| parameter.parameter_data_ref().extensions.get(key).and_then(|v| v.as_str());
     let (location, style) = match parameter {
+        // Cookies and other query styles reach progenitor as `form` query
+        // parameters (see `normalize`); the extensions keep the truth.
+        Parameter::Query { .. } if declared_as("x-sdk-in") == Some("cookie") => (Location::Cookie, Style::Form { explode: true }),
+        Parameter::Query { parameter_data, .. } if declared_as("x-sdk-style").is_some() => (Location::Query, match declared_as("x-sdk-style") {
+            Some("spaceDelimited") => Style::SpaceDelimited,
+            Some("pipeDelimited") => Style::PipeDelimited,
+            Some("deepObject") => Style::DeepObject,
+            _ => Style::Form { explode: parameter_data.explode.unwrap_or(true) },
+        }),
         Parameter::Path { style, .. } => (Location::Path, match style {
             openapiv3::PathStyle::Simple | openapiv3::PathStyle::Matrix | openapiv3::PathStyle::Label => Style::Simple,
         }),

@@ -26,6 +26,7 @@ pub struct Credential {
 enum Kind {
     HeaderApiKey { header: &'static str, key: Secret },
     QueryApiKey { parameter: &'static str, key: Secret },
+    CookieApiKey { cookie: &'static str, key: Secret },
     Bearer { token: Secret },
     Basic { username: Secret, password: Secret },
     FixedAuthorization { value: &'static str },
@@ -43,6 +44,11 @@ impl Credential {
     /// An API key sent as the query parameter `parameter`.
     pub fn query_api_key(scheme: &'static str, parameter: &'static str, key: impl Into<Secret>) -> Self {
         Self::new(scheme, Kind::QueryApiKey { parameter, key: key.into() })
+    }
+
+    /// An API key sent as the cookie `cookie`, next to any other cookie.
+    pub fn cookie_api_key(scheme: &'static str, cookie: &'static str, key: impl Into<Secret>) -> Self {
+        Self::new(scheme, Kind::CookieApiKey { cookie, key: key.into() })
     }
 
     /// `Authorization: Bearer <token>`.
@@ -88,9 +94,23 @@ impl Credential {
     /// Adds this credential to `request`, or says why it cannot (which
     /// [`Credential::validate`] has already ruled out for a built client).
     fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        if let Kind::QueryApiKey { parameter, key } = &self.kind {
-            request.url_mut().query_pairs_mut().append_pair(parameter, key.expose());
-            return Ok(());
+        match &self.kind {
+            Kind::QueryApiKey { parameter, key } => {
+                request.url_mut().query_pairs_mut().append_pair(parameter, key.expose());
+                return Ok(());
+            }
+            Kind::CookieApiKey { cookie, key } => {
+                let pair = format!("{cookie}={}", key.expose());
+                let value = match request.headers().get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+                    Some(existing) => format!("{existing}; {pair}"),
+                    None => pair,
+                };
+                let mut value = HeaderValue::from_str(&value).map_err(|_| self.problem("the key cannot be sent in a cookie"))?;
+                value.set_sensitive(true);
+                request.headers_mut().insert(reqwest::header::COOKIE, value);
+                return Ok(());
+            }
+            _ => {}
         }
         let timestamp = unix_millis().to_string();
         let path_with_query = path_with_query(request.url());
@@ -114,6 +134,10 @@ impl Credential {
         };
         Ok(match &self.kind {
             Kind::QueryApiKey { .. } => Vec::new(),
+            Kind::CookieApiKey { cookie, key } => {
+                sensitive(format!("{cookie}={}", key.expose()))?;
+                Vec::new()
+            }
             Kind::HeaderApiKey { header, key } => {
                 let name = HeaderName::from_bytes(header.as_bytes()).map_err(|_| "the header name is not a valid HTTP header name")?;
                 vec![(name, sensitive(key.expose().to_owned())?)]

@@ -30,6 +30,8 @@ pub struct Call<'a> {
     /// The body; one held in memory can be sent again on a retry, a stream
     /// (an upload) cannot.
     pub(crate) body: Option<reqwest::Body>,
+    /// `name=value` pairs for the `Cookie` header.
+    pub(crate) cookies: Vec<String>,
     /// The first parameter problem; reported by `send`, before sending.
     pub(crate) problem: Option<CallError>,
 }
@@ -46,6 +48,7 @@ impl<'a> Call<'a> {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
+            cookies: Vec::new(),
             problem: None,
         }
     }
@@ -102,6 +105,20 @@ impl<'a> Call<'a> {
             (Err(_), _) => self.fail(name, "is not a valid HTTP header name"),
             (_, Err(_)) => self.fail(name, "contains characters an HTTP header cannot carry"),
         }
+    }
+
+    /// Adds the cookie `name` to the `Cookie` header; an absent optional
+    /// value adds nothing. Arrays and objects are comma-joined (`style:
+    /// form`, `explode: false`, the only form a cookie can carry).
+    pub fn cookie<T: Serialize>(&mut self, name: &'static str, value: Result<T, String>) {
+        let Some(values) = self.serialised(Location::Cookie, name, value) else { return };
+        let text = match values {
+            Serialised::Absent => return,
+            Serialised::Scalar(text) => text,
+            Serialised::List(items) => items.join(","),
+            Serialised::Pairs(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
+        };
+        self.cookies.push(format!("{name}={}", percent_encode_cookie(&text)));
     }
 
     /// Sends `value` as a JSON body.
@@ -215,6 +232,20 @@ impl<'a> Call<'a> {
             self.problem = Some(CallError::validation(self.operation, parameter, message));
         }
     }
+}
+
+/// A cookie value with the bytes a cookie cannot carry (controls, space,
+/// `"`, `,`, `;`, `\\`, `%` and non-ASCII) percent-encoded.
+fn percent_encode_cookie(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A parameter value as text for the wire.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::{Method, Request, StatusCode};
 use tokio::time::Instant;
 
@@ -35,7 +35,12 @@ pub(crate) async fn execute(call: Call<'_>) -> Result<Response, CallError> {
     }
     let operation = call.operation;
     let context = call.context;
-    let request = build_request(call.base_url, operation, call.path, call.query, call.headers, call.body)?;
+    let mut headers = call.headers;
+    if !call.cookies.is_empty() {
+        let cookies = HeaderValue::from_str(&call.cookies.join("; ")).map_err(|_| CallError::validation(operation, "Cookie", "is not a valid header value"))?;
+        headers.insert(COOKIE, cookies);
+    }
+    let request = build_request(call.base_url, operation, call.path, call.query, headers, call.body)?;
     let replayable = request.body().is_none_or(|body| body.as_bytes().is_some());
     let host = host_of(request.url());
     let deadline = replayable.then(|| Instant::now() + context.timeouts.total);

@@ -89,6 +89,8 @@ pub enum Location {
     Query,
     /// A header (the name as the spec writes it; headers match case-insensitively).
     Header,
+    /// A cookie, sent in the `Cookie` header.
+    Cookie,
 }
 
 /// How a parameter's value is written, from its `style` and `explode`.
@@ -136,6 +138,11 @@ impl Parameter {
     /// A header parameter (`style: simple`).
     pub const fn header(name: &'static str) -> Self {
         Self { name, location: Location::Header, style: Style::Simple, rule: None }
+    }
+
+    /// A cookie parameter (`style: form`).
+    pub const fn cookie(name: &'static str) -> Self {
+        Self { name, location: Location::Cookie, style: Style::Form { explode: true }, rule: None }
     }
 
     /// The same parameter, checked against `rule` before sending.

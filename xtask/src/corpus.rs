@@ -122,6 +122,7 @@ pub fn run(dir: &Path, work: &Path) -> Result<Report> {
             crate_name: Some(format!("corpus-{slug}")),
             runtime_path: runtime.display().to_string(),
             standalone: false,
+            strict: false,
         };
         let started = Instant::now();
         let generated = panic::catch_unwind(AssertUnwindSafe(|| generator::generate_with(&spec, &options)));

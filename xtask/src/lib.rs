@@ -89,6 +89,11 @@ fn plan_targets(root: &Path) -> Result<Vec<(&'static Target, Plan)>> {
 /// a spec anywhere, into `out`, buildable on its own. Nothing is written
 /// into `out` unless generation succeeds.
 pub fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<String> {
+    generate_one_with(spec_path, out, name, false)
+}
+
+/// [`generate_one`], failing on the first warning when `strict`.
+pub fn generate_one_with(spec_path: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<String> {
     let text = fs::read_to_string(spec_path).with_context(|| format!("cannot read {}", spec_path.display()))?;
     let document: serde_yaml_title::Title = serde_yaml_title::read(&text);
     let crate_name = match name {
@@ -97,12 +102,16 @@ pub fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<
     };
     let slug = crate_name.trim_end_matches("-client").to_owned();
     let runtime = repo_root().join("runtime");
-    let options = generator::Options { crate_name: Some(crate_name.clone()), runtime_path: runtime.display().to_string(), standalone: true };
+    let options = generator::Options { crate_name: Some(crate_name.clone()), runtime_path: runtime.display().to_string(), standalone: true, strict };
     let spec = SpecSource { label: spec_path.display().to_string(), slug, text };
     let generated = generator::generate_with(&spec, &options).map_err(|e| anyhow::anyhow!("error: {e}\nnothing was written to {}", out.display()))?;
-    let plan = Plan { files: generated.files, crates: vec![crate_name.clone()] };
+    let plan = Plan { files: generated.files.clone(), crates: vec![crate_name.clone()] };
     let changes = write_files(&plan, out)?;
-    Ok(format!("generated {crate_name} into {} ({changes} file(s) written)", out.display()))
+    let mut summary = format!("generated {crate_name} into {} ({changes} file(s) written)", out.display());
+    for warning in &generated.warnings {
+        summary.push_str(&format!("\nwarning: {warning}"));
+    }
+    Ok(summary)
 }
 
 fn kebab(title: &str) -> String {

@@ -65,6 +65,11 @@ fn constructor(scheme: &Scheme) -> TokenStream {
             quote!(key: impl Into<String>),
             quote!(Credential::query_api_key(#scheme_name, #parameter, key.into())),
         ),
+        SchemeKind::CookieApiKey { cookie } => (
+            format!("An API key, sent as the `{cookie}` cookie."),
+            quote!(key: impl Into<String>),
+            quote!(Credential::cookie_api_key(#scheme_name, #cookie, key.into())),
+        ),
         SchemeKind::Bearer => (
             "A bearer token, sent as `Authorization: Bearer <token>`.".to_owned(),
             quote!(token: impl Into<String>),

@@ -34,7 +34,13 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
     ));
     let header_names = api.default_headers.iter().map(|(name, _)| name);
     let header_values = api.default_headers.iter().map(|(_, value)| value);
-    let operations = api.operations.iter().zip(builders).map(|(operation, builder)| operation_items(operation, builder));
+    let operations: Vec<TokenStream> = api.operations.iter().zip(builders).map(|(operation, builder)| operation_items(operation, builder)).collect();
+    let default_headers = (!operations.is_empty()).then(|| {
+        quote! {
+            /// Headers the API documents as required on every request.
+            const DEFAULT_HEADERS: &[(&str, &str)] = &[#((#header_names, #header_values)),*];
+        }
+    });
     quote! {
         //! Every operation: its descriptor, what its builder sends, and how
         //! each response status decodes.
@@ -50,8 +56,7 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
         #(#[doc = #error_docs])*
         pub type Error = sdk_runtime::Error<#body>;
 
-        /// Headers the API documents as required on every request.
-        const DEFAULT_HEADERS: &[(&str, &str)] = &[#((#header_names, #header_values)),*];
+        #default_headers
 
         #(#operations)*
     }
@@ -103,11 +108,12 @@ fn descriptor(operation: &OperationFacts) -> TokenStream {
     let id = &operation.id;
     let method = format_ident!("{}", operation.http_method);
     let path = &operation.path;
-    let parameters = operation.parameters.iter().filter(|p| p.location != Location::Cookie).map(|parameter| {
+    let parameters = operation.parameters.iter().map(|parameter| {
         let name = &parameter.name;
         let base = match (parameter.location, parameter.style) {
             (Location::Path, _) => quote!(Parameter::path(#name)),
             (Location::Header, _) => quote!(Parameter::header(#name)),
+            (Location::Cookie, _) => quote!(Parameter::cookie(#name)),
             (_, style) => {
                 let style = style_tokens(style);
                 quote!(Parameter::query(#name, #style))
@@ -181,12 +187,13 @@ fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Iden
     // progenitor's field order (path, then the rest by name) is the order
     // parameters go on the wire.
     let in_field_order = builder.fields.iter().filter_map(|(field, _)| operation.parameters.iter().find(|p| &p.field == field));
-    let parameters = in_field_order.filter(|p| p.location != Location::Cookie).map(|parameter| {
+    let parameters = in_field_order.map(|parameter| {
         let name = &parameter.name;
         let field = format_ident!("{}", parameter.field);
         let setter = match parameter.location {
             Location::Path => quote!(path),
-            Location::Query | Location::Cookie => quote!(query),
+            Location::Query => quote!(query),
+            Location::Cookie => quote!(cookie),
             Location::Header => quote!(header),
         };
         quote!(call.#setter(#name, #field);)
@@ -257,24 +264,9 @@ fn decode_fn(operation: &OperationFacts, success: &syn::Type) -> TokenStream {
         "ByteStream" => quote!(response.stream()),
         _ => quote!(response.json().await),
     };
-    let mut success_patterns = Vec::new();
-    let mut error_patterns = Vec::new();
     let ordered = ordered(&operation.responses);
-    for response in &ordered {
-        let pattern = match response.status {
-            Status::Code(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            Status::Range(range) => {
-                let (low, high) = (Literal::u16_unsuffixed(range * 100), Literal::u16_unsuffixed(range * 100 + 99));
-                quote!(#low..=#high)
-            }
-            Status::Default if response.success => quote!(200..=299),
-            Status::Default => continue,
-        };
-        if response.success { success_patterns.push(pattern) } else { error_patterns.push(pattern) }
-    }
+    let success_patterns = status_patterns(&ordered, true);
+    let error_patterns = status_patterns(&ordered, false);
     let success_arm = (!success_patterns.is_empty()).then(|| quote!(#(#success_patterns)|* => #success_decoder,));
     let error_arm = (!error_patterns.is_empty()).then(|| quote!(#(#error_patterns)|* => response.error().await,));
     let docs = doc_lines(&describe_statuses(&ordered));
@@ -288,6 +280,38 @@ fn decode_fn(operation: &OperationFacts, success: &syn::Type) -> TokenStream {
             }
         }
     }
+}
+
+/// The match patterns of the successes (or errors): each code, then the
+/// ranges, adjacent ones merged (`4XX` and `5XX` as `400..=599`).
+fn status_patterns(responses: &[ResponseFacts], success: bool) -> Vec<TokenStream> {
+    let mut codes = Vec::new();
+    let mut ranges: Vec<(u16, u16)> = Vec::new();
+    for response in responses.iter().filter(|r| r.success == success) {
+        match response.status {
+            Status::Code(code) => codes.push(code),
+            Status::Range(range) => ranges.push((range * 100, range * 100 + 99)),
+            Status::Default if success => ranges.push((200, 299)),
+            Status::Default => {}
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(u16, u16)> = Vec::new();
+    for (low, high) in ranges {
+        match merged.last_mut() {
+            Some(last) if low <= last.1 + 1 => last.1 = last.1.max(high),
+            _ => merged.push((low, high)),
+        }
+    }
+    let codes = codes.into_iter().map(|code| {
+        let code = Literal::u16_unsuffixed(code);
+        quote!(#code)
+    });
+    let ranges = merged.into_iter().map(|(low, high)| {
+        let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
+        quote!(#low..=#high)
+    });
+    codes.chain(ranges).collect()
 }
 
 /// Responses in matching order: exact codes, then ranges, then `default`.

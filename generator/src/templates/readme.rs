@@ -18,6 +18,7 @@ pub fn readme(api: &Api) -> String {
         let how = match &scheme.kind {
             SchemeKind::HeaderApiKey { header } => format!("an API key in the `{header}` header"),
             SchemeKind::QueryApiKey { parameter } => format!("an API key in the `{parameter}` query parameter"),
+            SchemeKind::CookieApiKey { cookie } => format!("an API key in the `{cookie}` cookie"),
             SchemeKind::Bearer => "a bearer token".to_owned(),
             SchemeKind::Basic => "HTTP Basic (`base64(username:password)`)".to_owned(),
             SchemeKind::FixedAuthorization { value } => format!("the literal `Authorization: {value}` (public access)"),
@@ -104,6 +105,15 @@ pub fn readme(api: &Api) -> String {
             "| {} | `{}` | `client.{}()` |\n",
             operation.http_method, operation.path, operation.method_name
         ));
+    }
+    if !api.warnings.is_empty() {
+        out.push_str(
+            "\n## Generation notes\n\nWhat the generator skipped or changed in the spec, rather than \
+             refusing it (run it with `--strict` to make each of these an error):\n\n",
+        );
+        for warning in &api.warnings {
+            out.push_str(&format!("- {}: {}\n", warning.item, warning.message.replace('\n', " ")));
+        }
     }
     out
 }

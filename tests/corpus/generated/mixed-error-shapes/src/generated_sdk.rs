@@ -11,7 +11,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct WithDefaultResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::std::string::String>,
     }
 
     impl WithDefaultResponse {
@@ -24,7 +24,7 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct WithDefaultResponse {
-            message: ::std::result::Result<
+            id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -32,23 +32,19 @@ pub mod types {
 
         impl ::std::default::Default for WithDefaultResponse {
             fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                }
+                Self { id: Ok(Default::default()) }
             }
         }
 
         impl WithDefaultResponse {
-            pub fn message<T>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
+                self.id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
         }
@@ -59,13 +55,13 @@ pub mod types {
             fn try_from(
                 value: WithDefaultResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { message: value.message? })
+                Ok(Self { id: value.id? })
             }
         }
 
         impl ::std::convert::From<super::WithDefaultResponse> for WithDefaultResponse {
             fn from(value: super::WithDefaultResponse) -> Self {
-                Self { message: Ok(value.message) }
+                Self { id: Ok(value.id) }
             }
         }
     }

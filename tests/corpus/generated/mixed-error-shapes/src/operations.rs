@@ -44,12 +44,13 @@ impl<'a> builder::WithDefault<'a> {
         Call::new(&client.client, &client.inner, &client.baseurl, &WITH_DEFAULT)
     }
 
-    /// Decodes the response: 200 succeed; default are documented errors; any other status is an error too.
+    /// Decodes the response: 200 succeed; 4XX, 5XX are documented errors; any other status is an error too.
     async fn decode(
         response: Response,
     ) -> Result<ResponseValue<types::WithDefaultResponse>, Error> {
         match response.status().as_u16() {
             200 => response.json().await,
+            400..=599 => response.error().await,
             _ => response.error().await,
         }
     }
