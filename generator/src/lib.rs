@@ -93,10 +93,14 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let header = render::header(&spec.label);
     let sdk_text = render::syn_file(&header, &sdk.file)
         .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
-    api.uses = model::Uses::scan(&sdk_text);
+    api.uses = sdk.uses.with_rust_types(&document);
     let mut files = BTreeMap::new();
     files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
     let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
+    if let Some(call) = api.example_call.as_mut() {
+        let success = builders.iter().find(|b| b.method == call.method_name).map(|b| quote::ToTokens::to_token_stream(&b.success).to_string());
+        call.prints_body = !matches!(success.as_deref(), Some("ByteStream" | "()"));
+    }
     let pagination = templates::pagination_rs(&api, &builders);
     api.paginated = pagination.is_some();
     let sources = [

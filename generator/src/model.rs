@@ -53,7 +53,8 @@ impl Api {
     }
 }
 
-/// Optional crates that progenitor's output refers to.
+/// Optional crates that the generated types use, as typify and progenitor
+/// report them, plus those a spec names in `x-rust-type`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Uses {
     /// `uuid::Uuid` for `format: uuid`.
@@ -62,12 +63,30 @@ pub struct Uses {
     pub chrono: bool,
     /// `regress` for `pattern`.
     pub regress: bool,
+    /// `futures` for streams.
+    pub futures: bool,
 }
 
 impl Uses {
-    /// Finds the optional crates named in formatted generated code.
-    pub fn scan(code: &str) -> Self {
-        Self { uuid: code.contains("::uuid::"), chrono: code.contains("::chrono::"), regress: code.contains("::regress::") }
+    /// Adds the crates that `x-rust-type` extensions anywhere in `document` name.
+    pub fn with_rust_types(mut self, document: &OpenAPI) -> Self {
+        fn crates(value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(krate) = map.get("x-rust-type").and_then(|t| t.get("crate")).and_then(|c| c.as_str()) {
+                        out.push(krate.to_owned());
+                    }
+                    map.values().for_each(|child| crates(child, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|child| crates(child, out)),
+                _ => {}
+            }
+        }
+        let mut named = Vec::new();
+        crates(&serde_json::to_value(&document.components).unwrap_or_default(), &mut named);
+        self.chrono |= named.iter().any(|k| k == "chrono");
+        self.uuid |= named.iter().any(|k| k == "uuid");
+        self
     }
 }
 
@@ -78,6 +97,8 @@ pub struct ExampleCall {
     pub method_name: String,
     /// Setter name and Rust expression, per required parameter.
     pub arguments: Vec<(String, String)>,
+    /// Whether the result can be printed with `{:#?}` (not a stream).
+    pub prints_body: bool,
 }
 
 /// A server URL, possibly templated with `{variables}`.
@@ -616,8 +637,8 @@ fn requirement_names(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec
     requirements.iter().map(|requirement| requirement.keys().cloned().collect()).collect()
 }
 
-/// The first GET operation without a body, called with its required
-/// parameters (path-level and `$ref`'d ones included) set to their
+/// The first GET operation without a body whose required parameters
+/// (path-level and `$ref`'d ones included) all have a literal: their
 /// documented examples, or plausible values.
 fn example_call(document: &OpenAPI) -> Option<ExampleCall> {
     document.paths.paths.iter().find_map(|(_, item)| {
@@ -627,29 +648,39 @@ fn example_call(document: &OpenAPI) -> Option<ExampleCall> {
         let arguments = parameters
             .iter()
             .filter(|parameter| parameter.data.required)
-            .map(|parameter| (names::field_name(parameter.name()), example_value(parameter.data, parameter.schema)))
-            .collect();
-        Some(ExampleCall { method_name: names::method_name(operation.operation_id.as_deref()?), arguments })
+            .map(|parameter| Some((names::field_name(parameter.name()), example_value(parameter.data, parameter.schema)?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(ExampleCall { method_name: names::method_name(operation.operation_id.as_deref()?), arguments, prints_body: true })
     })
 }
 
-fn example_value(data: &openapiv3::ParameterData, schema: Option<&openapiv3::Schema>) -> String {
+/// A Rust expression for a parameter's value, if its type takes a literal.
+fn example_value(data: &openapiv3::ParameterData, schema: Option<&openapiv3::Schema>) -> Option<String> {
+    use openapiv3::{SchemaKind, Type, VariantOrUnknownOrEmpty};
     let example = data.example.clone().or_else(|| schema.and_then(|s| s.schema_data.example.clone()));
     let kind = schema.map(|s| &s.schema_kind);
-    match (kind, example) {
-        (Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(s))), example)
-            if matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid") =>
-        {
-            let text = example.and_then(|e| e.as_str().map(str::to_owned)).unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".to_owned());
-            format!("uuid::Uuid::parse_str({text:?})?")
-        }
-        (Some(openapiv3::SchemaKind::Type(openapiv3::Type::Integer(i))), example) => {
-            let value = example.and_then(|e| e.as_i64()).or(i.minimum).unwrap_or(1);
+    Some(match (kind, example) {
+        (Some(SchemaKind::Type(Type::String(s))), example) => match &s.format {
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => {
+                let text = example.and_then(|e| e.as_str().map(str::to_owned)).unwrap_or_else(|| "00000000-0000-0000-0000-000000000000".to_owned());
+                format!("uuid::Uuid::parse_str({text:?})?")
+            }
+            VariantOrUnknownOrEmpty::Item(_) => return None,
+            _ => match (example, s.enumeration.iter().flatten().next()) {
+                (Some(serde_json::Value::String(text)), _) => format!("{text:?}"),
+                (_, Some(first)) => format!("{first:?}"),
+                _ => format!("{:?}", format!("my-{}", data.name.to_kebab_case())),
+            },
+        },
+        (Some(SchemaKind::Type(Type::Integer(i))), example) => {
+            let value = example.and_then(|e| e.as_i64()).or(i.minimum).unwrap_or(1).max(1);
             format!("{value}u64")
         }
-        (_, Some(serde_json::Value::String(text))) => format!("{text:?}"),
-        (_, _) => format!("{:?}", format!("my-{}", data.name.to_kebab_case())),
-    }
+        (Some(SchemaKind::Type(Type::Number(_))), example) => format!("{:?}f64", example.and_then(|e| e.as_f64()).unwrap_or(1.0)),
+        (Some(SchemaKind::Type(Type::Boolean(_))), example) => example.and_then(|e| e.as_bool()).unwrap_or(true).to_string(),
+        (None, Some(serde_json::Value::String(text))) => format!("{text:?}"),
+        _ => return None,
+    })
 }
 
 /// The `{names}` in a URL template, in order.

@@ -64,6 +64,8 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
 /// returning what was skipped or lost on the way.
 pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     check_refs(document)?;
+    inline_deep_refs(document);
+    drop_colliding_titles(document);
     let mut warnings = relax_colliding_enums(document);
     make_idempotency_keys_optional(document);
     warnings.extend(assign_operation_ids(document));
@@ -283,6 +285,65 @@ fn check_refs(document: &Value) -> Result<(), Problem> {
             None => Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),
         }
     })
+}
+
+/// typify resolves only `$ref`s to a whole component; one that points
+/// inside a component (`#/components/schemas/A/allOf/0`) is replaced by a
+/// copy of what it points to.
+fn inline_deep_refs(document: &mut Value) {
+    for _ in 0..8 {
+        let mut deep: Vec<(String, Value)> = Vec::new();
+        let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
+            let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
+            let Some(target) = reference.strip_prefix('#') else { return Ok(()) };
+            let depth = target.split('/').filter(|s| !s.is_empty()).count();
+            let is_component = target.starts_with("/components/") && depth == 3;
+            if !is_component {
+                if let Some(value) = document.pointer(target) {
+                    deep.push((here, value.clone()));
+                }
+            }
+            Ok(())
+        });
+        if deep.is_empty() {
+            return;
+        }
+        for (here, value) in deep {
+            if let Some(slot) = document.pointer_mut(here.trim_start_matches('#')) {
+                *slot = value;
+            }
+        }
+    }
+}
+
+/// typify names a type after its schema's `title`: a component's title
+/// (its key names it already) and a title that another schema or a
+/// component also gives would make two types of one name, so they go.
+fn drop_colliding_titles(document: &mut Value) {
+    use heck::ToUpperCamelCase;
+    let components: BTreeSet<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().map(|k| k.to_upper_camel_case()).collect())
+        .unwrap_or_default();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut titled: Vec<(String, String)> = Vec::new();
+    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
+        if let (Some(Value::String(title)), true) = (object.get("title"), object.contains_key("type") || object.contains_key("properties") || object.contains_key("allOf") || object.contains_key("oneOf") || object.contains_key("anyOf") || object.contains_key("enum")) {
+            let name = title.to_upper_camel_case();
+            *seen.entry(name.clone()).or_default() += 1;
+            titled.push((here, name));
+        }
+        Ok(())
+    });
+    for (here, name) in titled {
+        let is_component = here.starts_with("#/components/schemas/") && here.matches('/').count() == 3;
+        if is_component || components.contains(&name) || seen.get(&name).copied().unwrap_or(0) > 1 {
+            if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
+                schema.remove("title");
+            }
+        }
+    }
 }
 
 /// Enum values must keep distinct Rust variant names; where they do not

@@ -18,6 +18,7 @@ use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, Inter
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::Uses;
 use crate::{GenerateError, SpecSource};
 
 /// progenitor's part of the crate, and what our templates need from it.
@@ -26,6 +27,8 @@ pub struct ProgenitorOutput {
     pub file: syn::File,
     /// Each operation's request builder, in spec order.
     pub builders: Vec<Builder>,
+    /// The optional crates the generated types use.
+    pub uses: Uses,
 }
 
 /// One request builder progenitor generated.
@@ -57,7 +60,11 @@ impl Builder {
 pub fn run(spec: &SpecSource, document: &mut OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<ProgenitorOutput, GenerateError> {
     loop {
         let failure = match generate_guarded(document) {
-            Ok(tokens) => return reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason)),
+            Ok((tokens, uses)) => {
+                let mut output = reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+                output.uses = uses;
+                return Ok(output);
+            }
             Err(failure) => failure,
         };
         let (culprit, error) = blame(spec, document, failure);
@@ -103,13 +110,26 @@ enum Failure {
     Panic(String),
 }
 
-fn generate_guarded(document: &OpenAPI) -> Result<TokenStream, Failure> {
+/// progenitor's tokens, and the optional crates its types use, as typify
+/// reports them.
+fn generate_guarded(document: &OpenAPI) -> Result<(TokenStream, Uses), Failure> {
     install_quiet_panic_hook();
     QUIET.with(|quiet| quiet.set(true));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(document)));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut generator = Generator::new(&settings());
+        let tokens = generator.generate_tokens(document)?;
+        let types = generator.get_type_space();
+        let uses = Uses {
+            uuid: types.uses_uuid(),
+            chrono: types.uses_chrono(),
+            regress: types.uses_regress(),
+            futures: generator.uses_futures(),
+        };
+        Ok::<_, progenitor_impl::Error>((tokens, uses))
+    }));
     QUIET.with(|quiet| quiet.set(false));
     match outcome {
-        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Ok(generated)) => Ok(generated),
         Ok(Err(error)) => Err(Failure::Error(error.to_string())),
         Err(_) => Err(Failure::Panic(LAST_PANIC.with(|last| last.take()).unwrap_or_else(|| "unknown panic".to_owned()))),
     }
@@ -215,7 +235,7 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     file.items.retain(|item| !is_hooks_assertion(item));
     crate::open_enums::apply(&mut file)?;
     let builders = take_sends(&mut file)?;
-    Ok(ProgenitorOutput { file, builders })
+    Ok(ProgenitorOutput { file, builders, uses: Uses::default() })
 }
 
 fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {

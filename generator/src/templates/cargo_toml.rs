@@ -13,7 +13,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     if api.uses.chrono {
         optional.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
-    if api.paginated {
+    if api.paginated || api.uses.futures {
         optional.push_str("futures = { version = \"0.3\", default-features = false, features = [\"std\"] }\n");
     }
     if api.uses.regress {

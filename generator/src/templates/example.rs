@@ -33,7 +33,8 @@ pub fn call(api: &Api) -> Option<String> {
     for (setter, value) in &call.arguments {
         out.push_str(&format!("\n    .{setter}({value})"));
     }
-    out.push_str("\n    .send()\n    .await?;\nprintln!(\"{:#?}\", response.into_inner());\n");
+    out.push_str("\n    .send()\n    .await?;\n");
+    out.push_str(if call.prints_body { "println!(\"{:#?}\", response.into_inner());\n" } else { "println!(\"{}\", response.status());\n" });
     Some(out)
 }
 

@@ -14,13 +14,14 @@
 //! let response = client.list_things()
 //!     .send()
 //!     .await?;
-//! println!("{:#?}", response.into_inner());
+//! println!("{}", response.status());
 //! # Ok(())
 //! # }
 //! ```
 #![warn(missing_debug_implementations)]
 mod auth;
 mod client;
+#[allow(dead_code)]
 mod generated_sdk;
 mod operations;
 pub use auth::Credentials;
@@ -33,6 +34,6 @@ pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, T
 #[doc(hidden)]
 pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     let response = client.list_things().send().await?;
-    println!("{:#?}", response.into_inner());
+    println!("{}", response.status());
     Ok(())
 }

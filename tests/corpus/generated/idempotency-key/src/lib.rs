@@ -17,6 +17,7 @@
 #![warn(missing_debug_implementations)]
 mod auth;
 mod client;
+#[allow(dead_code)]
 mod generated_sdk;
 mod operations;
 pub use auth::Credentials;
