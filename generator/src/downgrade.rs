@@ -1,16 +1,22 @@
 //! OpenAPI 3.1 in, 3.0 out: the common 3.1 subset rewritten so progenitor
-//! (3.0 only) can take it. Anything else 3.1-only fails, naming the
-//! construct and where it is.
+//! (3.0 only) can take it; what has no 3.0 equivalent is dropped with a
+//! warning naming the construct and where it is.
 //!
-//! Rewrites: `type: [T, "null"]` → `type: T, nullable: true`; `const: v` →
-//! `enum: [v]`; schema `examples: [a, ...]` → `example: a`; numeric
-//! `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with the
-//! boolean flag; `$ref` siblings dropped (3.0 ignores them); `info.summary`,
-//! `license.identifier` and `jsonSchemaDialect` dropped.
+//! Rewrites: `type: [T, "null"]` → `type: T, nullable: true`; `type: [T, U]`
+//! → `anyOf` of one schema per type, each with the keywords that apply to
+//! it; `const: v` → `enum: [v]`; schema `examples: [a, ...]` → `example: a`;
+//! numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with
+//! the boolean flag; `$ref` siblings dropped (3.0 ignores them);
+//! `info.summary`, `license.identifier` and `jsonSchemaDialect` dropped.
+//! Dropped with a warning: `webhooks` (requests the API sends, not ones a
+//! client makes), `components.pathItems`, `mutualTLS` security schemes
+//! (no 3.0 form; operations that need one are called without it), and the
+//! JSON Schema keywords 3.0 lacks (`prefixItems`, `if`, ...).
 
 use serde_json::{Map, Value};
 
 use crate::model::pointer;
+use crate::Warning;
 
 /// Keys whose value is a map from user-chosen names to objects, so those
 /// names are never mistaken for schema keywords.
@@ -25,14 +31,28 @@ const UNSUPPORTED: [&str; 12] = [
     "unevaluatedItems", "patternProperties", "$dynamicRef", "contains",
 ];
 
-/// Rewrites a 3.1 document in place as 3.0.3. The error is `(pointer, message)`.
-pub fn to_3_0(document: &mut Value) -> Result<(), (String, String)> {
+/// Rewrites a 3.1 document in place as 3.0.3, returning what was dropped.
+/// The error is `(pointer, message)`.
+pub fn to_3_0(document: &mut Value) -> Result<Vec<Warning>, (String, String)> {
     let Some(root) = document.as_object_mut() else { return Err(("#".into(), "the document is not an object".into())) };
-    if root.contains_key("webhooks") {
-        return Err(("#/webhooks".into(), "OpenAPI 3.1 webhooks are not supported".into()));
+    let mut warnings = Vec::new();
+    if root.remove("webhooks").is_some() {
+        warnings.push(Warning::new("#/webhooks", "webhooks describe requests the API sends, not ones a client makes; they are not generated"));
     }
-    if root.get("components").and_then(|c| c.get("pathItems")).is_some() {
-        return Err(("#/components/pathItems".into(), "OpenAPI 3.1 components.pathItems are not supported".into()));
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        if components.remove("pathItems").is_some() {
+            warnings.push(Warning::new("#/components/pathItems", "OpenAPI 3.1 components.pathItems are not supported; paths that refer to them are refused"));
+        }
+        if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+            let mutual: Vec<String> = schemes.iter().filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS")).map(|(k, _)| k.clone()).collect();
+            for name in mutual {
+                schemes.remove(&name);
+                warnings.push(Warning::new(
+                    pointer(&["components", "securitySchemes", &name]),
+                    "mutualTLS has no OpenAPI 3.0 form: give the client an identity with `ClientBuilder::http_client` (reqwest `Identity`); operations that need it are called without it",
+                ));
+            }
+        }
     }
     root.insert("openapi".into(), Value::String("3.0.3".into()));
     root.remove("jsonSchemaDialect");
@@ -43,26 +63,27 @@ pub fn to_3_0(document: &mut Value) -> Result<(), (String, String)> {
         }
     }
     let mut path = Vec::new();
-    walk(document, &mut path, false)
+    walk(document, &mut path, false, &mut warnings)?;
+    Ok(warnings)
 }
 
-fn walk(value: &mut Value, path: &mut Vec<String>, names: bool) -> Result<(), (String, String)> {
+fn walk(value: &mut Value, path: &mut Vec<String>, names: bool, warnings: &mut Vec<Warning>) -> Result<(), (String, String)> {
     match value {
         Value::Object(object) => {
             if !names {
-                rewrite_schema(object, path)?;
+                rewrite_schema(object, path, warnings);
             }
             for (key, child) in object.iter_mut() {
                 path.push(key.clone());
                 let child_names = !names && NAME_MAPS.contains(&key.as_str());
-                walk(child, path, child_names)?;
+                walk(child, path, child_names, warnings)?;
                 path.pop();
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter_mut().enumerate() {
                 path.push(index.to_string());
-                walk(child, path, false)?;
+                walk(child, path, false, warnings)?;
                 path.pop();
             }
         }
@@ -75,26 +96,62 @@ fn here(path: &[String]) -> String {
     pointer(&path.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
-fn rewrite_schema(object: &mut Map<String, Value>, path: &[String]) -> Result<(), (String, String)> {
+/// Keywords that apply to one JSON type, moved into that type's branch
+/// when a type array becomes an `anyOf`.
+const KEYWORDS_OF: [(&str, &[&str]); 5] = [
+    ("string", &["minLength", "maxLength", "pattern", "format", "enum"]),
+    ("integer", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format", "enum"]),
+    ("number", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format", "enum"]),
+    ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
+    ("object", &["properties", "required", "additionalProperties", "minProperties", "maxProperties"]),
+];
+
+fn rewrite_schema(object: &mut Map<String, Value>, path: &[String], warnings: &mut Vec<Warning>) {
     if object.contains_key("$ref") {
         object.retain(|key, _| key == "$ref");
-        return Ok(());
+        return;
     }
-    if let Some(keyword) = UNSUPPORTED.iter().find(|keyword| object.contains_key(**keyword)) {
-        return Err((here(path), format!("the OpenAPI 3.1 keyword `{keyword}` has no 3.0 equivalent and is not supported")));
+    for keyword in UNSUPPORTED {
+        if object.remove(keyword).is_some() {
+            warnings.push(Warning::new(here(path), format!("the OpenAPI 3.1 keyword `{keyword}` has no 3.0 equivalent; it is ignored")));
+        }
     }
     if let Some(Value::Array(types)) = object.get("type").cloned() {
         let nullable = types.iter().any(|t| t == "null");
-        let others: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+        let others: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
         match others.as_slice() {
             [single] => {
-                object.insert("type".into(), (*single).clone());
-                if nullable {
-                    object.insert("nullable".into(), Value::Bool(true));
-                }
+                object.insert("type".into(), Value::String((*single).to_owned()));
             }
-            [] => return Err((here(path), "`type: [\"null\"]` alone is not supported".into())),
-            _ => return Err((here(path), format!("a type array with several types ({}) is not supported", Value::Array(types.clone())))),
+            [] => {
+                object.remove("type");
+            }
+            several => {
+                object.remove("type");
+                let branches = several
+                    .iter()
+                    .map(|kind| {
+                        let mut branch = Map::new();
+                        branch.insert("type".into(), Value::String((*kind).to_owned()));
+                        let keywords = KEYWORDS_OF.iter().find(|(k, _)| k == kind).map(|(_, keywords)| *keywords).unwrap_or(&[]);
+                        for keyword in keywords {
+                            if let Some(value) = object.get(*keyword) {
+                                branch.insert((*keyword).to_owned(), value.clone());
+                            }
+                        }
+                        Value::Object(branch)
+                    })
+                    .collect();
+                for (_, keywords) in KEYWORDS_OF {
+                    keywords.iter().for_each(|keyword| {
+                        object.remove(*keyword);
+                    });
+                }
+                object.insert("anyOf".into(), Value::Array(branches));
+            }
+        }
+        if nullable {
+            object.insert("nullable".into(), Value::Bool(true));
         }
     }
     if let Some(constant) = object.remove("const") {
@@ -112,5 +169,4 @@ fn rewrite_schema(object: &mut Map<String, Value>, path: &[String]) -> Result<()
             object.insert(exclusive.into(), Value::Bool(true));
         }
     }
-    Ok(())
 }

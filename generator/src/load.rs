@@ -13,13 +13,18 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
         .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
     let mut value = to_json(yaml);
     let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let mut warnings = Vec::new();
     if version.starts_with("3.1.") {
-        crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?;
+        warnings = crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?;
     } else if !version.starts_with("3.0.") {
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
         return Err(GenerateError::new(&spec.label, "#/openapi", format!("only OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
     }
-    let warnings = crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?;
+    // OpenAPI 3.1 lets a document have no `paths` (webhooks only).
+    if let Some(root) = value.as_object_mut() {
+        root.entry("paths").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+    warnings.extend(crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?);
     let document = serde_json::from_value(value).map_err(|e| {
         GenerateError::new(&spec.label, "#", format!("not a valid OpenAPI 3.0 document: {e}"))
     })?;

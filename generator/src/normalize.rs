@@ -344,6 +344,20 @@ fn drop_colliding_titles(document: &mut Value) {
             }
         }
     }
+    // An inline property schema is named parent + property (`Company.name`
+    // → `CompanyName`), which may be a component's name already: such a
+    // property gets a title that keeps its type apart.
+    let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") else { return };
+    for (parent, schema) in schemas.iter_mut() {
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else { continue };
+        for (property, value) in properties.iter_mut() {
+            let Some(value) = value.as_object_mut() else { continue };
+            let name = format!("{}{}", parent.to_upper_camel_case(), property.to_upper_camel_case());
+            if !value.contains_key("$ref") && !value.contains_key("title") && components.contains(&name) {
+                value.insert("title".to_owned(), Value::String(format!("{name}Property")));
+            }
+        }
+    }
 }
 
 /// Enum values must keep distinct Rust variant names; where they do not

@@ -59,8 +59,10 @@ pub struct Row {
     pub seconds: f64,
     /// Operations generated.
     pub operations: usize,
-    /// Warnings (skipped operations and other degradations).
-    pub skipped: usize,
+    /// Operations skipped, each with the reason.
+    pub skipped: Vec<String>,
+    /// Other warnings: what was renamed or loosened.
+    pub notes: usize,
 }
 
 /// The table and whether every spec compiled.
@@ -79,17 +81,18 @@ impl Report {
 
     /// The report as a markdown table with a summary line.
     pub fn table(&self) -> String {
-        let mut out = String::from("| spec | result | generation | operations | skipped | first error |\n|---|---|---|---|---|---|\n");
+        let mut out = String::from("| spec | result | generation | operations | skipped | notes | first error |\n|---|---|---|---|---|---|---|\n");
         for row in &self.rows {
             let detail = one_line(row.outcome.detail(), 160).replace('|', "\\|");
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {:.2} s | {} | {} | {detail} |",
+                "| `{}` | {} | {:.2} s | {} | {} | {} | {detail} |",
                 row.spec,
                 row.outcome.label(),
                 row.seconds,
                 row.operations,
-                row.skipped
+                row.skipped.len(),
+                row.notes
             );
         }
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -97,7 +100,21 @@ impl Report {
             *counts.entry(row.outcome.label()).or_default() += 1;
         }
         let summary = counts.iter().map(|(label, count)| format!("{count} {label}")).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(out, "\n{} specs: {summary}; one `cargo check` of all crates took {:.0} s.", self.rows.len(), self.check_seconds);
+        let operations: usize = self.rows.iter().map(|row| row.operations).sum();
+        let skipped: Vec<String> = self.rows.iter().flat_map(|row| row.skipped.iter().map(move |why| format!("`{}`: {why}", row.spec))).collect();
+        let _ = writeln!(
+            out,
+            "\n{} specs: {summary}; {operations} operations generated, {} skipped; one `cargo check` of all crates took {:.0} s.",
+            self.rows.len(),
+            skipped.len(),
+            self.check_seconds
+        );
+        if !skipped.is_empty() {
+            let _ = writeln!(out, "\nSkipped operations:\n");
+            for line in skipped {
+                let _ = writeln!(out, "- {}", one_line(&line, 300));
+            }
+        }
         out
     }
 }
@@ -127,10 +144,10 @@ pub fn run(dir: &Path, work: &Path) -> Result<Report> {
         let started = Instant::now();
         let generated = panic::catch_unwind(AssertUnwindSafe(|| generator::generate_with(&spec, &options)));
         let seconds = started.elapsed().as_secs_f64();
-        let row = |outcome, operations, skipped| Row { spec: file.clone(), outcome, seconds, operations, skipped };
+        let row = |outcome, operations, skipped, notes| Row { spec: file.clone(), outcome, seconds, operations, skipped, notes };
         match generated {
-            Err(payload) => rows.push(row(Outcome::Panic(panic_message(payload.as_ref())), 0, 0)),
-            Ok(Err(error)) => rows.push(row(Outcome::Refused(error.to_string()), 0, 0)),
+            Err(payload) => rows.push(row(Outcome::Panic(panic_message(payload.as_ref())), 0, Vec::new(), 0)),
+            Ok(Err(error)) => rows.push(row(Outcome::Refused(error.to_string()), 0, Vec::new(), 0)),
             Ok(Ok(generated)) => {
                 let folder = work.join(&slug);
                 for (relative, contents) in &generated.files {
@@ -141,7 +158,9 @@ pub fn run(dir: &Path, work: &Path) -> Result<Report> {
                     fs::write(&target, contents)?;
                 }
                 members.push((slug.clone(), generated.name.clone(), rows.len()));
-                rows.push(row(Outcome::Compiled, generated.operations, generated.warnings.len()));
+                let (skipped, notes): (Vec<_>, Vec<_>) = generated.warnings.iter().partition(|w| w.message.starts_with("skipped:"));
+                let skipped = skipped.iter().map(|w| w.to_string()).collect();
+                rows.push(row(Outcome::Compiled, generated.operations, skipped, notes.len()));
             }
         }
     }
