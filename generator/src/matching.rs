@@ -33,7 +33,8 @@ pub fn match_builders(spec: &SpecSource, operations: &[OperationFacts], mut buil
                 return Err(fail(format!("the builder has no field `{}` for parameter `{}`", parameter.field, parameter.name)));
             }
         }
-        if operation.body.is_some() && builder.field("body").is_none() {
+        let progenitor_body = matches!(operation.body, Some(ref kind) if !matches!(kind, crate::model::BodyKind::Multipart { .. }));
+        if progenitor_body && builder.field("body").is_none() {
             return Err(fail("the builder has no `body` field for the request body".to_owned()));
         }
         matched.push(builder);

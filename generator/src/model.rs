@@ -221,6 +221,31 @@ pub enum BodyKind {
     Form,
     /// Sent as given, with this media type.
     Raw(String),
+    /// `multipart/form-data`, built by the caller (`send_multipart`).
+    Multipart {
+        /// Whether the spec requires a body.
+        required: bool,
+        /// The fields the spec declares.
+        fields: Vec<MultipartField>,
+    },
+}
+
+/// One field of a multipart body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MultipartField {
+    /// The field name.
+    pub name: String,
+    /// Whether it carries a file.
+    pub file: bool,
+    /// Whether the spec requires it.
+    pub required: bool,
+}
+
+impl Api {
+    /// Whether some operation takes a multipart body.
+    pub fn has_multipart(&self) -> bool {
+        self.operations.iter().any(|operation| matches!(operation.body, Some(BodyKind::Multipart { .. })))
+    }
 }
 
 /// A documented response status.
@@ -407,8 +432,22 @@ fn constraint_rule(schema: &openapiv3::Schema) -> Option<ConstraintRule> {
     }
 }
 
-/// How the request body is sent: normalisation has left one media type.
+/// How the request body is sent: normalisation has left one media type, or
+/// described a multipart body in `x-sdk-multipart`.
 fn body_kind(document: &OpenAPI, operation: &Operation) -> Result<Option<BodyKind>, String> {
+    if let Some(multipart) = operation.extensions.get("x-sdk-multipart") {
+        let fields = multipart["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|field| MultipartField {
+                name: field["name"].as_str().unwrap_or_default().to_owned(),
+                file: field["file"].as_bool().unwrap_or(false),
+                required: field["required"].as_bool().unwrap_or(false),
+            })
+            .collect();
+        return Ok(Some(BodyKind::Multipart { required: multipart["required"].as_bool().unwrap_or(false), fields }));
+    }
     let Some(body) = &operation.request_body else { return Ok(None) };
     let body = resolve::request_body_item(document, body)?;
     if let Some(media) = body.extensions.get("x-sdk-media-type").and_then(|v| v.as_str()) {

@@ -400,33 +400,56 @@ fn normalize_json_media(content: &mut Map<String, Value>) {
     }
 }
 
+/// The fields a multipart body declares: name, whether it carries a file
+/// (`format: binary`, or an array of them), and whether it is required.
+fn multipart_fields(document: &Value, content: &Map<String, Value>) -> Vec<Value> {
+    let Some(schema) = content.values().next().and_then(|media| media.get("schema")).map(|s| resolve(document, s)) else { return Vec::new() };
+    let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return Vec::new() };
+    properties
+        .iter()
+        .map(|(field, property)| {
+            let property = resolve(document, property);
+            let items = property.get("items").map(|items| resolve(document, items));
+            let binary = |schema: &Value| schema.get("format").and_then(Value::as_str) == Some("binary");
+            let file = binary(property) || items.is_some_and(binary);
+            serde_json::json!({"name": field, "file": file, "required": required.contains(&field.as_str())})
+        })
+        .collect()
+}
+
 /// `application/json`, `application/json; charset=utf-8`, `*/*+json`, `text/json`.
 fn is_json_like(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
 }
 
-fn normalize_request(document: &Value, operation: &mut Map<String, Value>, name: &str, here: &str) -> Result<(), Problem> {
+fn normalize_request(document: &Value, operation: &mut Map<String, Value>, _name: &str, _here: &str) -> Result<(), Problem> {
     let Some(body) = operation.get_mut("requestBody") else { return Ok(()) };
     if body.get("$ref").is_some() {
         *body = resolve(document, body).clone();
     }
     let Some(body) = body.as_object_mut() else { return Ok(()) };
+    let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else { return Ok(()) };
     normalize_json_media(content);
     if let Some(kept) = REQUEST_MEDIA.iter().find(|media| content.contains_key(**media)) {
         content.retain(|media, _| media == kept);
         return Ok(());
     }
-    let Some(other) = content.keys().find(|media| !media.starts_with("multipart/")).cloned() else {
-        let found = content.keys().cloned().collect::<Vec<_>>().join(", ");
-        return Err(problem(name, format!("{here}/requestBody: request media type {found} is not supported yet")));
-    };
-    // Any other type is sent as bytes the caller supplies, labelled with
-    // the spec's media type.
-    content.clear();
-    content.insert("application/octet-stream".to_owned(), serde_json::json!({"schema": {"type": "string", "format": "binary"}}));
-    body.insert("x-sdk-media-type".to_owned(), Value::String(other));
+    if let Some(other) = content.keys().find(|media| !media.starts_with("multipart/")).cloned() {
+        // Any other type is sent as bytes the caller supplies, labelled
+        // with the spec's media type.
+        content.clear();
+        content.insert("application/octet-stream".to_owned(), serde_json::json!({"schema": {"type": "string", "format": "binary"}}));
+        body.insert("x-sdk-media-type".to_owned(), Value::String(other));
+        return Ok(());
+    }
+    // progenitor cannot build a multipart body: it sees none, and the
+    // operation gets `send_multipart` from our templates.
+    let fields = multipart_fields(document, content);
+    operation.remove("requestBody");
+    operation.insert("x-sdk-multipart".to_owned(), serde_json::json!({"required": required, "fields": fields}));
     Ok(())
 }
 

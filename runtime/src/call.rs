@@ -146,6 +146,29 @@ impl<'a> Call<'a> {
         self.set_body(body, content_type);
     }
 
+    /// Sends `form` as a `multipart/form-data` body, with its boundary and,
+    /// when every part's length is known, a `Content-Length`.
+    pub fn multipart_body(&mut self, form: crate::multipart::Multipart) {
+        let form = match form.into_form() {
+            Ok(form) => form,
+            Err(field) => return self.fail(&field, "has a content type that is not a valid MIME type"),
+        };
+        // reqwest writes the multipart framing only through a request
+        // builder; this request is never sent, its body and headers are taken.
+        let framed = self.http.request(reqwest::Method::POST, "http://localhost/").multipart(form).build();
+        match framed {
+            Ok(mut framed) => {
+                for name in [CONTENT_TYPE, CONTENT_LENGTH] {
+                    if let Some(value) = framed.headers_mut().remove(&name) {
+                        self.headers.insert(name, value);
+                    }
+                }
+                self.body = framed.body_mut().take();
+            }
+            Err(error) => self.fail("body", format!("cannot be framed as multipart/form-data: {error}")),
+        }
+    }
+
     /// Sets the `Content-Type` and `Content-Length` of an upload, so that a
     /// streamed body goes out with its real type and a length, not chunked.
     pub fn body_headers(&mut self, content_type: &str, length: u64) {

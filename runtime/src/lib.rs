@@ -14,6 +14,7 @@ mod call;
 mod context;
 mod error;
 mod execute;
+pub mod multipart;
 mod ncp_signature;
 mod operation;
 pub mod pagination;

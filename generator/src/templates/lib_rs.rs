@@ -47,7 +47,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let uploads = if api.has_uploads() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
+    let uploads = if api.has_uploads() || api.has_multipart() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
+    let multipart = if api.has_multipart() { quote!(pub use sdk_runtime::multipart::{Multipart, MultipartError};) } else { quote!() };
     quote! {
         #(#![doc = #docs])*
         #![warn(missing_debug_implementations)]
@@ -68,6 +69,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
         #pagination
         #uploads
+        #multipart
 
         #example
     }

@@ -85,6 +85,21 @@ fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream
     let call = call_fn(operation, builder, &name);
     let decode = decode_fn(operation, success);
     let upload = operation.upload.as_ref().map(|upload| send_upload(upload, success, &name));
+    let multipart = match &operation.body {
+        Some(BodyKind::Multipart { required, fields }) => Some((*required, send_multipart(fields, success))),
+        _ => None,
+    };
+    let send = match multipart {
+        Some((true, _)) => quote! {
+            Err(Error::Validation {
+                operation: &#name,
+                parameter: "body".to_owned(),
+                message: "is a required multipart/form-data body: send it with `send_multipart`".to_owned(),
+            })
+        },
+        _ => quote!(Self::decode(self.call().send().await?).await),
+    };
+    let multipart = multipart.map(|(_, tokens)| tokens);
     quote! {
         #(#[doc = #descriptor_docs])*
         pub(crate) static #name: Operation = #descriptor;
@@ -92,10 +107,12 @@ fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream
         impl<'a> builder::#builder_name<'a> {
             #(#[doc = #send_docs])*
             pub async fn send(self) -> Result<ResponseValue<#success>, Error> {
-                Self::decode(self.call().send().await?).await
+                #send
             }
 
             #upload
+
+            #multipart
 
             #call
 
@@ -205,13 +222,14 @@ fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Iden
             None => quote!(body),
         };
         match kind {
-            BodyKind::Json => quote!(call.json_body(#value);),
-            BodyKind::Form => quote!(call.form_body(#value);),
-            BodyKind::Raw(media) => quote!(call.raw_body(#value, #media);),
+            BodyKind::Json => Some(quote!(call.json_body(#value);)),
+            BodyKind::Form => Some(quote!(call.form_body(#value);)),
+            BodyKind::Raw(media) => Some(quote!(call.raw_body(#value, #media);)),
+            BodyKind::Multipart { .. } => None,
         }
     });
     let docs = doc_lines(&format!("The call `send` makes: `{} {}` with each parameter where the spec puts it.", operation.http_method, operation.path));
-    let parameters: Vec<TokenStream> = parameters.chain(body).collect();
+    let parameters: Vec<TokenStream> = parameters.chain(body.flatten()).collect();
     let new_call = quote!(Call::new(&client.client, &client.inner, &client.baseurl, &#descriptor));
     let build = if parameters.is_empty() {
         new_call
@@ -341,6 +359,28 @@ fn describe_statuses(responses: &[ResponseFacts]) -> String {
     }
     text.push_str("; any other status is an error too.");
     text
+}
+
+fn send_multipart(fields: &[crate::model::MultipartField], success: &syn::Type) -> TokenStream {
+    let mut text = String::from("Sends `form` as the `multipart/form-data` body. Files stream as they are sent; a multipart body is never retried.\n\nThe spec declares these fields:\n");
+    for field in fields {
+        let kind = if field.file { "a file (`Multipart::file` or `Multipart::bytes`)" } else { "a value (`Multipart::text`, or `Multipart::json` for objects and arrays)" };
+        let required = if field.required { ", required" } else { "" };
+        text.push_str(&format!("\n- `{}`: {kind}{required}", field.name));
+    }
+    if fields.is_empty() {
+        text.push_str("\n(none listed)");
+    }
+    text.push_str("\n\n# Errors\n\nAs [`send`](Self::send).");
+    let docs = doc_lines(&text);
+    quote! {
+        #(#[doc = #docs])*
+        pub async fn send_multipart(self, form: sdk_runtime::multipart::Multipart) -> Result<ResponseValue<#success>, Error> {
+            let mut call = self.call();
+            call.multipart_body(form);
+            Self::decode(call.send().await?).await
+        }
+    }
 }
 
 fn send_upload(upload: &UploadFacts, success: &syn::Type, descriptor: &syn::Ident) -> TokenStream {
