@@ -461,7 +461,14 @@ fn normalize_responses(document: &Value, operation: &mut Map<String, Value>, nam
         }
         if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
             normalize_json_media(content);
-            content.retain(|media, _| media == "application/json" || media == "application/octet-stream" || media.starts_with("text/"));
+            // JSON is decoded into its type; any other body (a PDF, an
+            // image, text) reaches the caller as a byte stream.
+            if content.contains_key("application/json") {
+                content.retain(|media, _| media == "application/json");
+            } else if !content.is_empty() {
+                content.clear();
+                content.insert("application/octet-stream".to_owned(), serde_json::json!({"schema": {"type": "string", "format": "binary"}}));
+            }
         }
     }
     let shape = |response: &Value| -> Option<Value> {
