@@ -455,12 +455,17 @@ fn normalize_request(document: &Value, operation: &mut Map<String, Value>, _name
 
 fn normalize_responses(document: &Value, operation: &mut Map<String, Value>, name: &str, here: &str) -> Result<(), Problem> {
     let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return Ok(()) };
-    for response in responses.values_mut() {
+    for (status, response) in responses.iter_mut() {
         if response.get("$ref").is_some() {
             *response = resolve(document, response).clone();
         }
+        let success = status.starts_with('2') || (status == "default");
         if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
             normalize_json_media(content);
+            // An error body that is not JSON is kept as text by the client.
+            if !success && !content.contains_key("application/json") {
+                content.clear();
+            }
             // JSON is decoded into its type; any other body (a PDF, an
             // image, text) reaches the caller as a byte stream.
             if content.contains_key("application/json") {

@@ -433,7 +433,7 @@ fn send_upload(upload: &UploadFacts, success: &syn::Type, descriptor: &syn::Iden
 fn error_body(builders: &[Builder]) -> syn::Type {
     let mut types = builders.iter().map(|builder| builder.error.to_token_stream().to_string());
     let first = types.next();
-    let shared = first.as_ref().filter(|first| types.all(|ty| &ty == *first) && first.as_str() != "()");
+    let shared = first.as_ref().filter(|first| types.all(|ty| &ty == *first) && !matches!(first.as_str(), "()" | "ByteStream"));
     match shared {
         Some(_) => builders[0].error.clone(),
         None => syn::parse_quote!(::serde_json::Value),
