@@ -143,6 +143,10 @@ pub enum SchemeKind {
     QueryApiKey { parameter: String },
     /// An API key in a cookie.
     CookieApiKey { cookie: String },
+    /// An OAuth2 or OpenID Connect access token as a bearer token, given as
+    /// is or by a token provider; `client_credentials` is the token URL of
+    /// the spec's client-credentials flow, if it has one.
+    OAuth2 { client_credentials: Option<String> },
     /// `Authorization: Bearer <token>`.
     Bearer,
     /// `Authorization: Basic base64(user:password)`.
@@ -549,8 +553,11 @@ fn security_schemes(spec: &SpecSource, document: &OpenAPI, warnings: &mut Vec<cr
                 }
             },
             // An OAuth2 or OpenID Connect access token travels as a bearer token.
-            SecurityScheme::OAuth2 { description, .. } => (SchemeKind::Bearer, description.clone(), "oauth2_token"),
-            SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description.clone(), "openid_token"),
+            SecurityScheme::OAuth2 { description, flows, .. } => {
+                let client_credentials = flows.client_credentials.as_ref().map(|flow| flow.token_url.clone());
+                (SchemeKind::OAuth2 { client_credentials }, description.clone(), "oauth2")
+            }
+            SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::OAuth2 { client_credentials: None }, description.clone(), "openid")
         };
         let env = match extensions.get("x-env") {
             None => Vec::new(),

@@ -27,6 +27,7 @@ enum Kind {
     HeaderApiKey { header: &'static str, key: Secret },
     QueryApiKey { parameter: &'static str, key: Secret },
     CookieApiKey { cookie: &'static str, key: Secret },
+    TokenProvider { provider: crate::oauth2::SharedProvider },
     Bearer { token: Secret },
     Basic { username: Secret, password: Secret },
     FixedAuthorization { value: &'static str },
@@ -49,6 +50,17 @@ impl Credential {
     /// An API key sent as the cookie `cookie`, next to any other cookie.
     pub fn cookie_api_key(scheme: &'static str, cookie: &'static str, key: impl Into<Secret>) -> Self {
         Self::new(scheme, Kind::CookieApiKey { cookie, key: key.into() })
+    }
+
+    /// `Authorization: Bearer <token>` with a token from `provider`, fetched
+    /// before each request (cached by the provider) and again after a 401.
+    pub fn token_provider(scheme: &'static str, provider: impl crate::oauth2::TokenProvider + 'static) -> Self {
+        Self::new(scheme, Kind::TokenProvider { provider: crate::oauth2::SharedProvider(std::sync::Arc::new(provider)) })
+    }
+
+    /// Whether this credential gets its token from a provider.
+    pub fn has_provider(&self) -> bool {
+        matches!(self.kind, Kind::TokenProvider { .. })
     }
 
     /// `Authorization: Bearer <token>`.
@@ -92,9 +104,18 @@ impl Credential {
     }
 
     /// Adds this credential to `request`, or says why it cannot (which
-    /// [`Credential::validate`] has already ruled out for a built client).
-    fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+    /// [`Credential::validate`] has already ruled out for a built client,
+    /// except that a token provider can fail). `refresh` asks a token
+    /// provider for a new token.
+    async fn apply(&self, request: &mut reqwest::Request, refresh: bool) -> Result<(), String> {
         match &self.kind {
+            Kind::TokenProvider { provider } => {
+                let token = provider.0.token(refresh).await.map_err(|e| e.to_string())?;
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| self.problem("the token cannot be sent in a header"))?;
+                value.set_sensitive(true);
+                request.headers_mut().insert(AUTHORIZATION, value);
+                return Ok(());
+            }
             Kind::QueryApiKey { parameter, key } => {
                 request.url_mut().query_pairs_mut().append_pair(parameter, key.expose());
                 return Ok(());
@@ -138,6 +159,7 @@ impl Credential {
                 sensitive(format!("{cookie}={}", key.expose()))?;
                 Vec::new()
             }
+            Kind::TokenProvider { .. } => Vec::new(),
             Kind::HeaderApiKey { header, key } => {
                 let name = HeaderName::from_bytes(header.as_bytes()).map_err(|_| "the header name is not a valid HTTP header name")?;
                 vec![(name, sensitive(key.expose().to_owned())?)]
@@ -211,20 +233,27 @@ impl CredentialSet {
     ///
     /// A message naming the scheme whose credential cannot be sent (ruled
     /// out by [`CredentialSet::validate`] for every built client).
-    pub fn apply(&self, requirements: &[&[&str]], request: &mut reqwest::Request) -> Result<(), String> {
-        if requirements.is_empty() {
-            return Ok(());
-        }
-        let chosen = requirements.iter().find(|alternative| {
-            alternative.iter().all(|scheme| self.credentials.iter().any(|c| c.scheme == *scheme))
-        });
-        let Some(alternative) = chosen else { return Ok(()) };
-        for scheme in alternative.iter() {
-            if let Some(credential) = self.credentials.iter().find(|c| c.scheme == *scheme) {
-                credential.apply(request)?;
-            }
+    pub async fn apply(&self, requirements: &[&[&str]], request: &mut reqwest::Request, refresh: bool) -> Result<(), String> {
+        for credential in self.chosen(requirements) {
+            credential.apply(request, refresh).await?;
         }
         Ok(())
+    }
+
+    /// Whether the credentials `requirements` choose include a token
+    /// provider, whose token may be refreshed after a 401.
+    pub fn chooses_provider(&self, requirements: &[&[&str]]) -> bool {
+        self.chosen(requirements).any(Credential::has_provider)
+    }
+
+    /// The credentials of the first alternative this set fully satisfies.
+    fn chosen<'a>(&'a self, requirements: &'a [&'a [&'a str]]) -> impl Iterator<Item = &'a Credential> + 'a {
+        let alternative = requirements
+            .iter()
+            .find(|alternative| alternative.iter().all(|scheme| self.credentials.iter().any(|c| c.scheme == *scheme)))
+            .copied()
+            .unwrap_or(&[]);
+        alternative.iter().filter_map(|scheme| self.credentials.iter().find(|c| c.scheme == *scheme))
     }
 }
 

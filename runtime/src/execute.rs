@@ -132,7 +132,9 @@ fn attempt_of(outcome: &Result<reqwest::Response, CallError>) -> Attempt<'_> {
     }
 }
 
-/// One attempt, within `limit` (up to the response headers).
+/// One attempt, within `limit` (up to the response headers). A 401 to a
+/// request authenticated by a token provider is sent once more with a
+/// fresh token, since the cached one may have been revoked or expired early.
 async fn attempt_once(
     http: &reqwest::Client,
     context: &ClientContext,
@@ -140,7 +142,17 @@ async fn attempt_once(
     request: Request,
     limit: Option<Duration>,
 ) -> Result<reqwest::Response, CallError> {
-    let attempt = send_following_redirects(http, context, operation, request);
+    let attempt = async {
+        let replay = context.credentials.chooses_provider(operation.security).then(|| request.try_clone()).flatten();
+        let response = send_following_redirects(http, context, operation, request, false).await?;
+        match replay {
+            Some(replay) if response.status() == StatusCode::UNAUTHORIZED => {
+                drop(response);
+                send_following_redirects(http, context, operation, replay, true).await
+            }
+            _ => Ok(response),
+        }
+    };
     match limit {
         Some(limit) => tokio::time::timeout(limit, attempt)
             .await
@@ -156,6 +168,7 @@ async fn send_following_redirects(
     context: &ClientContext,
     operation: &'static Operation,
     mut request: Request,
+    refresh: bool,
 ) -> Result<reqwest::Response, CallError> {
     let origin = request.url().origin();
     let mut same_origin = true;
@@ -167,7 +180,8 @@ async fn send_following_redirects(
         if same_origin {
             context
                 .credentials
-                .apply(operation.security, &mut request)
+                .apply(operation.security, &mut request, refresh)
+                .await
                 .map_err(|message| CallError::validation(operation, "credentials", message))?;
         }
         let response = http.execute(request).await.map_err(|error| CallError::http(operation, error))?;

@@ -15,6 +15,7 @@ mod context;
 mod error;
 mod execute;
 pub mod multipart;
+pub mod oauth2;
 mod ncp_signature;
 mod operation;
 pub mod pagination;

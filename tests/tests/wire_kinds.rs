@@ -156,3 +156,95 @@ async fn binary_response_streams_chunk_by_chunk() {
     assert_eq!(bytes, 300_000);
     assert!(chunks > 1, "the body arrives as a stream, not one buffer");
 }
+
+/// A token endpoint that hands out `token-1`, `token-2`, ... valid for
+/// `expires_in` seconds, and counts how often it was asked.
+struct Tokens {
+    issued: std::sync::atomic::AtomicUsize,
+    expires_in: u64,
+}
+
+impl wiremock::Respond for Tokens {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self.issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let basic = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "my-id:my-secret");
+        let authorised = header(request, "authorization") == [format!("Basic {basic}")];
+        let form = String::from_utf8_lossy(&request.body).into_owned();
+        if !authorised || form != "grant_type=client_credentials&scope=read" {
+            return ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"}));
+        }
+        ResponseTemplate::new(200).set_body_json(json!({"access_token": format!("token-{n}"), "token_type": "Bearer", "expires_in": self.expires_in}))
+    }
+}
+
+async fn token_server(expires_in: u64) -> MockServer {
+    let server = MockServer::start().await;
+    let tokens = Tokens { issued: Default::default(), expires_in };
+    Mock::given(method("POST")).and(path("/token")).respond_with(tokens).mount(&server).await;
+    server
+}
+
+fn oauth_client(api: &MockServer, tokens: &MockServer) -> Client {
+    let provider = sdk_runtime::oauth2::ClientCredentials::new(format!("{}/token", tokens.uri()), "my-id", "my-secret").with_scopes(["read"]);
+    Client::new(&api.uri(), Credentials::oauth2_provider(provider)).unwrap()
+}
+
+fn bearer_tokens(requests: &[Request]) -> Vec<String> {
+    requests.iter().filter(|r| r.url.path() == "/search").flat_map(|r| header(r, "authorization")).collect()
+}
+
+#[tokio::test]
+async fn client_credentials_token_is_fetched_once_and_reused() {
+    let (api, tokens) = (server().await, token_server(3600).await);
+    let client = oauth_client(&api, &tokens);
+
+    client.search().send().await.unwrap();
+    client.search().send().await.unwrap();
+
+    assert_eq!(tokens.received_requests().await.unwrap().len(), 1);
+    assert_eq!(bearer_tokens(&api.received_requests().await.unwrap()), ["Bearer token-1", "Bearer token-1"]);
+}
+
+#[tokio::test]
+async fn refused_token_is_refreshed_and_the_request_sent_again() {
+    let tokens = token_server(3600).await;
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"count": 1}))).mount(&api).await;
+
+    let found = oauth_client(&api, &tokens).search().send().await.unwrap();
+
+    assert_eq!(found.count, Some(1));
+    assert_eq!(tokens.received_requests().await.unwrap().len(), 2);
+    assert_eq!(bearer_tokens(&api.received_requests().await.unwrap()), ["Bearer token-1", "Bearer token-2"]);
+}
+
+#[tokio::test]
+async fn expired_token_is_replaced_before_the_next_request() {
+    // `expires_in: 31` leaves one second once the 30 s safety margin is taken.
+    let (api, tokens) = (server().await, token_server(31).await);
+    let client = oauth_client(&api, &tokens);
+
+    client.search().send().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    client.search().send().await.unwrap();
+
+    assert_eq!(bearer_tokens(&api.received_requests().await.unwrap()), ["Bearer token-1", "Bearer token-2"]);
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_refuses_is_an_error_naming_it_and_nothing_is_sent() {
+    let (api, tokens) = (server().await, token_server(3600).await);
+    let provider = sdk_runtime::oauth2::ClientCredentials::new(format!("{}/token", tokens.uri()), "my-id", "wrong");
+    let client = Client::new(&api.uri(), Credentials::oauth2_provider(provider)).unwrap();
+
+    let error = client.search().send().await.unwrap_err();
+
+    let message = error.to_string();
+    assert!(message.starts_with(&format!("search (GET /search): invalid `credentials`: cannot get an OAuth2 access token from {}/token: 401 Unauthorized", tokens.uri())), "{message}");
+    assert!(api.received_requests().await.unwrap().is_empty());
+}

@@ -70,6 +70,7 @@ fn constructor(scheme: &Scheme) -> TokenStream {
             quote!(key: impl Into<String>),
             quote!(Credential::cookie_api_key(#scheme_name, #cookie, key.into())),
         ),
+        SchemeKind::OAuth2 { client_credentials } => return oauth2_constructors(scheme, client_credentials.as_deref()),
         SchemeKind::Bearer => (
             "A bearer token, sent as `Authorization: Bearer <token>`.".to_owned(),
             quote!(token: impl Into<String>),
@@ -109,8 +110,62 @@ fn constructor(scheme: &Scheme) -> TokenStream {
     }
 }
 
+/// `<name>_token(token)`, `<name>_provider(provider)` and, with a
+/// client-credentials flow, `<name>_client_credentials(id, secret)`.
+fn oauth2_constructors(scheme: &Scheme, client_credentials: Option<&str>) -> TokenStream {
+    let scheme_name = &scheme.name;
+    let base = &scheme.constructor;
+    let (token, provider) = (format_ident!("{base}_token"), format_ident!("{base}_provider"));
+    let about = |how: &str| {
+        let mut text = how.to_owned();
+        if let Some(description) = &scheme.description {
+            text.push_str("\n\n");
+            text.push_str(description.trim_end());
+        }
+        text.push_str(&format!("\n\nSatisfies the `{scheme_name}` security scheme."));
+        doc_lines(&text)
+    };
+    let token_docs = about("An access token obtained elsewhere, sent as `Authorization: Bearer <token>`.");
+    let provider_docs = about(
+        "Tokens from `provider`, asked before each request (it caches them) and again, with \
+         `refresh` set, when the server answers 401; the request is then sent once more.",
+    );
+    let flow = client_credentials.map(|url| {
+        let name = format_ident!("{base}_client_credentials");
+        let docs = about(&format!(
+            "The client-credentials flow: tokens are fetched from `{url}` with `client_id` and \
+             `client_secret` (HTTP Basic), cached until shortly before they expire, and fetched \
+             again after a 401. To ask for scopes or use another token URL, pass a \
+             [`sdk_runtime::oauth2::ClientCredentials`] to [`Self::{provider}`]."
+        ));
+        quote! {
+            #(#[doc = #docs])*
+            pub fn #name(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                let provider = sdk_runtime::oauth2::ClientCredentials::new(#url, client_id.into(), client_secret.into());
+                Self::#provider(provider)
+            }
+        }
+    });
+    quote! {
+        #(#[doc = #token_docs])*
+        pub fn #token(token: impl Into<String>) -> Self {
+            Self(CredentialSet::single(Credential::bearer(#scheme_name, token.into())))
+        }
+
+        #(#[doc = #provider_docs])*
+        pub fn #provider(provider: impl sdk_runtime::oauth2::TokenProvider + 'static) -> Self {
+            Self(CredentialSet::single(Credential::token_provider(#scheme_name, provider)))
+        }
+
+        #flow
+    }
+}
+
 fn from_env(scheme: &Scheme) -> TokenStream {
-    let name = format_ident!("{}", scheme.constructor);
+    let name = match scheme.kind {
+        SchemeKind::OAuth2 { .. } => format_ident!("{}_token", scheme.constructor),
+        _ => format_ident!("{}", scheme.constructor),
+    };
     let variables = &scheme.env;
     let list = variables.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" and ");
     let docs = doc_lines(&format!(

@@ -51,6 +51,7 @@ fn literal_credentials(scheme: &Scheme) -> String {
     match scheme.kind {
         SchemeKind::FixedAuthorization { .. } => format!("Credentials::{name}()"),
         SchemeKind::Basic | SchemeKind::NcpSignatureV2 => format!("Credentials::{name}(\"id\", \"secret\")"),
+        SchemeKind::OAuth2 { .. } => format!("Credentials::{name}_token(\"secret\")"),
         _ => format!("Credentials::{name}(\"secret\")"),
     }
 }

@@ -20,6 +20,10 @@ pub fn readme(api: &Api) -> String {
             SchemeKind::QueryApiKey { parameter } => format!("an API key in the `{parameter}` query parameter"),
             SchemeKind::CookieApiKey { cookie } => format!("an API key in the `{cookie}` cookie"),
             SchemeKind::Bearer => "a bearer token".to_owned(),
+            SchemeKind::OAuth2 { client_credentials: Some(url) } => {
+                format!("an OAuth2 access token (bearer), given as is or fetched with the client-credentials flow from `{url}`")
+            }
+            SchemeKind::OAuth2 { client_credentials: None } => "an OAuth2 or OpenID Connect access token (bearer), given as is or by a token provider".to_owned(),
             SchemeKind::Basic => "HTTP Basic (`base64(username:password)`)".to_owned(),
             SchemeKind::FixedAuthorization { value } => format!("the literal `Authorization: {value}` (public access)"),
             SchemeKind::NcpSignatureV2 => "the NAVER Cloud API Gateway signature v2, computed per request".to_owned(),
@@ -29,7 +33,14 @@ pub fn readme(api: &Api) -> String {
             SchemeKind::Basic | SchemeKind::NcpSignatureV2 => "id, secret",
             _ => "secret",
         };
-        out.push_str(&format!("- `{}`: `Credentials::{}({arguments})` sends {how}.", scheme.name, scheme.constructor));
+        let constructor = match &scheme.kind {
+            SchemeKind::OAuth2 { client_credentials: Some(_) } => {
+                format!("{c}_token(token)`, `Credentials::{c}_client_credentials(id, secret)` or `Credentials::{c}_provider(provider)", c = scheme.constructor)
+            }
+            SchemeKind::OAuth2 { client_credentials: None } => format!("{c}_token(token)` or `Credentials::{c}_provider(provider)", c = scheme.constructor),
+            _ => format!("{}({arguments})", scheme.constructor),
+        };
+        out.push_str(&format!("- `{}`: `Credentials::{constructor}` sends {how}.", scheme.name));
         if !scheme.env.is_empty() {
             let vars = scheme.env.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" and ");
             out.push_str(&format!(" `Credentials::from_env()` reads {vars}."));

@@ -8,11 +8,35 @@ use sdk_runtime::{Credential, CredentialSet};
 #[derive(Clone, Debug, Default)]
 pub struct Credentials(pub(crate) CredentialSet);
 impl Credentials {
-    /// A bearer token, sent as `Authorization: Bearer <token>`.
+    /// An access token obtained elsewhere, sent as `Authorization: Bearer <token>`.
     ///
     /// Satisfies the `OAuth` security scheme.
     pub fn oauth2_token(token: impl Into<String>) -> Self {
         Self(CredentialSet::single(Credential::bearer("OAuth", token.into())))
+    }
+
+    /// Tokens from `provider`, asked before each request (it caches them) and again, with `refresh` set, when the server answers 401; the request is then sent once more.
+    ///
+    /// Satisfies the `OAuth` security scheme.
+    pub fn oauth2_provider(
+        provider: impl sdk_runtime::oauth2::TokenProvider + 'static,
+    ) -> Self {
+        Self(CredentialSet::single(Credential::token_provider("OAuth", provider)))
+    }
+
+    /// The client-credentials flow: tokens are fetched from `https://auth.example.com/token` with `client_id` and `client_secret` (HTTP Basic), cached until shortly before they expire, and fetched again after a 401. To ask for scopes or use another token URL, pass a [`sdk_runtime::oauth2::ClientCredentials`] to [`Self::oauth2_provider`].
+    ///
+    /// Satisfies the `OAuth` security scheme.
+    pub fn oauth2_client_credentials(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        let provider = sdk_runtime::oauth2::ClientCredentials::new(
+            "https://auth.example.com/token",
+            client_id.into(),
+            client_secret.into(),
+        );
+        Self::oauth2_provider(provider)
     }
 
     /// An API key, sent as the `session` cookie.
