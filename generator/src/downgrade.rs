@@ -20,7 +20,7 @@ use crate::Warning;
 
 /// Keys whose value is a map from user-chosen names to objects, so those
 /// names are never mistaken for schema keywords.
-const NAME_MAPS: [&str; 15] = [
+pub(crate) const NAME_MAPS: [&str; 15] = [
     "properties", "schemas", "paths", "responses", "content", "examples", "parameters", "securitySchemes",
     "headers", "links", "callbacks", "variables", "mapping", "requestBodies", "encoding",
 ];

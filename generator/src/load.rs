@@ -20,13 +20,16 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
         return Err(GenerateError::new(&spec.label, "#/openapi", format!("only OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
     }
+    warnings.extend(crate::tolerate::tolerate(&mut value));
     // OpenAPI 3.1 lets a document have no `paths` (webhooks only).
     if let Some(root) = value.as_object_mut() {
         root.entry("paths").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
     }
     warnings.extend(crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?);
-    let document = serde_json::from_value(value).map_err(|e| {
-        GenerateError::new(&spec.label, "#", format!("not a valid OpenAPI 3.0 document: {e}"))
+    let document = serde_path_to_error::deserialize(value).map_err(|e| {
+        let at = e.path().iter().map(|segment| segment.to_string()).collect::<Vec<_>>();
+        let at = crate::model::pointer(&at.iter().map(String::as_str).collect::<Vec<_>>());
+        GenerateError::new(&spec.label, at, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
     })?;
     Ok((document, warnings))
 }

@@ -110,3 +110,23 @@ fn fixed_authorization_value_that_is_not_a_header_value_is_refused() {
         "specs/bad.yaml: #/components/securitySchemes/Public: `x-fixed-value` \"Bearer a\\nb\" is not a valid HTTP header value (visible ASCII only)",
     );
 }
+
+#[test]
+fn a_document_the_model_cannot_read_is_refused_naming_the_json_pointer() {
+    check(
+        &spec_with("get:\n  operationId: listThings\n  responses: [1, 2]"),
+        "specs/bad.yaml: #/paths: not a valid OpenAPI 3.0 document: invalid type: sequence, expected struct Responses",
+    );
+}
+
+#[test]
+fn out_of_range_bounds_are_ignored_with_a_warning_naming_them() {
+    let text = spec_with("get:\n  operationId: listThings\n  parameters:\n    - {name: n, in: query, schema: {type: integer, maximum: 1e30}}\n  responses:\n    '200': {description: ok}");
+    let spec = SpecSource { label: "specs/odd.yaml".into(), slug: "odd".into(), text };
+    let generated = generator::generate(&spec).unwrap();
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["#/paths/~1things/get/parameters/0/schema/maximum: `maximum` 1e+30 does not fit the schema's type; it is ignored"]
+    );
+}
