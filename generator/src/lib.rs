@@ -98,6 +98,26 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let mut files = BTreeMap::new();
     files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
     let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
+    for operation in &mut api.operations {
+        for outcome in &mut operation.outcomes {
+            let model::OutcomeKind::Json(component) = &outcome.kind else { continue };
+            // typify names a component as progenitor does, or with an `X`
+            // prefix where the name cannot start an identifier.
+            let pascal = names::sanitize(component, names::Case::Pascal);
+            let candidates = [pascal.clone(), format!("X{}", pascal.trim_start_matches('_'))];
+            let rust = match candidates.iter().find(|name| sdk.types.contains(*name)) {
+                Some(name) => format!("types::{name}"),
+                None => {
+                    api.warnings.push(Warning::new(
+                        format!("operation {}", operation.id),
+                        format!("the {} response's schema `{component}` has no generated type; it decodes as any JSON value", outcome.status),
+                    ));
+                    "::serde_json::Value".to_owned()
+                }
+            };
+            outcome.kind = model::OutcomeKind::Json(rust);
+        }
+    }
     if let Some(call) = api.example_call.as_mut() {
         let success = builders.iter().find(|b| b.method == call.method_name).map(|b| quote::ToTokens::to_token_stream(&b.success).to_string());
         call.prints_body = !matches!(success.as_deref(), Some("ByteStream" | "()"));

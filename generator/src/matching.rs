@@ -76,6 +76,7 @@ mod tests {
             success_when: None,
             pagination: None,
             upload: None,
+            outcomes: Vec::new(),
         }
     }
 

@@ -188,6 +188,29 @@ pub struct OperationFacts {
     pub pagination: Option<crate::pagination::Pagination>,
     /// `x-upload`: the operation takes a streamed file as its body.
     pub upload: Option<UploadFacts>,
+    /// Success responses with different bodies, decoded into an enum of
+    /// outcomes (empty when the successes share one body).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// One documented success outcome of an operation whose successes differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The status it answers, such as `201` or `2XX`.
+    pub status: String,
+    /// How its body decodes.
+    pub kind: OutcomeKind,
+}
+
+/// How an outcome's body decodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// JSON, into the type of this component schema.
+    Json(String),
+    /// No body.
+    Empty,
+    /// A byte stream.
+    Stream,
 }
 
 /// When an operation may be retried.
@@ -393,6 +416,8 @@ fn operation_facts(
         (None, None) => Idempotency::Unsafe,
     };
     let responses = responses(document, operation).map_err(&fail)?;
+    let outcomes = outcomes(operation);
+    let json_outcome = outcomes.iter().any(|outcome| matches!(outcome.kind, OutcomeKind::Json(_)));
     Ok(OperationFacts {
         method_name: names::method_name(&id),
         builder: names::builder_name(&id),
@@ -402,13 +427,30 @@ fn operation_facts(
         idempotency,
         parameters: resolved.iter().map(parameter_facts).collect(),
         body: body_kind(document, operation).map_err(&fail)?,
-        accepts_json: responses.1,
+        accepts_json: responses.1 || json_outcome,
         responses: responses.0,
         success_when: success_when(spec, &id, operation)?,
         upload: upload_facts(operation, &resolved).map_err(&fail)?,
         pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,
+        outcomes,
         id,
     })
+}
+
+/// `x-sdk-outcomes`, written by `normalize` for differing success bodies.
+fn outcomes(operation: &Operation) -> Vec<Outcome> {
+    let Some(serde_json::Value::Array(listed)) = operation.extensions.get("x-sdk-outcomes") else { return Vec::new() };
+    listed
+        .iter()
+        .map(|outcome| Outcome {
+            status: outcome["status"].as_str().unwrap_or_default().to_owned(),
+            kind: match outcome["kind"].as_str() {
+                Some("json") => OutcomeKind::Json(outcome["schema"].as_str().unwrap_or_default().to_owned()),
+                Some("stream") => OutcomeKind::Stream,
+                _ => OutcomeKind::Empty,
+            },
+        })
+        .collect()
 }
 
 fn parameter_facts(parameter: &resolve::Resolved<'_>) -> ParameterFacts {

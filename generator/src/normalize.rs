@@ -70,6 +70,7 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     make_idempotency_keys_optional(document);
     warnings.extend(assign_operation_ids(document));
     let snapshot = document.clone();
+    let mut hoisted = Vec::new();
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(warnings) };
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
@@ -81,17 +82,32 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
             let here = pointer(&["paths", path, method]);
             let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
             let name = format!("operation {id} ({} {path})", method.to_uppercase());
-            let outcome = normalize_operation(&snapshot, method, operation, &name, &here);
+            let outcome = normalize_operation(&snapshot, method, operation, &name, &here, &mut hoisted);
             if let Err(problem) = outcome {
                 item.remove(method);
                 warnings.push(Warning::new(problem.item, format!("skipped: {}", problem.message)));
             }
         }
     }
+    if !hoisted.is_empty() {
+        let components = document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
+        if let Some(Value::Object(components)) = components {
+            if let Value::Object(schemas) = components.entry("schemas").or_insert_with(|| Value::Object(Map::new())) {
+                schemas.extend(hoisted);
+            }
+        }
+    }
     Ok(warnings)
 }
 
-fn normalize_operation(document: &Value, method: &str, operation: &mut Map<String, Value>, name: &str, here: &str) -> Result<(), Problem> {
+fn normalize_operation(
+    document: &Value,
+    method: &str,
+    operation: &mut Map<String, Value>,
+    name: &str,
+    here: &str,
+    hoisted: &mut Vec<(String, Value)>,
+) -> Result<(), Problem> {
     if method == "options" {
         return Err(problem(name, format!("{here}: OPTIONS operations are not supported (reqwest has no `options` method)")));
     }
@@ -102,7 +118,7 @@ fn normalize_operation(document: &Value, method: &str, operation: &mut Map<Strin
         operation.insert("responses".to_owned(), serde_json::json!({"default": {"description": ""}}));
     }
     normalize_request(document, operation, name, here)?;
-    normalize_responses(document, operation, name, here)
+    normalize_responses(document, operation, name, here, hoisted)
 }
 
 /// Gives every operation an `operationId` whose Rust name is unique: a
@@ -418,6 +434,47 @@ fn multipart_fields(document: &Value, content: &Map<String, Value>) -> Vec<Value
         .collect()
 }
 
+/// Success responses with different bodies become an enum of outcomes that
+/// our templates write: each JSON body's schema is a component (an inline
+/// one is added as `<OperationId>Response<status>`), progenitor sees no
+/// success body, and `x-sdk-outcomes` lists each status with how it decodes.
+fn typed_outcomes(document: &Value, id: &str, responses: &mut Map<String, Value>, hoisted: &mut Vec<(String, Value)>) -> Vec<Value> {
+    use heck::ToUpperCamelCase;
+    let taken = |name: &str, hoisted: &[(String, Value)]| {
+        document.pointer(&format!("/components/schemas/{name}")).is_some() || hoisted.iter().any(|(n, _)| n == name)
+    };
+    let mut outcomes = Vec::new();
+    for (status, response) in responses.iter_mut().filter(|(status, _)| status.starts_with('2')) {
+        let Some(response) = response.as_object_mut() else { continue };
+        let content = response.remove("content");
+        let media = content.as_ref().and_then(Value::as_object).and_then(|c| c.iter().next().map(|(m, v)| (m.clone(), v.clone())));
+        let outcome = match media {
+            None => serde_json::json!({"status": status, "kind": "empty"}),
+            Some((media, value)) if media == "application/json" => {
+                let schema = value.get("schema").cloned().unwrap_or_else(|| serde_json::json!({}));
+                let component = match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                    Some(name) if !name.contains('/') => name.to_owned(),
+                    _ => {
+                        let base = format!("{}Response{}", id.to_upper_camel_case(), status.to_ascii_uppercase());
+                        let mut name = base.clone();
+                        let mut n = 2;
+                        while taken(&name, hoisted) {
+                            name = format!("{base}{n}");
+                            n += 1;
+                        }
+                        hoisted.push((name.clone(), schema));
+                        name
+                    }
+                };
+                serde_json::json!({"status": status, "kind": "json", "schema": component})
+            }
+            Some(_) => serde_json::json!({"status": status, "kind": "stream"}),
+        };
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
 /// `application/json`, `application/json; charset=utf-8`, `*/*+json`, `text/json`.
 fn is_json_like(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
@@ -453,7 +510,13 @@ fn normalize_request(document: &Value, operation: &mut Map<String, Value>, _name
     Ok(())
 }
 
-fn normalize_responses(document: &Value, operation: &mut Map<String, Value>, name: &str, here: &str) -> Result<(), Problem> {
+fn normalize_responses(
+    document: &Value,
+    operation: &mut Map<String, Value>,
+    _name: &str,
+    _here: &str,
+    hoisted: &mut Vec<(String, Value)>,
+) -> Result<(), Problem> {
     let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return Ok(()) };
     for (status, response) in responses.iter_mut() {
         if response.get("$ref").is_some() {
@@ -493,8 +556,11 @@ fn normalize_responses(document: &Value, operation: &mut Map<String, Value>, nam
     let mut distinct: Vec<&Option<Value>> = success.values().collect();
     distinct.dedup();
     if distinct.len() > 1 {
-        let statuses = success.keys().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-        return Err(problem(name, format!("{here}/responses: success responses {statuses} have different bodies; progenitor needs one shape for every success status")));
+        let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return Ok(()) };
+        let outcomes = typed_outcomes(document, &id, responses, hoisted);
+        operation.insert("x-sdk-outcomes".to_owned(), Value::Array(outcomes));
+        return Ok(());
     }
     let errors: Vec<Option<Value>> = responses.iter().filter(|(s, _)| !is_success(s)).map(|(_, r)| shape(r)).collect();
     let mut error_shapes = errors.clone();

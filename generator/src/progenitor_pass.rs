@@ -29,6 +29,8 @@ pub struct ProgenitorOutput {
     pub builders: Vec<Builder>,
     /// The optional crates the generated types use.
     pub uses: Uses,
+    /// The names of the types in the `types` module.
+    pub types: std::collections::BTreeSet<String>,
 }
 
 /// One request builder progenitor generated.
@@ -235,7 +237,8 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     file.items.retain(|item| !is_hooks_assertion(item));
     crate::open_enums::apply(&mut file)?;
     let builders = take_sends(&mut file)?;
-    Ok(ProgenitorOutput { file, builders, uses: Uses::default() })
+    let types = type_names(&file);
+    Ok(ProgenitorOutput { file, builders, uses: Uses::default(), types })
 }
 
 fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
@@ -279,6 +282,24 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
         }
     }
     Ok(builders)
+}
+
+/// The structs, enums and aliases of the `types` module.
+fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
+    let items = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The `operation_id` progenitor passes to its hooks in `send`: its own

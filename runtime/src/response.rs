@@ -78,6 +78,40 @@ impl Response {
         }
     }
 
+    /// A JSON body of type `T`, wrapped as one outcome of several (an enum
+    /// variant such as `Outcome::Status201`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Response::json`].
+    pub async fn json_as<T: DeserializeOwned, U, E: DeserializeOwned>(self, outcome: impl FnOnce(T) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        let value = self.json::<T, E>().await?;
+        let (status, headers) = (value.status(), value.headers().clone());
+        Ok(ResponseValue::new(outcome(value.into_inner()), status, headers))
+    }
+
+    /// A response without a body, as one outcome of several.
+    ///
+    /// # Errors
+    ///
+    /// None today; the signature matches the other decoders.
+    #[allow(clippy::result_large_err)]
+    pub fn empty_as<U, E>(self, outcome: U) -> Result<ResponseValue<U>, Error<E>> {
+        Ok(ResponseValue::new(outcome, self.inner.status(), self.inner.headers().clone()))
+    }
+
+    /// A streamed body, as one outcome of several.
+    ///
+    /// # Errors
+    ///
+    /// None today; the signature matches the other decoders.
+    #[allow(clippy::result_large_err)]
+    pub fn stream_as<U, E>(self, outcome: impl FnOnce(ByteStream) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        let (status, headers) = (self.inner.status(), self.inner.headers().clone());
+        let stream = ResponseValue::<ByteStream>::stream(self.inner).into_inner();
+        Ok(ResponseValue::new(outcome(stream), status, headers))
+    }
+
     /// A documented response without a body.
     ///
     /// # Errors

@@ -48,6 +48,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         }
     });
     let uploads = if api.has_uploads() || api.has_multipart() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
+    let outcomes = api.operations.iter().any(|o| !o.outcomes.is_empty()).then(|| quote!(pub use operations::outcomes;));
     let multipart = if api.has_multipart() { quote!(pub use sdk_runtime::multipart::{Multipart, MultipartError};) } else { quote!() };
     quote! {
         #(#![doc = #docs])*
@@ -70,6 +71,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #pagination
         #uploads
         #multipart
+        #outcomes
 
         #example
     }

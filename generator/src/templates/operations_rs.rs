@@ -9,7 +9,7 @@ use quote::{format_ident, quote, ToTokens};
 
 use super::doc_lines;
 use crate::model::{
-    Api, BodyKind, ConstraintRule, Idempotency, Location, OperationFacts, ResponseFacts, Status, Style, UploadFacts,
+    Api, BodyKind, ConstraintRule, Idempotency, Location, OperationFacts, OutcomeKind, ResponseFacts, Status, Style, UploadFacts,
 };
 use crate::progenitor_pass::Builder;
 
@@ -35,6 +35,19 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
     let header_names = api.default_headers.iter().map(|(name, _)| name);
     let header_values = api.default_headers.iter().map(|(_, value)| value);
     let operations: Vec<TokenStream> = api.operations.iter().zip(builders).map(|(operation, builder)| operation_items(operation, builder)).collect();
+    let outcome_enums: Vec<TokenStream> = api.operations.iter().zip(builders).filter(|(o, _)| !o.outcomes.is_empty()).map(|(o, b)| outcome_enum(o, b)).collect();
+    let outcomes = (!outcome_enums.is_empty()).then(|| {
+        quote! {
+            /// The typed results of operations whose success responses have
+            /// different bodies: one variant per documented status.
+            pub mod outcomes {
+                #[allow(unused_imports)]
+                use crate::{types, ByteStream};
+
+                #(#outcome_enums)*
+            }
+        }
+    });
     let default_headers = (!operations.is_empty()).then(|| {
         quote! {
             /// Headers the API documents as required on every request.
@@ -58,6 +71,8 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
 
         #default_headers
 
+        #outcomes
+
         #(#operations)*
     }
 }
@@ -71,11 +86,70 @@ pub fn descriptor_name(operation: &OperationFacts) -> syn::Ident {
     }
 }
 
+/// The enum of outcomes of an operation whose successes differ, such as
+/// `PutAnythingOutcome { Status200(types::A), Status201(types::B) }`.
+fn outcome_enum(operation: &OperationFacts, builder: &Builder) -> TokenStream {
+    let name = outcome_name(builder);
+    let variants = operation.outcomes.iter().map(|outcome| {
+        let variant = outcome_variant(&outcome.status);
+        let doc = format!("`{}` answered {}.", operation.id, outcome.status);
+        match &outcome.kind {
+            OutcomeKind::Json(rust) => {
+                let ty: syn::Type = syn::parse_str(rust).unwrap_or_else(|_| syn::parse_quote!(::serde_json::Value));
+                quote!(#[doc = #doc] #variant(#ty))
+            }
+            OutcomeKind::Stream => quote!(#[doc = #doc] #variant(ByteStream)),
+            OutcomeKind::Empty => quote!(#[doc = #doc] #variant),
+        }
+    });
+    let docs = doc_lines(&format!("What `{}` returned: its success responses have different bodies.", operation.id));
+    let streams = operation.outcomes.iter().any(|outcome| outcome.kind == OutcomeKind::Stream);
+    let debug = streams.then(|| {
+        let arms = operation.outcomes.iter().map(|outcome| {
+            let variant = outcome_variant(&outcome.status);
+            let label = variant.to_string();
+            match outcome.kind {
+                OutcomeKind::Empty => quote!(Self::#variant => f.write_str(#label)),
+                _ => quote!(Self::#variant(_) => write!(f, "{}(..)", #label)),
+            }
+        });
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self { #(#arms,)* }
+                }
+            }
+        }
+    });
+    let derive = (!streams).then(|| quote!(#[derive(Debug)]));
+    quote! {
+        #(#[doc = #docs])*
+        #derive
+        pub enum #name { #(#variants,)* }
+        #debug
+    }
+}
+
+fn outcome_name(builder: &Builder) -> syn::Ident {
+    format_ident!("{}Outcome", builder.name)
+}
+
+/// `201` → `Status201`, `2XX` → `Status2xx`.
+fn outcome_variant(status: &str) -> syn::Ident {
+    format_ident!("Status{}", status.to_ascii_lowercase())
+}
+
 fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream {
     let descriptor = descriptor(operation);
     let name = descriptor_name(operation);
     let builder_name = &builder.name;
-    let success = &builder.success;
+    let success: syn::Type = if operation.outcomes.is_empty() {
+        builder.success.clone()
+    } else {
+        let outcome = outcome_name(builder);
+        syn::parse_quote!(outcomes::#outcome)
+    };
+    let success = &success;
     let line = format!("`{}`: `{} {}`.", operation.id, operation.http_method, operation.path);
     let descriptor_docs = doc_lines(&format!("What the spec says about {line}"));
     let send_docs = doc_lines(&format!(
@@ -83,7 +157,7 @@ fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream
          constraint (nothing is sent), the call fails or times out, or the server answers with an error.",
     ));
     let call = call_fn(operation, builder, &name);
-    let decode = decode_fn(operation, success);
+    let decode = if operation.outcomes.is_empty() { decode_fn(operation, success) } else { decode_outcomes_fn(operation, builder, success) };
     let upload = operation.upload.as_ref().map(|upload| send_upload(upload, success, &name));
     let multipart = match &operation.body {
         Some(BodyKind::Multipart { required, fields }) => Some((*required, send_multipart(fields, success))),
@@ -330,6 +404,44 @@ fn status_patterns(responses: &[ResponseFacts], success: bool) -> Vec<TokenStrea
         quote!(#low..=#high)
     });
     codes.chain(ranges).collect()
+}
+
+/// `decode` for an enum of outcomes: one arm per success status, each into
+/// its variant, then the errors.
+fn decode_outcomes_fn(operation: &OperationFacts, builder: &Builder, success: &syn::Type) -> TokenStream {
+    let name = outcome_name(builder);
+    let mut outcomes: Vec<&crate::model::Outcome> = operation.outcomes.iter().collect();
+    // Exact codes before ranges, as Rust matches them.
+    outcomes.sort_by_key(|outcome| outcome.status.contains('X') || outcome.status.contains('x'));
+    let arms = outcomes.iter().map(|outcome| {
+        let variant = outcome_variant(&outcome.status);
+        let pattern = match outcome.status.parse::<u16>() {
+            Ok(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            Err(_) => quote!(200..=299),
+        };
+        let decoder = match outcome.kind {
+            OutcomeKind::Json(_) => quote!(response.json_as(outcomes::#name::#variant).await),
+            OutcomeKind::Stream => quote!(response.stream_as(outcomes::#name::#variant)),
+            OutcomeKind::Empty => quote!(response.empty_as(outcomes::#name::#variant)),
+        };
+        quote!(#pattern => #decoder,)
+    });
+    let error_patterns = status_patterns(&ordered(&operation.responses), false);
+    let error_arm = (!error_patterns.is_empty()).then(|| quote!(#(#error_patterns)|* => response.error().await,));
+    let docs = doc_lines(&describe_statuses(&ordered(&operation.responses)));
+    quote! {
+        #(#[doc = #docs])*
+        async fn decode(response: Response) -> Result<ResponseValue<#success>, Error> {
+            match response.status().as_u16() {
+                #(#arms)*
+                #error_arm
+                _ => response.error().await,
+            }
+        }
+    }
 }
 
 /// Responses in matching order: exact codes, then ranges, then `default`.
