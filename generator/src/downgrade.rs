@@ -116,6 +116,11 @@ fn rewrite_schema(object: &mut Map<String, Value>, path: &[String], warnings: &m
             warnings.push(Warning::new(here(path), format!("the OpenAPI 3.1 keyword `{keyword}` has no 3.0 equivalent; it is ignored")));
         }
     }
+    if object.get("type").and_then(Value::as_str) == Some("null") {
+        // `type: "null"`: only null; 3.0 can say "any value, nullable".
+        object.remove("type");
+        object.insert("nullable".into(), Value::Bool(true));
+    }
     if let Some(Value::Array(types)) = object.get("type").cloned() {
         let nullable = types.iter().any(|t| t == "null");
         let others: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();

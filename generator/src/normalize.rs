@@ -376,9 +376,52 @@ fn drop_colliding_titles(document: &mut Value) {
     }
 }
 
+/// Enum values must have the schema's type and appear once: `""` in a
+/// number enum, or a repeated value, is dropped with a warning.
+fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
+    let mut fixes: Vec<(String, Vec<Value>, Vec<Value>)> = Vec::new();
+    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
+        let (Some(Value::Array(values)), Some(kind)) = (object.get("enum"), object.get("type").and_then(Value::as_str)) else { return Ok(()) };
+        let fits = |value: &Value| match kind {
+            "string" => value.is_string(),
+            "number" => value.is_number(),
+            "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
+            "boolean" => value.is_boolean(),
+            _ => true,
+        };
+        let mut kept: Vec<Value> = Vec::new();
+        let mut dropped = Vec::new();
+        for value in values {
+            if value.is_null() || (fits(value) && !kept.contains(value)) {
+                kept.push(value.clone());
+            } else {
+                dropped.push(value.clone());
+            }
+        }
+        if !dropped.is_empty() {
+            fixes.push((here, kept, dropped));
+        }
+        Ok(())
+    });
+    let mut warnings = Vec::new();
+    for (here, kept, dropped) in fixes {
+        if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
+            if kept.is_empty() {
+                schema.remove("enum");
+            } else {
+                schema.insert("enum".to_owned(), Value::Array(kept));
+            }
+            let listed = dropped.iter().map(Value::to_string).collect::<Vec<_>>().join(", ");
+            warnings.push(Warning::new(here, format!("enum values {listed} do not fit the schema's type or repeat one; they are dropped")));
+        }
+    }
+    warnings
+}
+
 /// Enum values must keep distinct Rust variant names; where they do not
 /// (`asc` and `ASC`), the schema becomes a plain string, with a warning.
 fn relax_colliding_enums(document: &mut Value) -> Vec<Warning> {
+    let mut warnings = drop_mistyped_enum_values(document);
     let mut colliding = Vec::new();
     let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
         let Some(Value::Array(values)) = object.get("enum") else { return Ok(()) };
@@ -392,7 +435,6 @@ fn relax_colliding_enums(document: &mut Value) -> Vec<Warning> {
         }
         Ok(())
     });
-    let mut warnings = Vec::new();
     for (here, message) in colliding {
         if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
             schema.remove("enum");
