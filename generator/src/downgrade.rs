@@ -49,7 +49,7 @@ pub fn to_3_0(document: &mut Value) -> Result<Vec<Warning>, (String, String)> {
                 schemes.remove(&name);
                 warnings.push(Warning::new(
                     pointer(&["components", "securitySchemes", &name]),
-                    "mutualTLS has no OpenAPI 3.0 form: give the client an identity with `ClientBuilder::http_client` (reqwest `Identity`); operations that need it are called without it",
+                    "mutualTLS is a TLS client certificate: give it with `ClientBuilder::identity`; the operations are generated without a credential for it",
                 ));
             }
         }

@@ -55,6 +55,30 @@ pub struct ClientContext {
     pub timeouts: Timeouts,
     /// What error messages suggest when the credentials are refused.
     pub hints: ErrorHints,
+    /// The client's TLS identity, for APIs that authenticate clients by
+    /// certificate (OpenAPI `mutualTLS`).
+    pub identity: Option<ClientIdentity>,
+}
+
+/// A TLS client certificate and its key, presented to servers that ask.
+#[derive(Clone)]
+pub struct ClientIdentity(reqwest::Identity);
+
+impl ClientIdentity {
+    /// Reads a PEM bundle holding the certificate chain and the private key.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Http`] when the PEM does not hold a usable identity.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, ConfigError> {
+        Ok(Self(reqwest::Identity::from_pem(pem)?))
+    }
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientIdentity(<redacted>)")
+    }
 }
 
 /// A client could not be built from the settings it was given.
@@ -90,7 +114,11 @@ impl ClientContext {
     /// and drops credentials when the origin changes), and `user_agent`.
     pub fn http_client(&self, user_agent: &str) -> Result<reqwest::Client, ConfigError> {
         self.validate()?;
-        Ok(reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(identity) = &self.identity {
+            builder = builder.identity(identity.0.clone());
+        }
+        Ok(builder
             .user_agent(user_agent)
             .connect_timeout(self.timeouts.connect)
             .read_timeout(self.timeouts.read)

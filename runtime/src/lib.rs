@@ -27,7 +27,7 @@ pub mod validate;
 
 pub use auth::{Credential, CredentialSet, EnvError};
 pub use call::Call;
-pub use context::{normalize_base_url, ClientContext, ConfigError, Timeouts};
+pub use context::{normalize_base_url, ClientContext, ClientIdentity, ConfigError, Timeouts};
 pub use error::{ApiError, CallError, Error, ErrorHints, TimeLimit};
 pub use ncp_signature::ncp_signature_v2;
 pub use operation::{Idempotency, Location, Operation, Parameter, Style, SuccessWhen};

@@ -218,3 +218,9 @@ fn header_api_key_accepts_any_case_and_reports_an_invalid_name() {
         Err("the credential for security scheme `Key` cannot be sent: the header name is not a valid HTTP header name".to_owned())
     );
 }
+
+#[test]
+fn a_client_identity_must_be_a_pem_certificate_and_key() {
+    let error = sdk_runtime::ClientIdentity::from_pem(b"not a certificate").unwrap_err();
+    assert!(error.to_string().starts_with("cannot build the HTTP client"), "{error}");
+}

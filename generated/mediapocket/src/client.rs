@@ -102,6 +102,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Presents `identity` (a TLS client certificate) to servers that
+    /// authenticate clients by certificate (`mutualTLS`).
+    pub fn identity(mut self, identity: sdk_runtime::ClientIdentity) -> Self {
+        self.context.identity = Some(identity);
+        self
+    }
+
     /// Uses `client` for HTTP instead of building one. Its own
     /// connect and read timeouts then apply (the attempt and total
     /// limits still hold), and it should not follow redirects itself
