@@ -12,13 +12,21 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
     let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
         .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
     let mut value = to_json(yaml);
-    let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let mut warnings = Vec::new();
+    if crate::swagger2::is_swagger_2(&value) {
+        let (converted, converted_warnings) = crate::swagger2::convert(&value);
+        value = converted;
+        warnings = converted_warnings;
+        // Swagger documents in the wild use 3.1-style schema keywords too
+        // (`type: [string, "null"]`); the 3.1 rewrites handle them.
+        warnings.extend(crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?);
+    }
+    let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     if version.starts_with("3.1.") {
         warnings = crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?;
     } else if !version.starts_with("3.0.") {
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
-        return Err(GenerateError::new(&spec.label, "#/openapi", format!("only OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
+        return Err(GenerateError::new(&spec.label, "#/openapi", format!("only Swagger 2.0 and OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
     }
     warnings.extend(crate::tolerate::tolerate(&mut value));
     // OpenAPI 3.1 lets a document have no `paths` (webhooks only).

@@ -64,9 +64,11 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
 /// returning what was skipped or lost on the way.
 pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     check_refs(document)?;
+    let mut renamed = rename_colliding_schemas(document);
     inline_deep_refs(document);
     drop_colliding_titles(document);
     let mut warnings = relax_colliding_enums(document);
+    warnings.append(&mut renamed);
     make_idempotency_keys_optional(document);
     warnings.extend(assign_operation_ids(document));
     let snapshot = document.clone();
@@ -301,6 +303,60 @@ fn check_refs(document: &Value) -> Result<(), Problem> {
             None => Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),
         }
     })
+}
+
+/// Component schemas whose names become one Rust name (`templateFields`
+/// and `TemplateFields`) would be one type twice: the later ones get a
+/// numbered name, and every `$ref` to them follows.
+fn rename_colliding_schemas(document: &mut Value) -> Vec<Warning> {
+    let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else { return Vec::new() };
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for name in schemas.keys() {
+        let rust = crate::names::sanitize(name, crate::names::Case::Pascal);
+        if taken.insert(rust.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        while schemas.contains_key(&format!("{name}{n}")) || taken.contains(&format!("{rust}{n}")) {
+            n += 1;
+        }
+        taken.insert(format!("{rust}{n}"));
+        renames.push((name.clone(), format!("{name}{n}")));
+    }
+    if renames.is_empty() {
+        return Vec::new();
+    }
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        for (old, new) in &renames {
+            if let Some(schema) = schemas.remove(old) {
+                schemas.insert(new.clone(), schema);
+            }
+        }
+    }
+    let targets: BTreeMap<String, String> =
+        renames.iter().map(|(old, new)| (format!("#/components/schemas/{old}"), format!("#/components/schemas/{new}"))).collect();
+    retarget_refs(document, &targets);
+    renames
+        .into_iter()
+        .map(|(old, new)| Warning::new(pointer(&["components", "schemas", &old]), format!("its Rust name collides with another schema's; it is generated as `{new}`")))
+        .collect()
+}
+
+/// Points every `$ref` found in `targets` at its new place.
+fn retarget_refs(value: &mut Value, targets: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get_mut("$ref") {
+                if let Some(new) = targets.get(reference.as_str()) {
+                    *reference = new.clone();
+                }
+            }
+            object.values_mut().for_each(|child| retarget_refs(child, targets));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|child| retarget_refs(child, targets)),
+        _ => {}
+    }
 }
 
 /// typify resolves only `$ref`s to a whole component; one that points

@@ -137,35 +137,61 @@ fn generate_guarded(document: &OpenAPI) -> Result<(TokenStream, Uses), Failure> 
     }
 }
 
-/// Names the operation that made progenitor fail, by generating each
-/// operation alone until one fails the same way: its path and method, and
-/// the error to report.
+/// Names the operation that made progenitor fail: its path and method, and
+/// the error to report. The operations are bisected (generating a half of
+/// them at a time) down to one that fails alone, so a spec of a thousand
+/// operations costs about ten generations, not a thousand.
 fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> (Option<(String, &'static str)>, GenerateError) {
     let (kind, message) = match &failure {
         Failure::Error(message) => ("rejected the spec", message.clone()),
         Failure::Panic(message) => ("panicked", message.clone()),
     };
-    for (path, method, operation_id) in operations(document) {
-        let mut alone = document.clone();
-        for (other_path, item) in alone.paths.paths.iter_mut() {
-            if let openapiv3::ReferenceOr::Item(item) = item {
-                for (other_method, slot) in method_slots(item) {
-                    if !(other_path == &path && other_method == method) {
-                        *slot = None;
-                    }
-                }
-            }
+    let components = || (None, GenerateError::new(&spec.label, "#/components", format!("progenitor {kind}: {message}")));
+    let fails = |subset: &[(String, &'static str, Option<String>)]| generate_guarded(&only(document, subset)).is_err();
+    if fails(&[]) {
+        return components();
+    }
+    let mut candidates = operations(document);
+    while candidates.len() > 1 {
+        let second = candidates.split_off(candidates.len() / 2);
+        if fails(&candidates) {
+            continue;
         }
-        if generate_guarded(&alone).is_err() {
+        if fails(&second) {
+            candidates = second;
+            continue;
+        }
+        // Only the two halves together fail: look at each operation alone.
+        candidates.extend(second);
+        candidates.retain(|operation| fails(std::slice::from_ref(operation)));
+        candidates.truncate(1);
+    }
+    match candidates.pop() {
+        Some((path, method, operation_id)) if fails(&[(path.clone(), method, operation_id.clone())]) => {
             let item = match operation_id {
                 Some(id) => format!("operation {id} ({} {path})", method.to_uppercase()),
                 None => format!("operation {} {path}", method.to_uppercase()),
             };
             let error = GenerateError::new(&spec.label, item, format!("progenitor {kind}: {message}"));
-            return (Some((path, method)), error);
+            (Some((path, method)), error)
+        }
+        _ => components(),
+    }
+}
+
+/// `document` with only the operations in `keep`.
+fn only(document: &OpenAPI, keep: &[(String, &'static str, Option<String>)]) -> OpenAPI {
+    let mut subset = document.clone();
+    for (path, item) in subset.paths.paths.iter_mut() {
+        if let openapiv3::ReferenceOr::Item(item) = item {
+            for (method, slot) in method_slots(item) {
+                if !keep.iter().any(|(p, m, _)| p == path && *m == method) {
+                    *slot = None;
+                }
+            }
         }
     }
-    (None, GenerateError::new(&spec.label, "#/components", format!("progenitor {kind}: {message}")))
+    subset
 }
 
 fn operations(document: &OpenAPI) -> Vec<(String, &'static str, Option<String>)> {

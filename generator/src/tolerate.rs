@@ -81,7 +81,28 @@ fn fit(object: &mut Map<String, Value>, path: &[String], warnings: &mut Vec<Warn
             }
         }
     }
-    let integer = object.get("type").and_then(Value::as_str) == Some("integer");
+    let kind = object.get("type").and_then(Value::as_str).map(str::to_owned);
+    // A format means something only for strings and numbers.
+    if matches!(kind.as_deref(), Some("object" | "array" | "boolean")) {
+        object.remove("format");
+    }
+    if let (Some(kind), Some(default)) = (kind.as_deref(), object.get("default")) {
+        let fits = match kind {
+            "string" => default.is_string(),
+            "integer" => default.is_i64() || default.is_u64(),
+            "number" => default.is_number(),
+            "boolean" => default.is_boolean(),
+            "array" => default.is_array(),
+            "object" => default.is_object(),
+            _ => true,
+        };
+        let listed = object.get("enum").and_then(Value::as_array).is_none_or(|values| values.contains(default));
+        if !fits || !listed {
+            warnings.push(Warning::new(here(path, "default"), format!("the default {default} does not fit the schema; it is ignored")));
+            object.remove("default");
+        }
+    }
+    let integer = kind.as_deref() == Some("integer");
     for key in ["minimum", "maximum", "multipleOf"] {
         let Some(value) = object.get(key) else { continue };
         let fits = match value {

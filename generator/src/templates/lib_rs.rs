@@ -57,8 +57,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod auth;
         mod client;
         // typify writes a default-value function for every default in the
-        // spec, whether or not a type uses it.
-        #[allow(dead_code)]
+        // spec, whether or not a type uses it, and checks a `minimum: 0`
+        // even on an unsigned type.
+        #[allow(dead_code, unused_comparisons)]
         mod generated_sdk;
         mod operations;
 

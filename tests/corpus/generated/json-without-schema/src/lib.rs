@@ -21,7 +21,7 @@
 #![warn(missing_debug_implementations)]
 mod auth;
 mod client;
-#[allow(dead_code)]
+#[allow(dead_code, unused_comparisons)]
 mod generated_sdk;
 mod operations;
 pub use auth::Credentials;
