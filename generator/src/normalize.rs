@@ -443,6 +443,8 @@ fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
             "number" => value.is_number(),
             "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
             "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
             _ => true,
         };
         let mut kept: Vec<Value> = Vec::new();
