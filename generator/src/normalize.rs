@@ -79,11 +79,15 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
         if let Some(Value::Array(shared)) = item.get_mut("parameters") {
             shared.iter_mut().for_each(|parameter| declare_for_progenitor(&snapshot, parameter));
         }
+        let item_parameters = item.get("parameters").cloned();
         for method in METHODS {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
             let here = pointer(&["paths", path, method]);
             let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
             let name = format!("operation {id} ({} {path})", method.to_uppercase());
+            if let Some(warning) = declare_missing_path_parameters(&snapshot, path, item_parameters.as_ref(), operation, &name) {
+                warnings.push(warning);
+            }
             let outcome = normalize_operation(&snapshot, method, operation, &name, &here, &mut hoisted);
             if let Err(problem) = outcome {
                 item.remove(method);
@@ -121,6 +125,43 @@ fn normalize_operation(
     }
     normalize_request(document, operation, name, here)?;
     normalize_responses(document, operation, name, here, hoisted)
+}
+
+/// A `{name}` of the path that no parameter declares (a mistake of the
+/// spec) is declared as a required string path parameter, with a warning.
+fn declare_missing_path_parameters(
+    document: &Value,
+    path: &str,
+    shared: Option<&Value>,
+    operation: &mut Map<String, Value>,
+    name: &str,
+) -> Option<Warning> {
+    let declared: Vec<String> = shared
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(operation.get("parameters").and_then(Value::as_array).into_iter().flatten())
+        .map(|parameter| resolve(document, parameter))
+        .filter(|parameter| parameter.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|parameter| parameter.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let missing: Vec<String> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(variable, _)| variable.to_owned()))
+        .filter(|variable| !declared.contains(variable))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let list = operation.entry("parameters").or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(list) = list {
+        for variable in &missing {
+            list.push(serde_json::json!({"name": variable, "in": "path", "required": true, "schema": {"type": "string"}}));
+        }
+    }
+    let names = missing.iter().map(|m| format!("`{{{m}}}`")).collect::<Vec<_>>().join(", ");
+    Some(Warning::new(name, format!("the path names {names}, which no parameter declares; it is taken as a required string")))
 }
 
 /// Gives every operation an `operationId` whose Rust name is unique: a
@@ -660,8 +701,8 @@ fn normalize_responses(
         let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return Ok(()) };
         let outcomes = typed_outcomes(document, &id, responses, hoisted);
         operation.insert("x-sdk-outcomes".to_owned(), Value::Array(outcomes));
-        return Ok(());
     }
+    let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return Ok(()) };
     let errors: Vec<Option<Value>> = responses.iter().filter(|(s, _)| !is_success(s)).map(|(_, r)| shape(r)).collect();
     let mut error_shapes = errors.clone();
     error_shapes.sort_by_key(|shape| shape.as_ref().map(Value::to_string));

@@ -386,3 +386,31 @@ fn is_constructor_impl(item: &syn::Item) -> bool {
         && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
         && block.items.iter().any(|item| matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_progenitor_fails_on_is_skipped_with_a_warning_naming_it() {
+        // Straight to progenitor, without `normalize`: `{id}` is declared by
+        // no parameter, on which progenitor panics.
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {
+                "/things": {"get": {"operationId": "listThings", "responses": {"200": {"description": "ok"}}}},
+                "/things/{id}": {"get": {"operationId": "getThing", "responses": {"200": {"description": "ok"}}}},
+            },
+        });
+        let mut document: OpenAPI = serde_json::from_value(document).unwrap();
+        let spec = SpecSource { label: "specs/t.yaml".into(), slug: "t".into(), text: String::new() };
+        let mut warnings = Vec::new();
+
+        let Ok(output) = run(&spec, &mut document, &mut warnings) else { panic!("the other operation generates") };
+
+        assert_eq!(output.builders.iter().map(|b| b.method.clone()).collect::<Vec<_>>(), ["list_things"]);
+        let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings, ["operation getThing (GET /things/{id}): skipped: progenitor panicked: missing path name mapping id"]);
+    }
+}

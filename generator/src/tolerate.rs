@@ -82,8 +82,10 @@ fn fit(object: &mut Map<String, Value>, path: &[String], warnings: &mut Vec<Warn
         }
     }
     let kind = object.get("type").and_then(Value::as_str).map(str::to_owned);
-    // A format means something only for strings and numbers.
-    if matches!(kind.as_deref(), Some("object" | "array" | "boolean")) {
+    // A format means something only for strings and numbers, and only
+    // next to a type.
+    let schema_like = object.contains_key("description") || object.contains_key("properties") || object.contains_key("items");
+    if matches!(kind.as_deref(), Some("object" | "array" | "boolean")) || (kind.is_none() && schema_like && !object.contains_key("in")) {
         object.remove("format");
     }
     if let (Some(kind), Some(default)) = (kind.as_deref(), object.get("default")) {

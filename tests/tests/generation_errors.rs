@@ -55,10 +55,9 @@ fn unknown_security_scheme_names_the_operation() {
 }
 
 #[test]
-fn progenitor_panic_skips_the_operation_and_names_it() {
-    // A path template names `{id}`, which no parameter declares.
+fn undeclared_path_parameter_is_declared_with_a_warning() {
     let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things/{id}:\n    get:\n      operationId: getThing\n      responses:\n        '200': {description: ok}\n";
-    check(text, "specs/bad.yaml: operation getThing (GET /things/{id}): skipped: progenitor panicked: missing path name mapping id (--strict)");
+    check(text, "specs/bad.yaml: operation getThing (GET /things/{id}): the path names `{id}`, which no parameter declares; it is taken as a required string (--strict)");
 }
 
 #[test]
