@@ -20,7 +20,7 @@ pub mod progenitor_pass;
 pub mod render;
 pub mod resolve;
 pub mod templates;
-mod swagger2;
+pub mod swagger2;
 mod tolerate;
 
 use std::collections::BTreeMap;

@@ -456,7 +456,7 @@ fn outcomes(operation: &Operation) -> Vec<Outcome> {
 fn parameter_facts(parameter: &resolve::Resolved<'_>) -> ParameterFacts {
     ParameterFacts {
         name: parameter.name().to_owned(),
-        field: names::field_name(parameter.name()),
+        field: names::field_name(parameter.progenitor_name()),
         location: parameter.location,
         style: parameter.style,
         rule: parameter.schema.and_then(constraint_rule),
@@ -695,7 +695,7 @@ fn upload_facts(operation: &Operation, parameters: &[resolve::Resolved<'_>]) -> 
             let Some(declared) = parameters.iter().find(|p| p.is_header(header)) else {
                 return Err(format!("`x-upload.file-name` names `{header}`, which is not a header parameter of the operation"));
             };
-            Some(names::field_name(declared.name()))
+            Some(names::field_name(declared.progenitor_name()))
         }
         Some(_) => return Err("`x-upload.file-name` must be a header name".to_owned()),
     };
@@ -736,7 +736,7 @@ fn example_call(document: &OpenAPI) -> Option<ExampleCall> {
         let arguments = parameters
             .iter()
             .filter(|parameter| parameter.data.required)
-            .map(|parameter| Some((names::field_name(parameter.name()), example_value(parameter.data, parameter.schema)?)))
+            .map(|parameter| Some((names::field_name(parameter.progenitor_name()), example_value(parameter.data, parameter.schema)?)))
             .collect::<Option<Vec<_>>>()?;
         Some(ExampleCall { method_name: names::method_name(operation.operation_id.as_deref()?), arguments, prints_body: true })
     })

@@ -119,12 +119,35 @@ fn normalize_operation(
     }
     if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
         parameters.iter_mut().for_each(|parameter| declare_for_progenitor(document, parameter));
+        rename_same_named_parameters(parameters);
     }
     if !operation.contains_key("responses") {
         operation.insert("responses".to_owned(), serde_json::json!({"default": {"description": ""}}));
     }
     normalize_request(document, operation, name, here)?;
     normalize_responses(document, operation, name, here, hoisted)
+}
+
+/// Two parameters of one name in different places (`langCode` in the path
+/// and in the query) would be one builder field: the one not in the path is
+/// renamed for progenitor (`langCodeInQuery`), keeping its wire name in
+/// `x-sdk-name`.
+fn rename_same_named_parameters(parameters: &mut [Value]) {
+    let names: Vec<(String, String)> = parameters
+        .iter()
+        .map(|p| (p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(), p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned()))
+        .collect();
+    for (index, parameter) in parameters.iter_mut().enumerate() {
+        let (name, location) = &names[index];
+        let shared = names.iter().enumerate().any(|(other, (n, l))| other != index && n == name && l != location);
+        if shared && location != "path" {
+            if let Some(object) = parameter.as_object_mut() {
+                use heck::ToUpperCamelCase;
+                object.insert("x-sdk-name".to_owned(), Value::String(name.clone()));
+                object.insert("name".to_owned(), Value::String(format!("{name}In{}", location.to_upper_camel_case())));
+            }
+        }
+    }
 }
 
 /// A `{name}` of the path that no parameter declares (a mistake of the

@@ -53,14 +53,20 @@ pub struct Resolved<'a> {
 }
 
 impl Resolved<'_> {
-    /// The name as the spec gives it.
+    /// The name on the wire, as the spec gives it.
     pub fn name(&self) -> &str {
+        self.data.extensions.get("x-sdk-name").and_then(|v| v.as_str()).unwrap_or(&self.data.name)
+    }
+
+    /// The name progenitor knows it by (renamed when two parameters of
+    /// one name travel in different places).
+    pub fn progenitor_name(&self) -> &str {
         &self.data.name
     }
 
     /// Whether this is the header `name` (header names ignore case).
     pub fn is_header(&self, name: &str) -> bool {
-        self.location == Location::Header && self.data.name.eq_ignore_ascii_case(name)
+        self.location == Location::Header && self.name().eq_ignore_ascii_case(name)
     }
 }
 
