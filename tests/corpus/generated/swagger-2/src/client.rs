@@ -4,8 +4,8 @@
 use std::time::Duration;
 use sdk_runtime::{ClientContext, ConfigError, ErrorHints, RetryPolicy, Timeouts};
 use crate::{Client, Credentials};
-/// The URL of the T server, from the spec.
-pub const DEFAULT_BASE_URL: &str = "/";
+/// The URL of the Swagger Pets server, from the spec.
+pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v1";
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 /// What error messages suggest when the credentials are refused.
 const HINTS: ErrorHints = ErrorHints { credential_env: &[] };

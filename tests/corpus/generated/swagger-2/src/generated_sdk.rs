@@ -7,6 +7,89 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`Pet`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Pet {
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nickname: ::std::option::Option<::std::string::String>,
+    }
+
+    impl Pet {
+        pub fn builder() -> builder::Pet {
+            Default::default()
+        }
+    }
+
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Pet {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            nickname: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for Pet {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    nickname: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl Pet {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn nickname<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nickname = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nickname: {e}")
+                    });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Pet> for super::Pet {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Pet,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    nickname: value.nickname?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Pet> for Pet {
+            fn from(value: super::Pet) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    nickname: Ok(value.nickname),
+                }
+            }
+        }
+    }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -45,7 +128,7 @@ pub mod types {
 }
 
 #[derive(Clone, Debug)]
-/**Client for T
+/**Client for Swagger Pets
 
 Version: 1*/
 pub struct Client {
@@ -72,7 +155,45 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
     }
 }
 
-impl Client {}
+impl Client {
+    /**Sends a `GET` request to `/pets`
+
+```ignore
+let response = client.list_pets()
+    .ids(ids)
+    .tags(tags)
+    .send()
+    .await;
+```*/
+    pub fn list_pets(&self) -> builder::ListPets<'_> {
+        builder::ListPets::new(self)
+    }
+
+    /**Sends a `POST` request to `/pets`
+
+```ignore
+let response = client.add_pet()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn add_pet(&self) -> builder::AddPet<'_> {
+        builder::AddPet::new(self)
+    }
+
+    /**Sends a `POST` request to `/pets/{id}/photo`
+
+```ignore
+let response = client.upload_photo()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn upload_photo(&self) -> builder::UploadPhoto<'_> {
+        builder::UploadPhoto::new(self)
+    }
+}
+
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
@@ -83,6 +204,122 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_pets`]
+
+[`Client::list_pets`]: super::Client::list_pets*/
+    #[derive(Debug, Clone)]
+    pub struct ListPets<'a> {
+        pub(crate) client: &'a super::Client,
+        pub(crate) ids: Result<Option<::std::vec::Vec<i64>>, String>,
+        pub(crate) tags: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    }
+
+    impl<'a> ListPets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ids: Ok(None),
+                tags: Ok(None),
+            }
+        }
+
+        pub fn ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<i64>>,
+        {
+            self.ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < i64 >` for ids failed"
+                        .to_string()
+                });
+            self
+        }
+
+        pub fn tags<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.tags = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for tags failed"
+                        .to_string()
+                });
+            self
+        }
+    }
+
+    /**Builder for [`Client::add_pet`]
+
+[`Client::add_pet`]: super::Client::add_pet*/
+    #[derive(Debug, Clone)]
+    pub struct AddPet<'a> {
+        pub(crate) client: &'a super::Client,
+        pub(crate) body: Result<types::builder::Pet, String>,
+    }
+
+    impl<'a> AddPet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Pet>,
+            <V as std::convert::TryInto<types::Pet>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `Pet` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::Pet) -> types::builder::Pet,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+    }
+
+    /**Builder for [`Client::upload_photo`]
+
+[`Client::upload_photo`]: super::Client::upload_photo*/
+    #[derive(Debug, Clone)]
+    pub struct UploadPhoto<'a> {
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> UploadPhoto<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.

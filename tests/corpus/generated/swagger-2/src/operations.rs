@@ -14,3 +14,170 @@ use crate::{builder, types, ByteStream, ResponseValue};
 ///
 /// The typed body is `::serde_json::Value`: the spec documents no single error schema, so any JSON error body is kept as a value. Match on the variants to tell an API error (with status, headers and body) from a rate limit, a timeout, a transport failure, an undecodable response or a client-side validation error. Every error names its operation ([`sdk_runtime::Error::operation`]).
 pub type Error = sdk_runtime::Error<::serde_json::Value>;
+/// Headers the API documents as required on every request.
+const DEFAULT_HEADERS: &[(&str, &str)] = &[];
+/// What the spec says about `listPets`: `GET /pets`.
+pub(crate) static LIST_PETS: Operation = Operation {
+    id: "listPets",
+    method: Method::GET,
+    path: "/pets",
+    parameters: &[
+        Parameter::query("tags", Style::Form { explode: false }),
+        Parameter::query("ids", Style::Form { explode: true }),
+    ],
+    security: &[&["key"]],
+    idempotency: Idempotency::Safe,
+    default_headers: DEFAULT_HEADERS,
+    accept: Some("application/json"),
+    success_when: None,
+};
+impl<'a> builder::ListPets<'a> {
+    /// Sends `listPets`: `GET /pets`.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when a parameter is missing or breaks a documented constraint (nothing is sent), the call fails or times out, or the server answers with an error.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Pet>>, Error> {
+        Self::decode(self.call().send().await?).await
+    }
+
+    /// The call `send` makes: `GET /pets` with each parameter where the spec puts it.
+    fn call(self) -> Call<'a> {
+        let Self { client, ids, tags } = self;
+        let mut call = Call::new(
+            &client.client,
+            &client.inner,
+            &client.baseurl,
+            &LIST_PETS,
+        );
+        call.query("ids", ids);
+        call.query("tags", tags);
+        call
+    }
+
+    /// Decodes the response: 200 succeed; any other status is an error too.
+    async fn decode(
+        response: Response,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Pet>>, Error> {
+        match response.status().as_u16() {
+            200 => response.json().await,
+            _ => response.error().await,
+        }
+    }
+}
+
+/// What the spec says about `addPet`: `POST /pets`.
+pub(crate) static ADD_PET: Operation = Operation {
+    id: "addPet",
+    method: Method::POST,
+    path: "/pets",
+    parameters: &[],
+    security: &[&["key"]],
+    idempotency: Idempotency::Unsafe,
+    default_headers: DEFAULT_HEADERS,
+    accept: Some("application/json"),
+    success_when: None,
+};
+impl<'a> builder::AddPet<'a> {
+    /// Sends `addPet`: `POST /pets`.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when a parameter is missing or breaks a documented constraint (nothing is sent), the call fails or times out, or the server answers with an error.
+    pub async fn send(self) -> Result<ResponseValue<types::Pet>, Error> {
+        Self::decode(self.call().send().await?).await
+    }
+
+    /// The call `send` makes: `POST /pets` with each parameter where the spec puts it.
+    fn call(self) -> Call<'a> {
+        let Self { client, body } = self;
+        let mut call = Call::new(
+            &client.client,
+            &client.inner,
+            &client.baseurl,
+            &ADD_PET,
+        );
+        call.json_body(
+            body.and_then(|value| types::Pet::try_from(value).map_err(|e| e.to_string())),
+        );
+        call
+    }
+
+    /// Decodes the response: 201 succeed; any other status is an error too.
+    async fn decode(response: Response) -> Result<ResponseValue<types::Pet>, Error> {
+        match response.status().as_u16() {
+            201 => response.json().await,
+            _ => response.error().await,
+        }
+    }
+}
+
+/// What the spec says about `uploadPhoto`: `POST /pets/{id}/photo`.
+pub(crate) static UPLOAD_PHOTO: Operation = Operation {
+    id: "uploadPhoto",
+    method: Method::POST,
+    path: "/pets/{id}/photo",
+    parameters: &[Parameter::path("id")],
+    security: &[&["key"]],
+    idempotency: Idempotency::Unsafe,
+    default_headers: DEFAULT_HEADERS,
+    accept: None,
+    success_when: None,
+};
+impl<'a> builder::UploadPhoto<'a> {
+    /// Sends `uploadPhoto`: `POST /pets/{id}/photo`.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when a parameter is missing or breaks a documented constraint (nothing is sent), the call fails or times out, or the server answers with an error.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error> {
+        Err(Error::Validation {
+            operation: &UPLOAD_PHOTO,
+            parameter: "body".to_owned(),
+            message: "is a required multipart/form-data body: send it with `send_multipart`"
+                .to_owned(),
+        })
+    }
+
+    /// Sends `form` as the `multipart/form-data` body. Files stream as they are sent; a multipart body is never retried.
+    ///
+    /// The spec declares these fields:
+    ///
+    /// - `caption`: a value (`Multipart::text`, or `Multipart::json` for objects and arrays)
+    /// - `file`: a file (`Multipart::file` or `Multipart::bytes`), required
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_multipart(
+        self,
+        form: sdk_runtime::multipart::Multipart,
+    ) -> Result<ResponseValue<()>, Error> {
+        let mut call = self.call();
+        call.multipart_body(form);
+        Self::decode(call.send().await?).await
+    }
+
+    /// The call `send` makes: `POST /pets/{id}/photo` with each parameter where the spec puts it.
+    fn call(self) -> Call<'a> {
+        let Self { client, id } = self;
+        let mut call = Call::new(
+            &client.client,
+            &client.inner,
+            &client.baseurl,
+            &UPLOAD_PHOTO,
+        );
+        call.path("id", id);
+        call
+    }
+
+    /// Decodes the response: 204 succeed; any other status is an error too.
+    async fn decode(response: Response) -> Result<ResponseValue<()>, Error> {
+        match response.status().as_u16() {
+            204 => response.empty(),
+            _ => response.error().await,
+        }
+    }
+}
