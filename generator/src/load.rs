@@ -42,6 +42,22 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
     Ok((document, warnings))
 }
 
+/// The spec as a JSON value (YAML or JSON text), converted to OpenAPI 3.0
+/// when it is Swagger 2.0: what `cargo xtask convert` writes.
+///
+/// # Errors
+///
+/// A [`GenerateError`] when the text is not YAML or JSON.
+pub fn converted(spec: &SpecSource) -> Result<(serde_json::Value, Vec<crate::Warning>), GenerateError> {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
+        .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
+    let value = to_json(yaml);
+    if crate::swagger2::is_swagger_2(&value) {
+        return Ok(crate::swagger2::convert(&value));
+    }
+    Ok((value, Vec::new()))
+}
+
 /// YAML to JSON, with non-string keys (such as unquoted status codes) as strings.
 fn to_json(yaml: serde_yaml::Value) -> serde_json::Value {
     use serde_json::Value;

@@ -16,6 +16,8 @@ use crate::{names, resolve, GenerateError, SpecSource};
 pub struct Api {
     /// The spec's label, such as `specs/indream.yaml`.
     pub spec_label: String,
+    /// The format the spec was converted from (`Swagger 2.0`), if any.
+    pub converted_from: Option<String>,
     /// Package name, such as `indream-client`.
     pub crate_name: String,
     /// Library name, such as `indream_client`.
@@ -336,6 +338,7 @@ impl Api {
         let example_call = example_call(document);
         Ok(Self {
             spec_label: spec.label.clone(),
+            converted_from: document.extensions.get("x-sdk-converted-from").and_then(|v| v.as_str()).map(str::to_owned),
             lib_name: crate_name.to_snake_case(),
             crate_name,
             title: document.info.title.clone(),

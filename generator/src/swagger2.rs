@@ -77,6 +77,8 @@ impl Converter<'_> {
         }
         out.insert("paths".into(), paths);
         out.insert("components".into(), self.components());
+        // The crate's README says where the document came from.
+        out.insert("x-sdk-converted-from".into(), json!("Swagger 2.0"));
         let mut document = Value::Object(out);
         rewrite_refs(&mut document, source);
         document

@@ -218,20 +218,48 @@ async fn a_swagger_crate_sends_csv_and_multi_arrays_json_bodies_and_form_data_as
 
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!([{"name": "Rex", "nickname": null}]))).mount(&server).await;
-    let client = Client::new(&server.uri(), Credentials::api_key("k")).unwrap();
+    let client = Client::new(&server.uri(), Credentials::api_key("k").and(Credentials::basic("ann", "pw"))).unwrap();
+    let words = |list: &[&str]| list.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
 
-    let pets = client.list_pets().tags(vec!["a".to_owned(), "b".to_owned()]).ids(vec![1, 2]).send().await.unwrap();
+    let pets = client
+        .list_pets()
+        .tags(words(&["a", "b"]))
+        .ids(vec![1, 2])
+        .spaced(words(&["c", "d"]))
+        .piped(words(&["e", "f"]))
+        .tabbed(words(&["g", "h"]))
+        .send()
+        .await
+        .unwrap();
     client.add_pet().body_map(|pet| pet.name("Rex")).send().await.unwrap_err();
     let form = Multipart::new().file("file", Upload::from_bytes(b"png".to_vec())).text("caption", "hi");
     client.upload_photo().id("7").send_multipart(form).await.unwrap_err();
 
     assert_eq!(pets[0].name, "Rex");
     let requests = server.received_requests().await.unwrap();
-    // `tags` has Swagger's default `csv`; `ids` is `multi`.
-    assert_eq!(requests[0].url.query(), Some("ids=1&ids=2&tags=a%2Cb"));
+    // `tags` has Swagger's default `csv`; `ids` is `multi`, `spaced` `ssv`,
+    // `piped` `pipes`; `tabbed` (`tsv`, no OpenAPI 3 form) goes out as csv.
+    assert_eq!(requests[0].url.query(), Some("ids=1&ids=2&piped=e%7Cf&spaced=c+d&tabbed=g%2Ch&tags=a%2Cb"));
+    assert_eq!(requests[0].url.path(), "/pets", "the test server stands in for `https://pets.example.com/v1`");
     assert_eq!(requests[0].headers["x-key"], "k");
+    assert!(requests[0].headers.get("authorization").is_none());
+    // `addPet` requires the `admin` basic scheme from `securityDefinitions`.
+    assert_eq!(requests[1].headers["authorization"], "Basic YW5uOnB3");
+    assert!(requests[1].headers.get("x-key").is_none());
     assert_eq!(requests[1].headers["content-type"], "application/json");
     assert_eq!(String::from_utf8_lossy(&requests[1].body), r#"{"name":"Rex"}"#);
     assert_eq!(requests[2].url.path(), "/pets/7/photo");
     assert!(requests[2].headers["content-type"].to_str().unwrap().starts_with("multipart/form-data; boundary="));
+}
+
+#[test]
+fn convert_reads_yaml_and_converts_only_swagger() {
+    let swagger = generator::SpecSource { label: "s.yaml".into(), slug: "s".into(), text: "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n".into() };
+    let (document, warnings) = generator::load::converted(&swagger).unwrap();
+    assert_eq!((document["openapi"].as_str(), document["x-sdk-converted-from"].as_str()), (Some("3.0.3"), Some("Swagger 2.0")));
+    assert!(warnings.is_empty());
+
+    let openapi = generator::SpecSource { label: "o.yaml".into(), slug: "o".into(), text: "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n".into() };
+    let (document, _) = generator::load::converted(&openapi).unwrap();
+    assert_eq!(document, json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}));
 }

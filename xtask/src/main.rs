@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <generate|check>\n       cargo xtask generate --spec PATH --out DIR [--name CRATE] [--strict]\n       cargo xtask corpus DIR [--report-only]\n\n  generate  regenerate generated/ (and the test corpus) from their specs\n  --spec    generate one crate from any spec into DIR, buildable on its own; what it skips\n            is printed as warnings and listed in the crate's README (--strict: fail instead)\n  check     fail with a diff when generated code is stale\n  corpus    generate and check a crate per spec in DIR, print a table; fails unless all compile\n            (--report-only: print the table and succeed)";
+const USAGE: &str = "usage: cargo xtask <generate|check>\n       cargo xtask generate --spec PATH --out DIR [--name CRATE] [--strict]\n       cargo xtask corpus DIR [--report-only]\n       cargo xtask convert FILE\n\n  generate  regenerate generated/ (and the test corpus) from their specs\n  --spec    generate one crate from any spec into DIR, buildable on its own; what it skips\n            is printed as warnings and listed in the crate's README (--strict: fail instead)\n  check     fail with a diff when generated code is stale\n  convert   print a Swagger 2.0 document converted to OpenAPI 3.0 (JSON), warnings on stderr\n  corpus    generate and check a crate per spec in DIR, print a table; fails unless all compile\n            (--report-only: print the table and succeed)";
 
 fn main() -> ExitCode {
     let root = xtask::repo_root();
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
             xtask::generate_one_with(Path::new(spec), Path::new(out), Some(name), true)
         }
         ["check"] => xtask::check(&root),
+        ["convert", spec] => convert(Path::new(spec)),
         ["corpus", dir] => corpus(&root, Path::new(dir), false),
         ["corpus", dir, "--report-only"] => corpus(&root, Path::new(dir), true),
         _ => Err(anyhow::anyhow!("{USAGE}")),
@@ -44,4 +45,15 @@ fn corpus(root: &Path, dir: &Path, report_only: bool) -> anyhow::Result<String> 
     } else {
         Err(anyhow::anyhow!("{table}\nnot every spec gave a crate that compiles without warnings"))
     }
+}
+
+/// Prints `spec` converted to OpenAPI 3.0, and its warnings on stderr.
+fn convert(spec: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", spec.display()))?;
+    let source = generator::SpecSource { label: spec.display().to_string(), slug: "spec".to_owned(), text };
+    let (document, warnings) = generator::load::converted(&source).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(serde_json::to_string_pretty(&document)?)
 }

@@ -7,6 +7,13 @@ use crate::model::{Api, SchemeKind};
 /// the defaults for retries and timeouts, and the operations.
 pub fn readme(api: &Api) -> String {
     let mut out = format!("# {}\n\nTyped Rust client for the {}, generated from `{}`.\n", api.crate_name, api.title, api.spec_label);
+    if let Some(format) = &api.converted_from {
+        out.push_str(&format!(
+            "\nThe spec is a {format} document, converted to OpenAPI 3.0 as swagger2openapi converts it \
+             (`cargo xtask convert {}` prints the converted document).\n",
+            api.spec_label
+        ));
+    }
     if let Some(description) = &api.description {
         out.push_str(&format!("\n{}\n", description.trim_end()));
     }

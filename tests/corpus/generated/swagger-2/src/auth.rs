@@ -8,6 +8,17 @@ use sdk_runtime::{Credential, CredentialSet};
 #[derive(Clone, Debug, Default)]
 pub struct Credentials(pub(crate) CredentialSet);
 impl Credentials {
+    /// HTTP Basic credentials, sent as `Authorization: Basic base64(username:password)`.
+    ///
+    /// Satisfies the `admin` security scheme.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self(
+            CredentialSet::single(
+                Credential::basic("admin", username.into(), password.into()),
+            ),
+        )
+    }
+
     /// An API key, sent in the `x-key` header.
     ///
     /// Satisfies the `key` security scheme.

@@ -161,6 +161,9 @@ impl Client {
 ```ignore
 let response = client.list_pets()
     .ids(ids)
+    .piped(piped)
+    .spaced(spaced)
+    .tabbed(tabbed)
     .tags(tags)
     .send()
     .await;
@@ -211,6 +214,15 @@ pub mod builder {
     pub struct ListPets<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) ids: Result<Option<::std::vec::Vec<i64>>, String>,
+        pub(crate) piped: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        pub(crate) spaced: Result<
+            Option<::std::vec::Vec<::std::string::String>>,
+            String,
+        >,
+        pub(crate) tabbed: Result<
+            Option<::std::vec::Vec<::std::string::String>>,
+            String,
+        >,
         pub(crate) tags: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
 
@@ -219,6 +231,9 @@ pub mod builder {
             Self {
                 client: client,
                 ids: Ok(None),
+                piped: Ok(None),
+                spaced: Ok(None),
+                tabbed: Ok(None),
                 tags: Ok(None),
             }
         }
@@ -232,6 +247,48 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| {
                     "conversion to `:: std :: vec :: Vec < i64 >` for ids failed"
+                        .to_string()
+                });
+            self
+        }
+
+        pub fn piped<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.piped = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for piped failed"
+                        .to_string()
+                });
+            self
+        }
+
+        pub fn spaced<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.spaced = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for spaced failed"
+                        .to_string()
+                });
+            self
+        }
+
+        pub fn tabbed<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.tabbed = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for tabbed failed"
                         .to_string()
                 });
             self

@@ -10,7 +10,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use swagger_2_client::{Client, Credentials};
 //!
-//! let client = Client::new(swagger_2_client::DEFAULT_BASE_URL, Credentials::api_key("secret"))?;
+//! let client = Client::new(swagger_2_client::DEFAULT_BASE_URL, Credentials::basic("id", "secret"))?;
 //! let response = client.list_pets()
 //!     .send()
 //!     .await?;

@@ -24,6 +24,9 @@ pub(crate) static LIST_PETS: Operation = Operation {
     parameters: &[
         Parameter::query("tags", Style::Form { explode: false }),
         Parameter::query("ids", Style::Form { explode: true }),
+        Parameter::query("spaced", Style::SpaceDelimited),
+        Parameter::query("piped", Style::PipeDelimited),
+        Parameter::query("tabbed", Style::Form { explode: false }),
     ],
     security: &[&["key"]],
     idempotency: Idempotency::Safe,
@@ -45,7 +48,7 @@ impl<'a> builder::ListPets<'a> {
 
     /// The call `send` makes: `GET /pets` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, ids, tags } = self;
+        let Self { client, ids, piped, spaced, tabbed, tags } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -53,6 +56,9 @@ impl<'a> builder::ListPets<'a> {
             &LIST_PETS,
         );
         call.query("ids", ids);
+        call.query("piped", piped);
+        call.query("spaced", spaced);
+        call.query("tabbed", tabbed);
         call.query("tags", tags);
         call
     }
@@ -74,7 +80,7 @@ pub(crate) static ADD_PET: Operation = Operation {
     method: Method::POST,
     path: "/pets",
     parameters: &[],
-    security: &[&["key"]],
+    security: &[&["admin"]],
     idempotency: Idempotency::Unsafe,
     default_headers: DEFAULT_HEADERS,
     accept: Some("application/json"),
