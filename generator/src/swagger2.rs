@@ -192,13 +192,18 @@ impl Converter<'_> {
         Value::Object(out)
     }
 
-    /// An operation's media types, else the document's, else JSON.
+    /// An operation's media types, else the document's; an empty list
+    /// (which clears the document's, in Swagger 2.0) or none at all means JSON.
     fn media(&self, own: Option<&Value>, key: &str) -> Vec<String> {
         let listed = |value: Option<&Value>| -> Option<Vec<String>> {
-            let list: Vec<String> = value?.as_array()?.iter().filter_map(Value::as_str).map(str::to_owned).collect();
-            (!list.is_empty()).then_some(list)
+            Some(value?.as_array()?.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         };
-        listed(own).or_else(|| listed(self.source.get(key))).unwrap_or_else(|| vec!["application/json".to_owned()])
+        let list = listed(own).or_else(|| listed(self.source.get(key))).unwrap_or_default();
+        if list.is_empty() {
+            vec!["application/json".to_owned()]
+        } else {
+            list
+        }
     }
 
     /// The request body from `in: body` or the `in: formData` parameters.
@@ -343,8 +348,9 @@ impl Converter<'_> {
     fn components(&mut self) -> Value {
         let source = self.source;
         let mut components = Map::new();
-        if let Some(definitions) = source.get("definitions") {
-            components.insert("schemas".into(), definitions.clone());
+        if let Some(Value::Object(definitions)) = source.get("definitions") {
+            let schemas: Map<String, Value> = definitions.iter().map(|(name, schema)| (component_name(name), schema.clone())).collect();
+            components.insert("schemas".into(), Value::Object(schemas));
         }
         if let Some(Value::Object(parameters)) = source.get("parameters") {
             let consumes = self.media(None, "consumes");
@@ -421,6 +427,12 @@ fn security_scheme(definition: &Value) -> Value {
     out
 }
 
+/// A definition name as an OpenAPI 3 component name, which may hold only
+/// `A-Z a-z 0-9 . - _`: others become `_` (`Page[Pet]` → `Page_Pet_`).
+fn component_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect()
+}
+
 fn copy_extensions(source: &Value, out: &mut Map<String, Value>, except: &[&str]) {
     if let Some(source) = source.as_object() {
         for (key, value) in source.iter().filter(|(k, _)| k.starts_with("x-") && !except.contains(&k.as_str())) {
@@ -436,7 +448,7 @@ fn rewrite_refs(value: &mut Value, source: &Value) {
         Value::Object(object) => {
             if let Some(Value::String(reference)) = object.get_mut("$ref") {
                 if let Some(name) = reference.strip_prefix("#/definitions/") {
-                    *reference = format!("#/components/schemas/{name}");
+                    *reference = format!("#/components/schemas/{}", component_name(name));
                 } else if let Some(name) = reference.strip_prefix("#/parameters/") {
                     let body = source.pointer(&format!("/parameters/{name}")).and_then(|p| p.get("in")).and_then(Value::as_str) == Some("body");
                     *reference = format!("#/components/{}/{name}", if body { "requestBodies" } else { "parameters" });

@@ -263,3 +263,17 @@ fn convert_reads_yaml_and_converts_only_swagger() {
     let (document, _) = generator::load::converted(&openapi).unwrap();
     assert_eq!(document, json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}));
 }
+
+#[test]
+fn empty_consumes_clears_the_document_list_and_definition_names_become_valid_component_names() {
+    let paths = json!({"/pages": {"post": {
+        "consumes": [],
+        "parameters": [{"in": "body", "name": "page", "schema": {"$ref": "#/definitions/Page[Pet]"}}],
+        "responses": {"200": {"description": "ok"}},
+    }}});
+    let extra = json!({"consumes": ["application/xml"], "definitions": {"Page[Pet]": {"type": "object"}}});
+    let (document, _) = converted(paths, extra);
+    let content = &document["paths"]["/pages"]["post"]["requestBody"]["content"];
+    assert_eq!(content, &json!({"application/json": {"schema": {"$ref": "#/components/schemas/Page_Pet_"}}}));
+    assert!(document["components"]["schemas"]["Page_Pet_"].is_object());
+}
