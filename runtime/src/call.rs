@@ -57,12 +57,7 @@ impl<'a> Call<'a> {
     /// not set or did not convert).
     pub fn path<T: Serialize>(&mut self, name: &'static str, value: Result<T, String>) {
         let Some(values) = self.serialised(Location::Path, name, value) else { return };
-        let segment = match values {
-            Serialised::Absent => return self.fail(name, "is required but was not set"),
-            Serialised::Scalar(text) => text,
-            Serialised::List(items) => items.join(","),
-            Serialised::Pairs(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
-        };
+        let Some(segment) = values.comma_joined() else { return self.fail(name, "is required but was not set") };
         self.path = self.path.replace(&format!("{{{name}}}"), &progenitor_client::encode_path(&segment));
     }
 
@@ -91,13 +86,7 @@ impl<'a> Call<'a> {
 
     /// Sets the header parameter `name`; an absent optional value sets nothing.
     pub fn header<T: Serialize>(&mut self, name: &'static str, value: Result<T, String>) {
-        let Some(values) = self.serialised(Location::Header, name, value) else { return };
-        let text = match values {
-            Serialised::Absent => return,
-            Serialised::Scalar(text) => text,
-            Serialised::List(items) => items.join(","),
-            Serialised::Pairs(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
-        };
+        let Some(text) = self.serialised(Location::Header, name, value).and_then(Serialised::comma_joined) else { return };
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
             (Ok(header), Ok(value)) => {
                 self.headers.insert(header, value);
@@ -111,13 +100,7 @@ impl<'a> Call<'a> {
     /// value adds nothing. Arrays and objects are comma-joined (`style:
     /// form`, `explode: false`, the only form a cookie can carry).
     pub fn cookie<T: Serialize>(&mut self, name: &'static str, value: Result<T, String>) {
-        let Some(values) = self.serialised(Location::Cookie, name, value) else { return };
-        let text = match values {
-            Serialised::Absent => return,
-            Serialised::Scalar(text) => text,
-            Serialised::List(items) => items.join(","),
-            Serialised::Pairs(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
-        };
+        let Some(text) = self.serialised(Location::Cookie, name, value).and_then(Serialised::comma_joined) else { return };
         self.cookies.push(format!("{name}={}", percent_encode_cookie(&text)));
     }
 
@@ -290,6 +273,17 @@ impl Serialised {
             Value::Array(items) => Serialised::List(items.into_iter().map(scalar_text).collect()),
             Value::Object(map) => Serialised::Pairs(map.into_iter().map(|(key, value)| (key, scalar_text(value))).collect()),
             scalar => Serialised::Scalar(scalar_text(scalar)),
+        }
+    }
+
+    /// The `simple` (and unexploded `form`) text: a list or an object's
+    /// key,value pairs joined with commas; `None` when absent.
+    fn comma_joined(self) -> Option<String> {
+        match self {
+            Serialised::Absent => None,
+            Serialised::Scalar(text) => Some(text),
+            Serialised::List(items) => Some(items.join(",")),
+            Serialised::Pairs(pairs) => Some(pairs.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")),
         }
     }
 
