@@ -1,29 +1,20 @@
-//! Reads a spec's YAML into an `openapiv3` document: OpenAPI 3.1 is first
-//! rewritten as 3.0 ([`crate::downgrade`]), then checked and normalised for
-//! progenitor ([`crate::normalize`]).
+//! Reads a spec's YAML or JSON into an `openapiv3` document: Swagger 2.0 is
+//! first converted ([`crate::swagger2`]), OpenAPI 3.1 rewritten as 3.0
+//! ([`crate::downgrade`]), then the document is loosened where the model
+//! cannot hold it ([`crate::tolerate`]) and normalised for progenitor
+//! ([`crate::normalize`]).
 
 use crate::{GenerateError, SpecSource};
 
-/// Parses `spec` as OpenAPI 3.0.x or the supported 3.1 subset.
+/// Parses `spec` as Swagger 2.0, OpenAPI 3.0.x or OpenAPI 3.1.
 ///
 /// YAML errors carry their line and column; other problems name the JSON
 /// pointer or the operation at fault.
 pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning>), GenerateError> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
-        .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
-    let mut value = to_json(yaml);
-    let mut warnings = Vec::new();
-    if crate::swagger2::is_swagger_2(&value) {
-        let (converted, converted_warnings) = crate::swagger2::convert(&value);
-        value = converted;
-        warnings = converted_warnings;
-        // Swagger documents in the wild use 3.1-style schema keywords too
-        // (`type: [string, "null"]`); the 3.1 rewrites handle them.
-        warnings.extend(crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?);
-    }
+    let (mut value, mut warnings) = converted(spec)?;
     let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     if version.starts_with("3.1.") {
-        warnings = crate::downgrade::to_3_0(&mut value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))?;
+        warnings.extend(downgrade(spec, &mut value)?);
     } else if !version.starts_with("3.0.") {
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
         return Err(GenerateError::new(&spec.label, "#/openapi", format!("only Swagger 2.0 and OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
@@ -52,10 +43,18 @@ pub fn converted(spec: &SpecSource) -> Result<(serde_json::Value, Vec<crate::War
     let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
         .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
     let value = to_json(yaml);
-    if crate::swagger2::is_swagger_2(&value) {
-        return Ok(crate::swagger2::convert(&value));
+    if !crate::swagger2::is_swagger_2(&value) {
+        return Ok((value, Vec::new()));
     }
-    Ok((value, Vec::new()))
+    let (mut value, mut warnings) = crate::swagger2::convert(&value);
+    // Swagger documents in the wild use 3.1-style schema keywords too
+    // (`type: [string, "null"]`); the 3.1 rewrites handle them.
+    warnings.extend(downgrade(spec, &mut value)?);
+    Ok((value, warnings))
+}
+
+fn downgrade(spec: &SpecSource, value: &mut serde_json::Value) -> Result<Vec<crate::Warning>, GenerateError> {
+    crate::downgrade::to_3_0(value).map_err(|(item, message)| GenerateError::new(&spec.label, item, message))
 }
 
 /// YAML to JSON, with non-string keys (such as unquoted status codes) as strings.

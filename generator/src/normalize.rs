@@ -502,15 +502,7 @@ fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
     let mut fixes: Vec<(String, Vec<Value>, Vec<Value>)> = Vec::new();
     let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
         let (Some(Value::Array(values)), Some(kind)) = (object.get("enum"), object.get("type").and_then(Value::as_str)) else { return Ok(()) };
-        let fits = |value: &Value| match kind {
-            "string" => value.is_string(),
-            "number" => value.is_number(),
-            "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
-            "boolean" => value.is_boolean(),
-            "array" => value.is_array(),
-            "object" => value.is_object(),
-            _ => true,
-        };
+        let fits = |value: &Value| crate::tolerate::fits_type(value, kind);
         let mut kept: Vec<Value> = Vec::new();
         let mut dropped = Vec::new();
         for value in values {

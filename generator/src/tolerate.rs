@@ -49,6 +49,20 @@ fn walk(value: &mut Value, path: &mut Vec<String>, names: bool, warnings: &mut V
     }
 }
 
+/// Whether `value` is a value of the JSON Schema type `kind` (any value
+/// fits an unknown type).
+pub(crate) fn fits_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
 fn here(path: &[String], key: &str) -> String {
     let mut segments: Vec<&str> = path.iter().map(String::as_str).collect();
     segments.push(key);
@@ -89,15 +103,7 @@ fn fit(object: &mut Map<String, Value>, path: &[String], warnings: &mut Vec<Warn
         object.remove("format");
     }
     if let (Some(kind), Some(default)) = (kind.as_deref(), object.get("default")) {
-        let fits = match kind {
-            "string" => default.is_string(),
-            "integer" => default.is_i64() || default.is_u64(),
-            "number" => default.is_number(),
-            "boolean" => default.is_boolean(),
-            "array" => default.is_array(),
-            "object" => default.is_object(),
-            _ => true,
-        };
+        let fits = fits_type(default, kind);
         let listed = object.get("enum").and_then(Value::as_array).is_none_or(|values| values.contains(default));
         if !fits || !listed {
             warnings.push(Warning::new(here(path, "default"), format!("the default {default} does not fit the schema; it is ignored")));

@@ -120,7 +120,7 @@ impl Response {
     /// is the crate's one (large) `Error`.
     #[allow(clippy::result_large_err)]
     pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
-        Ok(ResponseValue::new((), self.inner.status(), self.inner.headers().clone()))
+        self.empty_as(())
     }
 
     /// A body handed to the caller as a stream, bounded by the client's read
@@ -132,7 +132,7 @@ impl Response {
     /// is the crate's one (large) `Error`.
     #[allow(clippy::result_large_err)]
     pub fn stream<E>(self) -> Result<ResponseValue<ByteStream>, Error<E>> {
-        Ok(ResponseValue::stream(self.inner))
+        self.stream_as(|stream| stream)
     }
 
     /// An error status: always `Err`, with the body typed as `E` when it

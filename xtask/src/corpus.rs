@@ -247,10 +247,7 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// A folder and crate name from a file name: `3.0-petstore.json` → `3-0-petstore`.
 fn slug(file: &str) -> String {
-    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-    let words: Vec<String> =
-        stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect();
-    words.join("-")
+    crate::kebab(file.rsplit_once('.').map_or(file, |(stem, _)| stem))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

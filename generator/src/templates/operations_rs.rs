@@ -356,17 +356,23 @@ fn decode_fn(operation: &OperationFacts, success: &syn::Type) -> TokenStream {
         "ByteStream" => quote!(response.stream()),
         _ => quote!(response.json().await),
     };
-    let ordered = ordered(&operation.responses);
-    let success_patterns = status_patterns(&ordered, true);
-    let error_patterns = status_patterns(&ordered, false);
+    let success_patterns = status_patterns(&ordered(&operation.responses), true);
     let success_arm = (!success_patterns.is_empty()).then(|| quote!(#(#success_patterns)|* => #success_decoder,));
+    decode_with(operation, success, success_arm.unwrap_or_default())
+}
+
+/// `async fn decode(response)`: the `success_arms`, then one arm for the
+/// documented errors, then every other status as an error.
+fn decode_with(operation: &OperationFacts, success: &syn::Type, success_arms: TokenStream) -> TokenStream {
+    let ordered = ordered(&operation.responses);
+    let error_patterns = status_patterns(&ordered, false);
     let error_arm = (!error_patterns.is_empty()).then(|| quote!(#(#error_patterns)|* => response.error().await,));
     let docs = doc_lines(&describe_statuses(&ordered));
     quote! {
         #(#[doc = #docs])*
         async fn decode(response: Response) -> Result<ResponseValue<#success>, Error> {
             match response.status().as_u16() {
-                #success_arm
+                #success_arms
                 #error_arm
                 _ => response.error().await,
             }
@@ -429,19 +435,7 @@ fn decode_outcomes_fn(operation: &OperationFacts, builder: &Builder, success: &s
         };
         quote!(#pattern => #decoder,)
     });
-    let error_patterns = status_patterns(&ordered(&operation.responses), false);
-    let error_arm = (!error_patterns.is_empty()).then(|| quote!(#(#error_patterns)|* => response.error().await,));
-    let docs = doc_lines(&describe_statuses(&ordered(&operation.responses)));
-    quote! {
-        #(#[doc = #docs])*
-        async fn decode(response: Response) -> Result<ResponseValue<#success>, Error> {
-            match response.status().as_u16() {
-                #(#arms)*
-                #error_arm
-                _ => response.error().await,
-            }
-        }
-    }
+    decode_with(operation, success, quote!(#(#arms)*))
 }
 
 /// Responses in matching order: exact codes, then ranges, then `default`.
