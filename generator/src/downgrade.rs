@@ -7,7 +7,8 @@
 //! it; `const: v` → `enum: [v]`; schema `examples: [a, ...]` → `example: a`;
 //! numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with
 //! the boolean flag; `$ref` siblings dropped (3.0 ignores them);
-//! `info.summary`, `license.identifier` and `jsonSchemaDialect` dropped.
+//! `info.summary` and `jsonSchemaDialect` dropped, `license.identifier` kept as
+//! `x-sdk-license-identifier`.
 //! Dropped with a warning: `webhooks` (requests the API sends, not ones a
 //! client makes), `components.pathItems`, `mutualTLS` security schemes
 //! (no 3.0 form; operations that need one are called without it), and the
@@ -59,7 +60,10 @@ pub fn to_3_0(document: &mut Value) -> Result<Vec<Warning>, (String, String)> {
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         info.remove("summary");
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
-            license.remove("identifier");
+            // Kept for the crate's `license` field (`package.rs`).
+            if let Some(identifier) = license.remove("identifier") {
+                license.insert("x-sdk-license-identifier".into(), identifier);
+            }
         }
     }
     let mut path = Vec::new();

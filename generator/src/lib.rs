@@ -15,6 +15,7 @@ pub mod model;
 pub mod names;
 mod normalize;
 mod open_enums;
+pub mod package;
 pub mod pagination;
 pub mod progenitor_pass;
 pub mod render;
@@ -22,6 +23,7 @@ pub mod resolve;
 pub mod templates;
 pub mod swagger2;
 mod tolerate;
+pub mod vendored_runtime;
 
 use std::collections::BTreeMap;
 
@@ -51,26 +53,41 @@ pub struct GeneratedCrate {
     /// What was skipped or changed on the way, one line each, naming the
     /// operation or JSON pointer (also listed in the crate's README).
     pub warnings: Vec<Warning>,
+    /// The package version.
+    pub version: String,
+    /// Facts for the person generating (such as why the version is not
+    /// the spec's); never a reason to fail, even with `strict`.
+    pub notes: Vec<String>,
 }
 
-/// Where a generated crate will live, which changes its manifest.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How a generated crate is packaged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// Package name; by default `<slug>-client`.
     pub crate_name: Option<String>,
-    /// Path from the crate to `runtime/`, for its `sdk-runtime` dependency.
-    pub runtime_path: String,
+    /// The version when `info.version` is not semver; by default `0.1.0`.
+    pub version: Option<String>,
+    /// Where the crate gets `sdk-runtime` from.
+    pub runtime: Runtime,
     /// Adds an empty `[workspace]` so the crate builds outside ours.
     pub standalone: bool,
     /// Fails on the first warning instead of skipping what it names.
     pub strict: bool,
+    /// The `repository` URL of the package, if any.
+    pub repository: Option<String>,
+    /// The `documentation` URL of the package, if any.
+    pub documentation: Option<String>,
 }
 
-impl Default for Options {
-    /// The layout of `generated/<slug>/`.
-    fn default() -> Self {
-        Self { crate_name: None, runtime_path: "../../runtime".to_owned(), standalone: false, strict: false }
-    }
+/// Where a generated crate gets the runtime from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Runtime {
+    /// A dependency on `sdk-runtime` by version, from a registry (or a
+    /// `[patch]`, as in this repository's workspace).
+    #[default]
+    Registry,
+    /// The runtime's source copied into the crate as `mod sdk_runtime`.
+    Vendored,
 }
 
 /// Generates the crate for `spec` as it lives under `generated/`.
@@ -92,8 +109,14 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         api.crate_name = name.clone();
         api.lib_name = heck::ToSnakeCase::to_snake_case(name.as_str());
     }
-    let header = render::header(&spec.label);
-    let sdk_text = render::syn_file(&header, &sdk.file)
+    api.package = package::Package::new(&document, &api.crate_name, options);
+    api.vendored_runtime = options.runtime == Runtime::Vendored;
+    let header = render::header(&api.spec_label);
+    let mut sdk_file = sdk.file;
+    if api.vendored_runtime {
+        vendored_runtime::retarget(&mut sdk_file);
+    }
+    let sdk_text = render::syn_file(&header, &sdk_file)
         .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
     api.uses = sdk.uses.with_rust_types(&document);
     let mut files = BTreeMap::new();
@@ -134,12 +157,31 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     ];
     for (path, tokens) in sources {
         let Some(tokens) = tokens else { continue };
-        let text = render::rust_file(&header, tokens).map_err(|reason| {
-            GenerateError::new(&spec.label, path, format!("generated code does not parse: {reason}"))
-        })?;
+        let text = render::parse(tokens)
+            .and_then(|mut file| {
+                if api.vendored_runtime {
+                    vendored_runtime::retarget(&mut file);
+                }
+                render::syn_file(&header, &file)
+            })
+            .map_err(|reason| GenerateError::new(&spec.label, path, format!("generated code does not parse: {reason}")))?;
         files.insert(path.to_owned(), text);
+    }
+    if api.vendored_runtime {
+        files.extend(vendored_runtime::files());
+    }
+    if let Some(package::License::File { name, url }) = &api.package.license {
+        files.insert("LICENSE".to_owned(), templates::license_file(&api, name, url.as_deref()));
     }
     files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api, options)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
-    Ok(GeneratedCrate { name: api.crate_name.clone(), files, operations: api.operations.len(), warnings: api.warnings.clone() })
+    let notes = api.package.version_note.iter().cloned().collect();
+    Ok(GeneratedCrate {
+        name: api.crate_name.clone(),
+        version: api.package.version.clone(),
+        files,
+        operations: api.operations.len(),
+        warnings: api.warnings.clone(),
+        notes,
+    })
 }

@@ -46,6 +46,10 @@ pub struct Api {
     pub paginated: bool,
     /// What was skipped or changed to generate the crate, one line each.
     pub warnings: Vec<crate::Warning>,
+    /// The package metadata (set by `generate_with`).
+    pub package: crate::package::Package,
+    /// Whether the runtime is the crate's own `sdk_runtime` module.
+    pub vendored_runtime: bool,
 }
 
 impl Api {
@@ -334,10 +338,11 @@ impl Api {
             }
         }
         let crate_name = format!("{}-client", spec.slug);
+        let package = crate::package::Package::new(document, &crate_name, &crate::Options::default());
         let default_security = requirement_names(&default_security);
         let example_call = example_call(document);
         Ok(Self {
-            spec_label: spec.label.clone(),
+            spec_label: crate::package::portable_label(&spec.label),
             converted_from: document.extensions.get("x-sdk-converted-from").and_then(|v| v.as_str()).map(str::to_owned),
             lib_name: crate_name.to_snake_case(),
             crate_name,
@@ -366,6 +371,8 @@ impl Api {
             default_headers: default_headers(spec, document)?,
             paginated: false,
             warnings,
+            package,
+            vendored_runtime: false,
         })
     }
 }

@@ -9,8 +9,12 @@ pub fn header(spec_label: &str) -> String {
 
 /// Pretty-prints `tokens` as a Rust file starting with `// <header>`.
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    syn_file(header, &file)
+    syn_file(header, &parse(tokens)?)
+}
+
+/// `tokens` as a Rust file, or why they are not one.
+pub fn parse(tokens: TokenStream) -> Result<syn::File, String> {
+    syn::parse2(tokens).map_err(|e| e.to_string())
 }
 
 /// Pretty-prints an already parsed file, starting with `// <header>`.

@@ -11,8 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 
-use crate::ncp_signature::ncp_signature_v2;
-use crate::secret::Secret;
+use super::ncp_signature::ncp_signature_v2;
+use super::secret::Secret;
 
 /// One credential, bound to the security scheme (by its name in the spec)
 /// that it satisfies.
@@ -27,7 +27,7 @@ enum Kind {
     HeaderApiKey { header: &'static str, key: Secret },
     QueryApiKey { parameter: &'static str, key: Secret },
     CookieApiKey { cookie: &'static str, key: Secret },
-    TokenProvider { provider: crate::oauth2::SharedProvider },
+    TokenProvider { provider: super::oauth2::SharedProvider },
     Bearer { token: Secret },
     Basic { username: Secret, password: Secret },
     FixedAuthorization { value: &'static str },
@@ -54,8 +54,8 @@ impl Credential {
 
     /// `Authorization: Bearer <token>` with a token from `provider`, fetched
     /// before each request (cached by the provider) and again after a 401.
-    pub fn token_provider(scheme: &'static str, provider: impl crate::oauth2::TokenProvider + 'static) -> Self {
-        Self::new(scheme, Kind::TokenProvider { provider: crate::oauth2::SharedProvider(std::sync::Arc::new(provider)) })
+    pub fn token_provider(scheme: &'static str, provider: impl super::oauth2::TokenProvider + 'static) -> Self {
+        Self::new(scheme, Kind::TokenProvider { provider: super::oauth2::SharedProvider(std::sync::Arc::new(provider)) })
     }
 
     /// Whether this credential gets its token from a provider.

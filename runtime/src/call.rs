@@ -10,10 +10,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTEN
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::context::ClientContext;
-use crate::error::CallError;
-use crate::operation::{Location, Operation, Style};
-use crate::response::Response;
+use super::context::ClientContext;
+use super::error::CallError;
+use super::operation::{Location, Operation, Style};
+use super::response::Response;
 
 /// A request for one operation, as the generated code builds it.
 #[derive(Debug)]
@@ -131,7 +131,7 @@ impl<'a> Call<'a> {
 
     /// Sends `form` as a `multipart/form-data` body, with its boundary and,
     /// when every part's length is known, a `Content-Length`.
-    pub fn multipart_body(&mut self, form: crate::multipart::Multipart) {
+    pub fn multipart_body(&mut self, form: super::multipart::Multipart) {
         let form = match form.into_form() {
             Ok(form) => form,
             Err(field) => return self.fail(&field, "has a content type that is not a valid MIME type"),
@@ -178,7 +178,7 @@ impl<'a> Call<'a> {
     /// parameter was missing or invalid (nothing is sent), or no response
     /// came within the time limits.
     pub async fn send(self) -> Result<Response, CallError> {
-        crate::execute::execute(self).await
+        super::execute::execute(self).await
     }
 
     fn set_body(&mut self, body: reqwest::Body, content_type: &str) {
@@ -224,7 +224,7 @@ impl<'a> Call<'a> {
         };
         if let Some(rule) = self.operation.parameter(location, name).and_then(|parameter| parameter.rule) {
             for text in serialised.texts() {
-                if let Err(message) = crate::validate::check(text, rule) {
+                if let Err(message) = super::validate::check(text, rule) {
                     self.fail(name, message);
                     return None;
                 }

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::auth::CredentialSet;
-use crate::error::ErrorHints;
-use crate::retry::RetryPolicy;
+use super::auth::CredentialSet;
+use super::error::ErrorHints;
+use super::retry::RetryPolicy;
 
 /// Timeouts of a client.
 ///

@@ -1,8 +1,8 @@
 //! The one error type a generated client returns.
 //!
 //! Errors are built where the facts are known: the pipeline
-//! ([`crate::Call`]) builds the ones that happen before a response, and
-//! [`crate::Response`] the ones that have a response, so every error names
+//! ([`super::Call`]) builds the ones that happen before a response, and
+//! [`super::Response`] the ones that have a response, so every error names
 //! its operation and an error with a response always has its status and
 //! headers.
 
@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::operation::Operation;
+use super::operation::Operation;
 
 /// Everything that can go wrong with a call, in a shape to match on.
 ///
@@ -76,7 +76,7 @@ pub enum Error<E> {
     },
 }
 
-/// The time limit that ended a call (see [`crate::Timeouts`]).
+/// The time limit that ended a call (see [`super::Timeouts`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeLimit {
     /// One attempt took longer than `Timeouts::attempt`.
@@ -121,7 +121,7 @@ pub struct ApiError<E> {
 impl<E> ApiError<E> {
     /// The wait the server asked for in `Retry-After`, if any.
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::retry::retry_after(&self.headers, std::time::SystemTime::now())
+        super::retry::retry_after(&self.headers, std::time::SystemTime::now())
     }
 }
 
@@ -269,7 +269,7 @@ impl CallError {
     pub(crate) fn is_transient(&self) -> bool {
         match &self.0 {
             Failure::Timeout { .. } => true,
-            Failure::Transport { source, .. } => crate::retry::is_transient(source),
+            Failure::Transport { source, .. } => super::retry::is_transient(source),
             Failure::Validation { .. } => false,
         }
     }

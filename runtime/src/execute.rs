@@ -9,12 +9,12 @@ use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_T
 use reqwest::{Method, Request, StatusCode};
 use tokio::time::Instant;
 
-use crate::call::Call;
-use crate::context::ClientContext;
-use crate::error::{CallError, TimeLimit};
-use crate::operation::{Idempotency, Operation};
-use crate::response::Response;
-use crate::retry::Attempt;
+use super::call::Call;
+use super::context::ClientContext;
+use super::error::{CallError, TimeLimit};
+use super::operation::{Idempotency, Operation};
+use super::response::Response;
+use super::retry::Attempt;
 
 /// How many redirects one attempt follows before returning the 3xx response.
 const MAX_REDIRECTS: usize = 10;
@@ -27,7 +27,7 @@ const MAX_REDIRECTS: usize = 10;
 ///   `Timeouts::total` for the whole call, retries and backoff included (the
 ///   deadline also bounds reading a decoded body, see [`Response`]). A
 ///   streamed body has neither: the client's read timeout ends a stall.
-/// - Retries follow the client's [`RetryPolicy`](crate::RetryPolicy), only
+/// - Retries follow the client's [`RetryPolicy`](super::RetryPolicy), only
 ///   for operations that may be repeated and bodies that can be replayed.
 pub(crate) async fn execute(call: Call<'_>) -> Result<Response, CallError> {
     if let Some(problem) = call.problem {

@@ -3,14 +3,14 @@
 //!
 //! A generated `send_multipart` takes a [`Multipart`] and sends it as the
 //! operation's body. Files stream as they are sent (see
-//! [`crate::upload::Upload`]), so memory does not grow with them; a
+//! [`super::upload::Upload`]), so memory does not grow with them; a
 //! multipart body is never retried, since a stream cannot be replayed.
 
 use std::fmt;
 
 use reqwest::multipart::{Form, Part};
 
-use crate::upload::Upload;
+use super::upload::Upload;
 
 /// A `multipart/form-data` body, built part by part.
 ///

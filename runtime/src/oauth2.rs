@@ -14,7 +14,7 @@ use base64::Engine as _;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::secret::Secret;
+use super::secret::Secret;
 
 /// A boxed future, so providers can be stored as trait objects.
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret, TokenError>> + Send + 'a>>;

@@ -1,5 +1,5 @@
 //! The static description of one operation that a generated crate hands to
-//! the call pipeline ([`crate::Call`]): what the spec says about how it is
+//! the call pipeline ([`super::Call`]): what the spec says about how it is
 //! sent, authenticated, retried and checked.
 //!
 //! A generated crate writes one `static` [`Operation`] per operation, next to
@@ -10,7 +10,7 @@ use std::fmt;
 
 use reqwest::Method;
 
-use crate::validate::Rule;
+use super::validate::Rule;
 
 /// Everything the pipeline needs to know about one operation.
 pub struct Operation {

@@ -13,8 +13,8 @@ use std::future::Future;
 use futures::stream::{self, Stream, TryStreamExt};
 use progenitor_client::ResponseValue;
 
-use crate::error::Error;
-use crate::operation::Operation;
+use super::error::Error;
+use super::operation::Operation;
 
 /// One page of items, and where the next page starts.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,9 +7,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use crate::context::ClientContext;
-use crate::error::{text_start, ApiError, CallError, Error, ErrorHints, TimeLimit};
-use crate::operation::Operation;
+use super::context::ClientContext;
+use super::error::{text_start, ApiError, CallError, Error, ErrorHints, TimeLimit};
+use super::operation::Operation;
 
 /// How much of an error body is kept as text.
 const ERROR_TEXT_LIMIT: usize = 2048;

@@ -5,7 +5,7 @@
 //! `Content-Length`), its MIME type (from the file name, falling back to
 //! `application/octet-stream`) and its file name; and reports progress. A
 //! generated `send_upload` gives the type and length to its call
-//! ([`crate::Call::body_headers`]).
+//! ([`super::Call::body_headers`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -25,7 +25,7 @@ fn every_bad_spec_fails_with_an_exact_message_and_writes_nothing() {
 
         let out = tempfile::tempdir().unwrap();
         let path = integration_tests::repo_root().join(&spec.label);
-        let outcome = xtask::generate_one_with(&path, &out.path().join("crate"), None, true);
+        let outcome = xtask::generate_one(&path, &out.path().join("crate"), generator::Options { strict: true, ..Default::default() });
         assert!(outcome.is_err(), "{}", spec.label);
         assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "{} wrote into the output folder", spec.label);
     }
@@ -62,16 +62,23 @@ fn one_off_generation_of_a_3_1_spec_matches_the_compiled_corpus_crate() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("crate");
 
-    let summary = xtask::generate_one(&root.join("tests/corpus/ok/openapi-3-1.yaml"), &target, Some("openapi-3-1-client")).unwrap();
+    let summary = xtask::generate_one(&root.join("tests/corpus/ok/openapi-3-1.yaml"), &target, named("openapi-3-1-client")).unwrap();
 
-    assert!(summary.starts_with("generated openapi-3-1-client into"), "{summary}");
-    let absolute = root.join("tests/corpus/ok/openapi-3-1.yaml").display().to_string();
-    let one_off: Vec<_> = sources(&target).into_iter().map(|(name, text)| (name, text.replace(&absolute, "tests/corpus/ok/openapi-3-1.yaml"))).collect();
+    assert!(summary.starts_with("generated openapi-3-1-client 0.1.0 into"), "{summary}");
+    assert!(summary.contains("\nnote: `info.version` (\"1\") is not semver: the crate is version 0.1.0"), "{summary}");
+    // A spec outside the project is named by its file name only.
+    let one_off: Vec<_> =
+        sources(&target).into_iter().map(|(name, text)| (name, text.replace("`openapi-3-1.yaml`", "`tests/corpus/ok/openapi-3-1.yaml`"))).collect();
     assert_eq!(one_off, sources(&root.join("tests/corpus/generated/openapi-3-1")));
     let manifest = fs::read_to_string(target.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"openapi-3-1-client\""));
-    assert!(manifest.contains(&format!("sdk-runtime = {{ path = \"{}\" }}", root.join("runtime").display())));
+    assert!(manifest.contains("\nsdk-runtime = \"0.1\"\n"), "the runtime is a dependency by version:\n{manifest}");
     assert!(manifest.trim_end().ends_with("[workspace]"), "a one-off crate builds on its own:\n{manifest}");
+    for (path, text) in integration_tests::files_under(&target) {
+        for machine_path in [root.display().to_string(), out.path().display().to_string()] {
+            assert!(!text.contains(&machine_path), "{path} names {machine_path}");
+        }
+    }
 }
 
 #[test]
@@ -79,9 +86,9 @@ fn one_off_crate_name_defaults_to_the_title() {
     let out = tempfile::tempdir().unwrap();
     let spec = integration_tests::repo_root().join("tests/corpus/ok/problem-json.yaml");
 
-    let summary = xtask::generate_one(&spec, out.path(), None).unwrap();
+    let summary = xtask::generate_one(&spec, out.path(), generator::Options::default()).unwrap();
 
-    assert!(summary.starts_with("generated problem-json-client into"), "{summary}");
+    assert!(summary.starts_with("generated problem-json-client "), "{summary}");
 }
 
 #[test]
@@ -123,7 +130,11 @@ fn one_off_generation_prints_each_warning() {
     let out = tempfile::tempdir().unwrap();
     let spec = integration_tests::repo_root().join("tests/corpus/err/missing-operation-id.yaml");
 
-    let summary = xtask::generate_one(&spec, &out.path().join("crate"), Some("things-client")).unwrap();
+    let summary = xtask::generate_one(&spec, &out.path().join("crate"), named("things-client")).unwrap();
 
     assert!(summary.ends_with("\nwarning: GET /things: #/paths/~1things/get has no operationId; it is called `getThings`"), "{summary}");
+}
+
+fn named(name: &str) -> generator::Options {
+    generator::Options { crate_name: Some(name.to_owned()), ..Default::default() }
 }

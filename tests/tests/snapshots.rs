@@ -5,10 +5,9 @@
 fn generated_files_match_snapshots() {
     let root = integration_tests::repo_root();
     for target in &xtask::TARGETS {
-        let options = generator::Options { runtime_path: target.runtime_path.to_owned(), ..generator::Options::default() };
         let prefix = if target.specs == "specs" { String::new() } else { "corpus_ok__".to_owned() };
         for spec in xtask::read_specs_in(&root, target.specs).expect("specs are readable") {
-            let generated = generator::generate_with(&spec, &options).unwrap_or_else(|e| panic!("{e}"));
+            let generated = generator::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
             snapshot_files(&format!("{prefix}{}", spec.slug), &generated.files);
         }
     }

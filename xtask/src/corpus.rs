@@ -135,12 +135,7 @@ pub fn run(dir: &Path, work: &Path) -> Result<Report> {
         let slug = slug(&file);
         let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let spec = SpecSource { label: file.clone(), slug: slug.clone(), text };
-        let options = generator::Options {
-            crate_name: Some(format!("corpus-{slug}")),
-            runtime_path: runtime.display().to_string(),
-            standalone: false,
-            strict: false,
-        };
+        let options = generator::Options { crate_name: Some(format!("corpus-{slug}")), ..generator::Options::default() };
         let started = Instant::now();
         let generated = panic::catch_unwind(AssertUnwindSafe(|| generator::generate_with(&spec, &options)));
         let seconds = started.elapsed().as_secs_f64();
@@ -165,8 +160,9 @@ pub fn run(dir: &Path, work: &Path) -> Result<Report> {
         }
     }
     let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|(slug, _, _)| format!("\"{slug}\"")).collect::<Vec<_>>().join(", ")
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[patch.crates-io]\nsdk-runtime = {{ path = {} }}\n",
+        members.iter().map(|(slug, _, _)| format!("\"{slug}\"")).collect::<Vec<_>>().join(", "),
+        toml_string(&runtime.display().to_string()),
     );
     fs::write(work.join("Cargo.toml"), manifest)?;
     // The repository's lock file pins the versions the tests already built,
@@ -186,6 +182,11 @@ pub fn run(dir: &Path, work: &Path) -> Result<Report> {
         }
     }
     Ok(Report { rows, check_seconds })
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// The first error and warning `cargo check` reported for each package.

@@ -35,15 +35,13 @@ pub struct Target {
     pub specs: &'static str,
     /// Crates, relative to the repository root.
     pub out: &'static str,
-    /// Path from a crate in `out` to `runtime/`.
-    pub runtime_path: &'static str,
 }
 
 /// The real APIs, and the corpus of tricky specs that must generate
 /// compiling crates (its `err/` half is checked by the tests instead).
 pub const TARGETS: [Target; 2] = [
-    Target { specs: "specs", out: "generated", runtime_path: "../../runtime" },
-    Target { specs: "tests/corpus/ok", out: "tests/corpus/generated", runtime_path: "../../../../runtime" },
+    Target { specs: "specs", out: "generated" },
+    Target { specs: "tests/corpus/ok", out: "tests/corpus/generated" },
 ];
 
 /// `cargo xtask generate` for the repository at `root`: regenerates every
@@ -79,35 +77,33 @@ fn plan_targets(root: &Path) -> Result<Vec<(&'static Target, Plan)>> {
         .iter()
         .filter(|target| root.join(target.specs).is_dir())
         .map(|target| {
-            let options = generator::Options { runtime_path: target.runtime_path.to_owned(), ..generator::Options::default() };
-            Ok((target, plan_with(&read_specs_in(root, target.specs)?, &options)?))
+            Ok((target, plan(&read_specs_in(root, target.specs)?)?))
         })
         .collect()
 }
 
-/// `cargo xtask generate --spec PATH --out DIR [--name NAME]`: one crate from
-/// a spec anywhere, into `out`, buildable on its own. Nothing is written
-/// into `out` unless generation succeeds.
-pub fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<String> {
-    generate_one_with(spec_path, out, name, false)
-}
-
-/// [`generate_one`], failing on the first warning when `strict`.
-pub fn generate_one_with(spec_path: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<String> {
+/// `cargo xtask generate --spec PATH --out DIR [..]`: one crate from a spec
+/// anywhere, into `out`, buildable on its own (`options.standalone` is
+/// set; the crate is named after `info.title` unless `options.crate_name`
+/// says otherwise). Nothing is written into `out` unless generation succeeds.
+pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Options) -> Result<String> {
     let text = fs::read_to_string(spec_path).with_context(|| format!("cannot read {}", spec_path.display()))?;
     let document: serde_yaml_title::Title = serde_yaml_title::read(&text);
-    let crate_name = match name {
-        Some(name) => name.to_owned(),
+    let crate_name = match &options.crate_name {
+        Some(name) => name.clone(),
         None => format!("{}-client", kebab(document.title.as_deref().unwrap_or("api"))),
     };
     let slug = crate_name.trim_end_matches("-client").to_owned();
-    let runtime = repo_root().join("runtime");
-    let options = generator::Options { crate_name: Some(crate_name.clone()), runtime_path: runtime.display().to_string(), standalone: true, strict };
+    options.crate_name = Some(crate_name.clone());
+    options.standalone = true;
     let spec = SpecSource { label: spec_path.display().to_string(), slug, text };
     let generated = generator::generate_with(&spec, &options).map_err(|e| anyhow::anyhow!("error: {e}\nnothing was written to {}", out.display()))?;
     let plan = Plan { files: generated.files.clone(), crates: vec![crate_name.clone()] };
     let changes = write_files(&plan, out)?;
-    let mut summary = format!("generated {crate_name} into {} ({changes} file(s) written)", out.display());
+    let mut summary = format!("generated {crate_name} {} into {} ({changes} file(s) written)", generated.version, out.display());
+    for note in &generated.notes {
+        summary.push_str(&format!("\nnote: {note}"));
+    }
     for warning in &generated.warnings {
         summary.push_str(&format!("\nwarning: {warning}"));
     }

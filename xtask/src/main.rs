@@ -1,27 +1,79 @@
-//! `cargo xtask generate`, `cargo xtask generate --spec PATH --out DIR [--name NAME]`,
-//! `cargo xtask check` and `cargo xtask corpus DIR [--report-only]`.
+//! The project's commands: `cargo xtask generate` (every crate, or one from
+//! any spec with `--spec`/`--out`), `check`, `corpus` and `convert`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <generate|check>\n       cargo xtask generate --spec PATH --out DIR [--name CRATE] [--strict]\n       cargo xtask corpus DIR [--report-only]\n       cargo xtask convert FILE\n\n  generate  regenerate generated/ (and the test corpus) from their specs\n  --spec    generate one crate from any spec into DIR, buildable on its own; what it skips\n            is printed as warnings and listed in the crate's README (--strict: fail instead)\n  check     fail with a diff when generated code is stale\n  convert   print a Swagger 2.0 document converted to OpenAPI 3.0 (JSON), warnings on stderr\n  corpus    generate and check a crate per spec in DIR, print a table; fails unless all compile\n            (--report-only: print the table and succeed)";
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Generate typed Rust clients from OpenAPI descriptions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/ (and the test corpus) from their specs; with
+    /// --spec and --out, generate one crate from any spec, buildable on its own.
+    Generate(GenerateArgs),
+    /// Fail with a diff when generated code is stale.
+    Check,
+    /// Generate and check a crate per spec in DIR and print a table; fails
+    /// unless all compile without warnings.
+    Corpus {
+        dir: PathBuf,
+        /// Print the table and succeed whatever it says.
+        #[arg(long)]
+        report_only: bool,
+    },
+    /// Print a Swagger 2.0 document converted to OpenAPI 3.0 (JSON), warnings on stderr.
+    Convert { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// An OpenAPI 3.0, 3.1 or Swagger 2.0 document (YAML or JSON).
+    #[arg(long, requires = "out")]
+    spec: Option<PathBuf>,
+    /// The folder of the crate; nothing is written into it unless generation succeeds.
+    #[arg(long, requires = "spec")]
+    out: Option<PathBuf>,
+    /// The package name (default: `<title>-client`).
+    #[arg(long)]
+    name: Option<String>,
+    /// The version when `info.version` is not semver (default: 0.1.0).
+    #[arg(long)]
+    version: Option<String>,
+    /// Where the crate gets the runtime: `registry` (depend on sdk-runtime by
+    /// version) or `vendored` (copy its source into the crate).
+    #[arg(long, value_enum, default_value = "registry")]
+    runtime: RuntimeArg,
+    /// The package's repository URL.
+    #[arg(long)]
+    repository: Option<String>,
+    /// The package's documentation URL.
+    #[arg(long)]
+    documentation: Option<String>,
+    /// Fail on the first warning instead of skipping the operation it names.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RuntimeArg {
+    Registry,
+    Vendored,
+}
 
 fn main() -> ExitCode {
     let root = xtask::repo_root();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["generate"] => xtask::generate(&root),
-        ["generate", "--spec", spec, "--out", out] => xtask::generate_one(Path::new(spec), Path::new(out), None),
-        ["generate", "--spec", spec, "--out", out, "--strict"] => xtask::generate_one_with(Path::new(spec), Path::new(out), None, true),
-        ["generate", "--spec", spec, "--out", out, "--name", name] => xtask::generate_one(Path::new(spec), Path::new(out), Some(name)),
-        ["generate", "--spec", spec, "--out", out, "--name", name, "--strict"] => {
-            xtask::generate_one_with(Path::new(spec), Path::new(out), Some(name), true)
-        }
-        ["check"] => xtask::check(&root),
-        ["convert", spec] => convert(Path::new(spec)),
-        ["corpus", dir] => corpus(&root, Path::new(dir), false),
-        ["corpus", dir, "--report-only"] => corpus(&root, Path::new(dir), true),
-        _ => Err(anyhow::anyhow!("{USAGE}")),
+    let outcome = match Cli::parse().command {
+        Command::Generate(args) => generate(&root, args),
+        Command::Check => xtask::check(&root),
+        Command::Corpus { dir, report_only } => corpus(&root, &dir, report_only),
+        Command::Convert { file } => convert(&file),
     };
     match outcome {
         Ok(summary) => {
@@ -33,6 +85,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn generate(root: &Path, args: GenerateArgs) -> anyhow::Result<String> {
+    let (Some(spec), Some(out)) = (&args.spec, &args.out) else {
+        let one_off = args.name.is_some() || args.version.is_some() || args.repository.is_some() || args.documentation.is_some();
+        if one_off || args.strict || matches!(args.runtime, RuntimeArg::Vendored) {
+            anyhow::bail!("--name, --version, --runtime, --repository, --documentation and --strict need --spec and --out");
+        }
+        return xtask::generate(root);
+    };
+    let options = generator::Options {
+        crate_name: args.name,
+        version: args.version,
+        runtime: match args.runtime {
+            RuntimeArg::Registry => generator::Runtime::Registry,
+            RuntimeArg::Vendored => generator::Runtime::Vendored,
+        },
+        standalone: true,
+        strict: args.strict,
+        repository: args.repository,
+        documentation: args.documentation,
+    };
+    xtask::generate_one(spec, out, options)
 }
 
 /// Runs the corpus over `dir` in `target/corpus/<dir name>`.

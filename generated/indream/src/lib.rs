@@ -37,6 +37,11 @@ pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, T
 mod pagination;
 pub use sdk_runtime::pagination::{Page, Position};
 pub use sdk_runtime::upload::{Upload, UploadError};
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use futures::{StreamExt, TryStreamExt};
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
+pub use uuid;
 /// The call the README and the crate docs show, as a function,
 /// so that tests run the documented example against a local server.
 #[doc(hidden)]

@@ -35,6 +35,11 @@ pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseVal
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
 mod pagination;
 pub use sdk_runtime::pagination::{Page, Position};
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use futures::{StreamExt, TryStreamExt};
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
+pub use chrono;
 /// The call the README and the crate docs show, as a function,
 /// so that tests run the documented example against a local server.
 #[doc(hidden)]

@@ -1,46 +1,160 @@
-//! The generated crate's `Cargo.toml`.
+//! The generated crate's `Cargo.toml` (and its `LICENSE` when the spec's
+//! license has no SPDX identifier): publishable package metadata and the
+//! dependencies the generated code uses, with the runtime by version or
+//! vendored.
 
 use crate::model::Api;
-use crate::Options;
+use crate::package::{License, CATEGORIES, RUST_VERSION};
+use crate::{vendored_runtime, Options};
 
 /// Renders `Cargo.toml`; optional dependencies appear only when the
 /// generated code uses them.
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
-    let mut optional = String::new();
+    let package = &api.package;
+    let mut out = String::from("[package]\n");
+    let mut field = |key: &str, value: &str| out.push_str(&format!("{key} = {}\n", toml::Value::from(value)));
+    field("name", &package.name);
+    field("version", &package.version);
+    field("edition", "2021");
+    field("rust-version", RUST_VERSION);
+    field("description", &package.description);
+    match &package.license {
+        Some(License::Spdx(expression)) => field("license", expression),
+        Some(License::File { .. }) => field("license-file", "LICENSE"),
+        None => {}
+    }
+    field("readme", "README.md");
+    for (key, value) in [("homepage", &package.homepage), ("repository", &package.repository), ("documentation", &package.documentation)] {
+        if let Some(value) = value {
+            field(key, value);
+        }
+    }
+    out.push_str(&format!("keywords = {}\n", string_array(&package.keywords)));
+    out.push_str(&format!("categories = {}\n", string_array(&CATEGORIES)));
+    out.push_str("\n[dependencies]\n");
+    out.push_str(&table_lines(&dependencies(api, options)));
+    out.push_str("\n[dev-dependencies]\n");
+    out.push_str(&table_lines(&dev_dependencies()));
+    if options.standalone {
+        out.push_str("\n[workspace]\n");
+    }
+    out
+}
+
+/// The `LICENSE` file for a license crates.io has no identifier for.
+pub fn license_file(api: &Api, name: &str, url: Option<&str>) -> String {
+    let url = url.map(|url| format!(" ({url})")).unwrap_or_default();
+    format!(
+        "{crate_name} is generated from the OpenAPI description of the {title}, whose \
+         license is: {name}{url}.\n\nSee that license for the terms under which this crate may be used.\n",
+        crate_name = api.crate_name,
+        title = api.title,
+    )
+}
+
+/// What the generated code depends on: the runtime (by version, or its own
+/// dependencies when vendored), and the crates the generated types use.
+fn dependencies(api: &Api, options: &Options) -> toml::Table {
+    let mut table = toml::Table::new();
+    let mut add = |name: &str, spec: &str| {
+        let value: toml::Table = format!("x = {spec}").parse().expect("dependency specs below are valid TOML");
+        merge(&mut table, name, value["x"].clone());
+    };
+    add("progenitor-client", r#""=0.15.1""#);
+    add("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls", "http2", "json", "query", "stream"] }"#);
+    add("serde", r#"{ version = "1", features = ["derive"] }"#);
+    add("serde_json", r#""1""#);
+    add("serde_urlencoded", r#""0.7""#);
+    add("bytes", r#""1""#);
+    add("futures-core", r#""0.3""#);
     if api.uses.uuid {
-        optional.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+        add("uuid", r#"{ version = "1", features = ["serde"] }"#);
     }
     if api.uses.chrono {
-        optional.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+        add("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#);
     }
     if api.paginated || api.uses.futures {
-        optional.push_str("futures = { version = \"0.3\", default-features = false, features = [\"std\"] }\n");
+        add("futures", r#"{ version = "0.3", default-features = false, features = ["std"] }"#);
     }
     if api.uses.regress {
-        optional.push_str("regress = \"0.12\"\n");
+        add("regress", r#""0.12""#);
     }
-    format!(
-        r#"[package]
-name = "{name}"
-version = "0.1.0"
-edition = "2021"
-description = "Typed Rust client for the {title}, generated from {spec}."
-publish = false
+    match options.runtime {
+        crate::Runtime::Registry => {
+            let version = vendored_runtime::version();
+            let requirement = version.rsplit_once('.').map_or(version.as_str(), |(major_minor, _)| major_minor).to_owned();
+            table.insert("sdk-runtime".to_owned(), toml::Value::String(requirement));
+        }
+        crate::Runtime::Vendored => {
+            for (name, value) in vendored_runtime::dependencies() {
+                merge(&mut table, &name, value);
+            }
+        }
+    }
+    table
+}
 
-[dependencies]
-sdk-runtime = {{ path = "{runtime}" }}
-progenitor-client = "=0.15.1"
-reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "http2", "json", "query", "stream"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_urlencoded = "0.7"
-bytes = "1"
-futures-core = "0.3"
-{optional}{workspace}"#,
-        runtime = options.runtime_path,
-        workspace = if options.standalone { "\n[workspace]\n" } else { "" },
-        name = api.crate_name,
-        title = api.title,
-        spec = api.spec_label,
-    )
+/// What the crate's doc examples run with: a runtime and a local server.
+fn dev_dependencies() -> toml::Table {
+    r#"
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+wiremock = "0.6"
+"#
+    .parse()
+    .expect("valid TOML")
+}
+
+/// Adds `name = value` to `table`, uniting the features of two
+/// requirements of one crate (the runtime's and the generated code's).
+fn merge(table: &mut toml::Table, name: &str, value: toml::Value) {
+    let Some(existing) = table.get_mut(name) else {
+        table.insert(name.to_owned(), value);
+        return;
+    };
+    let as_table = |value: &toml::Value| match value {
+        toml::Value::String(version) => toml::Table::from_iter([("version".to_owned(), toml::Value::String(version.clone()))]),
+        toml::Value::Table(table) => table.clone(),
+        _ => toml::Table::new(),
+    };
+    let (mut ours, theirs) = (as_table(existing), as_table(&value));
+    let mut features: Vec<toml::Value> = ours.get("features").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+    for feature in theirs.get("features").and_then(|f| f.as_array()).into_iter().flatten() {
+        if !features.contains(feature) {
+            features.push(feature.clone());
+        }
+    }
+    for (key, value) in theirs {
+        ours.entry(key).or_insert(value);
+    }
+    if !features.is_empty() {
+        ours.insert("features".to_owned(), toml::Value::Array(features));
+    }
+    *existing = if ours.len() == 1 && ours.contains_key("version") { ours["version"].clone() } else { toml::Value::Table(ours) };
+}
+
+/// `name = value` lines, in name order.
+fn table_lines(table: &toml::Table) -> String {
+    let mut lines: Vec<String> = table.iter().map(|(name, value)| format!("{name} = {value}\n")).collect();
+    lines.sort();
+    lines.concat()
+}
+
+fn string_array<S: AsRef<str>>(items: &[S]) -> String {
+    toml::Value::Array(items.iter().map(|item| toml::Value::from(item.as_ref())).collect()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_requirements_unite_features() {
+        let mut table = toml::Table::new();
+        merge(&mut table, "serde", toml::Value::String("1".into()));
+        merge(&mut table, "serde", "x = { version = \"1\", features = [\"derive\"] }".parse::<toml::Table>().unwrap()["x"].clone());
+        assert_eq!(table["serde"].to_string(), r#"{ version = "1", features = ["derive"] }"#);
+        merge(&mut table, "bytes", toml::Value::String("1".into()));
+        merge(&mut table, "bytes", toml::Value::String("1".into()));
+        assert_eq!(table["bytes"].to_string(), r#""1""#);
+    }
 }

@@ -49,6 +49,16 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     });
     let uploads = if api.has_uploads() || api.has_multipart() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
     let outcomes = api.operations.iter().any(|o| !o.outcomes.is_empty()).then(|| quote!(pub use operations::outcomes;));
+    let vendored = api.vendored_runtime.then(|| {
+        quote! {
+            /// The runtime every operation goes through (credentials, retries,
+            /// timeouts, pagination, uploads), vendored into this crate.
+            pub mod sdk_runtime;
+        }
+    });
+    let chrono = api.uses.chrono.then(|| quote!(pub use chrono;));
+    let uuid = api.uses.uuid.then(|| quote!(pub use uuid;));
+    let stream_ext = (api.paginated || api.uses.futures).then(|| quote!(pub use futures::{StreamExt, TryStreamExt};));
     let multipart = if api.has_multipart() { quote!(pub use sdk_runtime::multipart::{Multipart, MultipartError};) } else { quote!() };
     quote! {
         #(#![doc = #docs])*
@@ -62,6 +72,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #[allow(dead_code, unused_comparisons)]
         mod generated_sdk;
         mod operations;
+        #vendored
 
         pub use auth::Credentials;
         pub use operations::Error;
@@ -73,6 +84,15 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #uploads
         #multipart
         #outcomes
+
+        // The types of other crates in this crate's public API, so callers
+        // need not add matching versions of those crates themselves.
+        pub use bytes::Bytes;
+        pub use futures_core::Stream;
+        #stream_ext
+        pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
+        #chrono
+        #uuid
 
         #example
     }

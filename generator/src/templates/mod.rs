@@ -11,7 +11,7 @@ mod pagination_rs;
 mod readme;
 
 pub use auth_rs::auth_rs;
-pub use cargo_toml::cargo_toml;
+pub use cargo_toml::{cargo_toml, license_file};
 pub use client_rs::client_rs;
 pub use lib_rs::lib_rs;
 pub use operations_rs::{descriptor_name, operations_rs};

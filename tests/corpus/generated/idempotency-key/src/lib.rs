@@ -25,3 +25,6 @@ pub use operations::Error;
 pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};

@@ -27,3 +27,6 @@ pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseVal
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
 pub use sdk_runtime::upload::{Upload, UploadError};
 pub use sdk_runtime::multipart::{Multipart, MultipartError};
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};

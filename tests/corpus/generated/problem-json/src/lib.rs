@@ -29,6 +29,9 @@ pub use operations::Error;
 pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
 /// The call the README and the crate docs show, as a function,
 /// so that tests run the documented example against a local server.
 #[doc(hidden)]

@@ -26,3 +26,6 @@ pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
 pub use operations::outcomes;
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};

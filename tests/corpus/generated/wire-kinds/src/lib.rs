@@ -34,6 +34,9 @@ pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseVal
 pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
 pub use sdk_runtime::upload::{Upload, UploadError};
 pub use sdk_runtime::multipart::{Multipart, MultipartError};
+pub use bytes::Bytes;
+pub use futures_core::Stream;
+pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
 /// The call the README and the crate docs show, as a function,
 /// so that tests run the documented example against a local server.
 #[doc(hidden)]
