@@ -9,6 +9,7 @@
 
 mod downgrade;
 mod error;
+mod examples;
 pub mod load;
 mod matching;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod pagination;
 pub mod progenitor_pass;
 pub mod render;
 pub mod resolve;
+mod sample;
 pub mod templates;
 pub mod swagger2;
 mod tolerate;
@@ -141,10 +143,6 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
             };
             outcome.kind = model::OutcomeKind::Json(rust);
         }
-    }
-    if let Some(call) = api.example_call.as_mut() {
-        let success = builders.iter().find(|b| b.method == call.method_name).map(|b| quote::ToTokens::to_token_stream(&b.success).to_string());
-        call.prints_body = !matches!(success.as_deref(), Some("ByteStream" | "()"));
     }
     let pagination = templates::pagination_rs(&api, &builders);
     api.paginated = pagination.is_some();

@@ -77,6 +77,7 @@ mod tests {
             pagination: None,
             upload: None,
             outcomes: Vec::new(),
+            example: Default::default(),
         }
     }
 

@@ -36,8 +36,6 @@ pub struct Api {
     pub operations: Vec<OperationFacts>,
     /// The document-level `security`, for operations that declare none.
     pub default_security: Vec<Vec<String>>,
-    /// The call shown in the crate's example, if an operation fits.
-    pub example_call: Option<ExampleCall>,
     /// Optional crates the generated types use.
     pub uses: Uses,
     /// Headers documented as required on every request (`x-default-headers`).
@@ -94,17 +92,6 @@ impl Uses {
         self.uuid |= named.iter().any(|k| k == "uuid");
         self
     }
-}
-
-/// A builder call for the docs: the method and its required arguments.
-#[derive(Clone, Debug)]
-pub struct ExampleCall {
-    /// Client method, such as `list_project_assets`.
-    pub method_name: String,
-    /// Setter name and Rust expression, per required parameter.
-    pub arguments: Vec<(String, String)>,
-    /// Whether the result can be printed with `{:#?}` (not a stream).
-    pub prints_body: bool,
 }
 
 /// A server URL, possibly templated with `{variables}`.
@@ -197,6 +184,8 @@ pub struct OperationFacts {
     /// Success responses with different bodies, decoded into an enum of
     /// outcomes (empty when the successes share one body).
     pub outcomes: Vec<Outcome>,
+    /// Literal arguments and canned responses for the crate's doc examples.
+    pub example: crate::examples::OperationExample,
 }
 
 /// One documented success outcome of an operation whose successes differ.
@@ -340,7 +329,6 @@ impl Api {
         let crate_name = format!("{}-client", spec.slug);
         let package = crate::package::Package::new(document, &crate_name, &crate::Options::default());
         let default_security = requirement_names(&default_security);
-        let example_call = example_call(document);
         Ok(Self {
             spec_label: crate::package::portable_label(&spec.label),
             converted_from: document.extensions.get("x-sdk-converted-from").and_then(|v| v.as_str()).map(str::to_owned),
@@ -366,7 +354,6 @@ impl Api {
             schemes,
             operations,
             default_security,
-            example_call,
             uses: Uses::default(),
             default_headers: default_headers(spec, document)?,
             paginated: false,
@@ -428,6 +415,7 @@ fn operation_facts(
     let responses = responses(document, operation).map_err(&fail)?;
     let outcomes = outcomes(operation);
     let json_outcome = outcomes.iter().any(|outcome| matches!(outcome.kind, OutcomeKind::Json(_)));
+    let success_when = success_when(spec, &id, operation)?;
     Ok(OperationFacts {
         method_name: names::method_name(&id),
         builder: names::builder_name(&id),
@@ -439,7 +427,8 @@ fn operation_facts(
         body: body_kind(document, operation).map_err(&fail)?,
         accepts_json: responses.1 || json_outcome,
         responses: responses.0,
-        success_when: success_when(spec, &id, operation)?,
+        example: crate::examples::of(document, operation, &resolved, success_when.as_ref()),
+        success_when,
         upload: upload_facts(operation, &resolved).map_err(&fail)?,
         pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,
         outcomes,
@@ -738,22 +727,8 @@ fn requirement_names(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec
 /// The first GET operation without a body whose required parameters
 /// (path-level and `$ref`'d ones included) all have a literal: their
 /// documented examples, or plausible values.
-fn example_call(document: &OpenAPI) -> Option<ExampleCall> {
-    document.paths.paths.iter().find_map(|(_, item)| {
-        let item = item.as_item()?;
-        let operation = item.get.as_ref()?;
-        let parameters = resolve::parameters(document, &item.parameters, &operation.parameters).ok()?;
-        let arguments = parameters
-            .iter()
-            .filter(|parameter| parameter.data.required)
-            .map(|parameter| Some((names::field_name(parameter.progenitor_name()), example_value(parameter.data, parameter.schema)?)))
-            .collect::<Option<Vec<_>>>()?;
-        Some(ExampleCall { method_name: names::method_name(operation.operation_id.as_deref()?), arguments, prints_body: true })
-    })
-}
-
 /// A Rust expression for a parameter's value, if its type takes a literal.
-fn example_value(data: &openapiv3::ParameterData, schema: Option<&openapiv3::Schema>) -> Option<String> {
+pub(crate) fn example_value(data: &openapiv3::ParameterData, schema: Option<&openapiv3::Schema>) -> Option<String> {
     use openapiv3::{SchemaKind, Type, VariantOrUnknownOrEmpty};
     let example = data.example.clone().or_else(|| schema.and_then(|s| s.schema_data.example.clone()));
     let kind = schema.map(|s| &s.schema_kind);

@@ -131,20 +131,9 @@ async fn ref_path_parameter_is_required_and_checked() {
     assert!(received(&server).await.is_empty());
 }
 
-#[tokio::test]
-async fn readme_example_with_a_ref_path_parameter_runs_against_a_local_server() {
-    let server = MockServer::start().await;
-    let page = integration_tests::documented("mediapocket", "/paths/~1api~1v2~1assets~1{asset_id}~1attachments/get/responses/200/content/application~1json/examples/one/value");
-    Mock::given(method("GET"))
-        .and(path("/api/v2/assets/bDzHAAxLXsSmhL4lax8D/attachments"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = mediapocket_client::Client::new(&server.uri(), mediapocket_client::Credentials::api_key("k")).unwrap();
-
-    mediapocket_client::readme_example(&client).await.unwrap();
-
+#[test]
+fn readme_example_fills_a_ref_path_parameter() {
+    // The example itself runs as a doc test of mediapocket-client.
     let readme = std::fs::read_to_string(integration_tests::repo_root().join("generated/mediapocket/README.md")).unwrap();
     assert!(readme.contains("client.list_asset_attachments()\n    .asset_id(\"bDzHAAxLXsSmhL4lax8D\")\n    .send()"), "{readme}");
 }

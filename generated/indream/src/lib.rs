@@ -9,16 +9,105 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # std::env::set_var("INDREAM_BASE_URL", server.uri());
+//! # std::env::set_var("INDREAM_API_KEY", "example-secret");
 //! use indream_client::{Client, Credentials};
 //!
-//! let client = Client::new(indream_client::DEFAULT_BASE_URL, Credentials::from_env()?)?;
+//! let base_url = std::env::var("INDREAM_BASE_URL").unwrap_or_else(|_| indream_client::DEFAULT_BASE_URL.to_owned());
+//! let client = Client::new(&base_url, Credentials::from_env()?)?;
 //! let response = client.list_project_assets()
 //!     .project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)
 //!     .send()
 //!     .await?;
 //! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Pagination
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use indream_client::TryStreamExt;
+//!
+//! let mut items = std::pin::pin!(client.list_project_assets().project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?).items());
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retries and timeouts
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use std::time::Duration;
+//! use indream_client::RetryPolicy;
+//!
+//! // Up to 4 retries with backoff, and 2 minutes in all, for the calls of this copy.
+//! let patient = client
+//!     .with_retry_policy(RetryPolicy::default().with_max_retries(4))
+//!     .with_request_timeout(Duration::from_secs(120));
+//! // The server answers 503 once: the call is retried and succeeds.
+//! let response = patient.list_project_assets()
+//!     .project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)
+//!     .send()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Uploads
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("POST")).and(wiremock::matchers::path_regex("^/v1/uploads$")).respond_with(wiremock::ResponseTemplate::new(201).set_body_raw("{\"data\":{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0},\"meta\":{}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use indream_client::Upload;
+//!
+//! let upload = Upload::from_bytes(&b"file contents"[..])
+//!     .with_file_name("notes.txt")
+//!     .on_progress(|sent, total| eprintln!("{sent}/{total} bytes"));
+//! let response = client.upload_asset()
+//!     .send_upload(upload)
+//!     .await?;
+//! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(400).set_body_raw("{\"detail\":\"The current account is not eligible for this Open API route\",\"errorCode\":\"OPEN_API_RUNTIME_ACCESS_FORBIDDEN\",\"status\":403,\"title\":\"Forbidden\",\"type\":\"FORBIDDEN\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use indream_client::Error;
+//!
+//! match client.list_project_assets().project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?).send().await {
+//!     Ok(response) => println!("{:?}", response.status()),
+//!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -42,15 +131,3 @@ pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
 pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
 pub use uuid;
-/// The call the README and the crate docs show, as a function,
-/// so that tests run the documented example against a local server.
-#[doc(hidden)]
-pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    let response = client
-        .list_project_assets()
-        .project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)
-        .send()
-        .await?;
-    println!("{:#?}", response.into_inner());
-    Ok(())
-}

@@ -9,16 +9,66 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v2/assets/[^/]+/attachments$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"attachments\":[]}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # std::env::set_var("MEDIAPOCKET_BASE_URL", server.uri());
+//! # std::env::set_var("MEDIAPOCKET_API_KEY", "example-secret");
 //! use mediapocket_client::{Client, Credentials};
 //!
-//! let client = Client::new(&mediapocket_client::server_url("my-tenant"), Credentials::from_env()?)?;
+//! let base_url = std::env::var("MEDIAPOCKET_BASE_URL").unwrap_or_else(|_| mediapocket_client::server_url("my-tenant"));
+//! let client = Client::new(&base_url, Credentials::from_env()?)?;
 //! let response = client.list_asset_attachments()
 //!     .asset_id("bDzHAAxLXsSmhL4lax8D")
 //!     .send()
 //!     .await?;
 //! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retries and timeouts
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v2/assets/[^/]+/attachments$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v2/assets/[^/]+/attachments$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"attachments\":[]}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # let client = mediapocket_client::Client::new(&server.uri(), { use mediapocket_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use std::time::Duration;
+//! use mediapocket_client::RetryPolicy;
+//!
+//! // Up to 4 retries with backoff, and 2 minutes in all, for the calls of this copy.
+//! let patient = client
+//!     .with_retry_policy(RetryPolicy::default().with_max_retries(4))
+//!     .with_request_timeout(Duration::from_secs(120));
+//! // The server answers 503 once: the call is retried and succeeds.
+//! let response = patient.list_asset_attachments()
+//!     .asset_id("bDzHAAxLXsSmhL4lax8D")
+//!     .send()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v2/assets/[^/]+/attachments$")).respond_with(wiremock::ResponseTemplate::new(401).set_body_raw("{\"error\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = mediapocket_client::Client::new(&server.uri(), { use mediapocket_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use mediapocket_client::Error;
+//!
+//! match client.list_asset_attachments().asset_id("bDzHAAxLXsSmhL4lax8D").send().await {
+//!     Ok(response) => println!("{:?}", response.status()),
+//!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -38,15 +88,3 @@ pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
 pub use chrono;
-/// The call the README and the crate docs show, as a function,
-/// so that tests run the documented example against a local server.
-#[doc(hidden)]
-pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    let response = client
-        .list_asset_attachments()
-        .asset_id("bDzHAAxLXsSmhL4lax8D")
-        .send()
-        .await?;
-    println!("{:#?}", response.into_inner());
-    Ok(())
-}

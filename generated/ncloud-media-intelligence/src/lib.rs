@@ -9,11 +9,18 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # std::env::set_var("NCLOUD_MEDIA_INTELLIGENCE_BASE_URL", server.uri());
+//! # std::env::set_var("NCLOUD_ACCESS_KEY", "example-secret");
+//! # std::env::set_var("NCLOUD_SECRET_KEY", "example-secret");
 //! use ncloud_media_intelligence_client::{Client, Credentials};
 //!
-//! let client = Client::new(ncloud_media_intelligence_client::DEFAULT_BASE_URL, Credentials::from_env()?)?;
+//! let base_url = std::env::var("NCLOUD_MEDIA_INTELLIGENCE_BASE_URL").unwrap_or_else(|_| ncloud_media_intelligence_client::DEFAULT_BASE_URL.to_owned());
+//! let client = Client::new(&base_url, Credentials::from_env()?)?;
 //! let response = client.list_media_assets()
 //!     .workspace_name("my-workspace")
 //!     .project_id("1234")
@@ -21,6 +28,70 @@
 //!     .send()
 //!     .await?;
 //! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Pagination
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
+//! use ncloud_media_intelligence_client::TryStreamExt;
+//!
+//! let mut items = std::pin::pin!(client.list_media_assets().workspace_name("my-workspace").project_id("1234").page_num(1u64).items());
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retries and timeouts
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
+//! use std::time::Duration;
+//! use ncloud_media_intelligence_client::RetryPolicy;
+//!
+//! // Up to 4 retries with backoff, and 2 minutes in all, for the calls of this copy.
+//! let patient = client
+//!     .with_retry_policy(RetryPolicy::default().with_max_retries(4))
+//!     .with_request_timeout(Duration::from_secs(120));
+//! // The server answers 503 once: the call is retried and succeeds.
+//! let response = patient.list_media_assets()
+//!     .workspace_name("my-workspace")
+//!     .project_id("1234")
+//!     .page_num(1u64)
+//!     .send()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(400).set_body_raw("{\"code\":\"10001\",\"message\":\"Invalid Request\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
+//! use ncloud_media_intelligence_client::Error;
+//!
+//! match client.list_media_assets().workspace_name("my-workspace").project_id("1234").page_num(1u64).send().await {
+//!     Ok(response) => println!("{:?}", response.status()),
+//!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -43,17 +114,3 @@ pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
 pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
 pub use chrono;
-/// The call the README and the crate docs show, as a function,
-/// so that tests run the documented example against a local server.
-#[doc(hidden)]
-pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    let response = client
-        .list_media_assets()
-        .workspace_name("my-workspace")
-        .project_id("1234")
-        .page_num(1u64)
-        .send()
-        .await?;
-    println!("{:#?}", response.into_inner());
-    Ok(())
-}

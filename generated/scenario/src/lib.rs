@@ -9,15 +9,83 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # std::env::set_var("SCENARIO_BASE_URL", server.uri());
+//! # std::env::set_var("SCENARIO_API_KEY", "example-secret");
+//! # std::env::set_var("SCENARIO_API_SECRET", "example-secret");
 //! use scenario_client::{Client, Credentials};
 //!
-//! let client = Client::new(scenario_client::DEFAULT_BASE_URL, Credentials::from_env()?)?;
+//! let base_url = std::env::var("SCENARIO_BASE_URL").unwrap_or_else(|_| scenario_client::DEFAULT_BASE_URL.to_owned());
+//! let client = Client::new(&base_url, Credentials::from_env()?)?;
 //! let response = client.list_assets()
 //!     .send()
 //!     .await?;
 //! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Pagination
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
+//! use scenario_client::TryStreamExt;
+//!
+//! let mut items = std::pin::pin!(client.list_assets().items());
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retries and timeouts
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
+//! use std::time::Duration;
+//! use scenario_client::RetryPolicy;
+//!
+//! // Up to 4 retries with backoff, and 2 minutes in all, for the calls of this copy.
+//! let patient = client
+//!     .with_retry_policy(RetryPolicy::default().with_max_retries(4))
+//!     .with_request_timeout(Duration::from_secs(120));
+//! // The server answers 503 once: the call is retried and succeeds.
+//! let response = patient.list_assets()
+//!     .send()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(404)).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
+//! use scenario_client::Error;
+//!
+//! match client.list_assets().send().await {
+//!     Ok(response) => println!("{:?}", response.status()),
+//!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -40,11 +108,3 @@ pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
 pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
 pub use chrono;
-/// The call the README and the crate docs show, as a function,
-/// so that tests run the documented example against a local server.
-#[doc(hidden)]
-pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    let response = client.list_assets().send().await?;
-    println!("{:#?}", response.into_inner());
-    Ok(())
-}

@@ -16,10 +16,12 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     }
     docs.push_str(&format!(
         "\nGenerated from `{}`. Every request goes through [`sdk_runtime`], which \
-         applies the credentials, timeouts and retry policy set on the [`Client`].\n\n# Example\n\n{}\n",
+         applies the credentials, timeouts and retry policy set on the [`Client`].\n",
         api.spec_label,
-        example::doc_test(api),
     ));
+    for example in example::examples(api) {
+        docs.push_str(&format!("\n# {}\n\n{}", example.section, example.doc_test()));
+    }
     let docs = doc_lines(&docs);
     let server_item = match &api.server {
         Some(server) if server.variables.is_empty() => quote!(DEFAULT_BASE_URL),
@@ -35,18 +37,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
-    let example = example::call(api).map(|statements| {
-        let statements: TokenStream = statements.parse().unwrap_or_else(|_| quote!(compile_error!("the README example does not parse");));
-        quote! {
-            /// The call the README and the crate docs show, as a function,
-            /// so that tests run the documented example against a local server.
-            #[doc(hidden)]
-            pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-                #statements
-                Ok(())
-            }
-        }
-    });
     let uploads = if api.has_uploads() || api.has_multipart() { quote!(pub use sdk_runtime::upload::{Upload, UploadError};) } else { quote!() };
     let outcomes = api.operations.iter().any(|o| !o.outcomes.is_empty()).then(|| quote!(pub use operations::outcomes;));
     let vendored = api.vendored_runtime.then(|| {
@@ -93,7 +83,5 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
         #chrono
         #uuid
-
-        #example
     }
 }

@@ -6,6 +6,8 @@ use crate::model::{Api, SchemeKind};
 /// Renders `README.md`: what the crate is, how to authenticate, an example,
 /// the defaults for retries and timeouts, and the operations.
 pub fn readme(api: &Api) -> String {
+    let examples = example::examples(api);
+    let block = |section: &str| examples.iter().find(|e| e.section == section).map(|e| format!("\n{}", e.readme_block())).unwrap_or_default();
     let mut out = format!("# {}\n\nTyped Rust client for the {}, generated from `{}`.\n", api.crate_name, api.title, api.spec_label);
     if let Some(format) = &api.converted_from {
         out.push_str(&format!(
@@ -16,6 +18,16 @@ pub fn readme(api: &Api) -> String {
     }
     if let Some(description) = &api.description {
         out.push_str(&format!("\n{}\n", description.trim_end()));
+    }
+    out.push_str(&format!(
+        "\n## Installation\n\n```toml\n[dependencies]\n{} = \"{}\"\n```\n",
+        api.package.name, api.package.version
+    ));
+    if !examples.is_empty() {
+        out.push_str(
+            "\nEvery example in this README is also a doc test of the crate: `cargo test --doc` runs \
+             each one against a local server that answers as the API documents.\n",
+        );
     }
     out.push_str("\n## Authentication\n\n");
     if api.schemes.is_empty() {
@@ -58,8 +70,15 @@ pub fn readme(api: &Api) -> String {
         "\nCredentials never appear in `Debug` output, and they are not sent when a server \
          redirects to another origin.\n",
     );
-    out.push_str(&format!("\n## Example\n\n```rust,no_run\n{}```\n", example::usage(api)));
+    if let Some(first) = examples.first() {
+        out.push_str(&format!(
+            "\n## Example\n\nThe base URL comes from `{}` when it is set; the examples below use this `client`.\n\n{}",
+            example::base_url_env(api),
+            first.readme_block()
+        ));
+    }
     out.push_str(&retries_and_timeouts(api));
+    out.push_str(&block("Retries and timeouts"));
     let paginated: Vec<_> = api.operations.iter().filter(|operation| operation.pagination.is_some()).collect();
     if !paginated.is_empty() {
         out.push_str(
@@ -72,12 +91,7 @@ pub fn readme(api: &Api) -> String {
         for operation in &paginated {
             out.push_str(&format!("- `client.{}()...items()`\n", operation.method_name));
         }
-        let first = paginated[0];
-        out.push_str(&format!(
-            "\n```rust,ignore\nuse futures::TryStreamExt;\n\nlet mut items = std::pin::pin!(client.{}()/* parameters */.items());\n\
-             while let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n```\n",
-            first.method_name
-        ));
+        out.push_str(&block("Pagination"));
     }
     let uploads: Vec<_> = api.operations.iter().filter(|operation| operation.upload.is_some()).collect();
     if !uploads.is_empty() {
@@ -88,14 +102,7 @@ pub fn readme(api: &Api) -> String {
              names that break the documented length are refused before any request. Uploads are never \
              retried.\n\n",
         );
-        let first = uploads[0];
-        out.push_str(&format!(
-            "```rust,ignore\nuse {lib}::Upload;\n\nlet upload = Upload::from_path(\"video.mp4\")\n    .await?\n    \
-             .on_progress(|sent, total| eprintln!(\"{{sent}}/{{total}} bytes\"));\n\
-             let created = client.{}().send_upload(upload).await?;\n```\n",
-            first.method_name,
-            lib = api.lib_name,
-        ));
+        out.push_str(&block("Uploads"));
     }
     out.push_str(
         "\n## Errors\n\n\
@@ -117,6 +124,7 @@ pub fn readme(api: &Api) -> String {
          Enums are open: a value the API adds later decodes as `Other(String)` instead of failing, \
          and unknown fields are ignored.\n",
     );
+    out.push_str(&block("Errors"));
     out.push_str("\n## Operations\n\n| Method | Path | Rust |\n|---|---|---|\n");
     for operation in &api.operations {
         out.push_str(&format!(

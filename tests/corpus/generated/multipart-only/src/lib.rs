@@ -3,17 +3,6 @@
 //! Typed client for the T.
 //!
 //! Generated from `tests/corpus/ok/multipart-only.yaml`. Every request goes through [`sdk_runtime`], which applies the credentials, timeouts and retry policy set on the [`Client`].
-//!
-//! # Example
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use multipart_only_client::{Client, Credentials};
-//!
-//! let client = Client::new("https://api.example.com", Credentials::none())?;
-//! # Ok(())
-//! # }
-//! ```
 #![warn(missing_debug_implementations)]
 mod auth;
 mod client;

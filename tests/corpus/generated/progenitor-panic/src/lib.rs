@@ -6,15 +6,63 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/maps$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # std::env::set_var("PROGENITOR_PANIC_BASE_URL", server.uri());
 //! use progenitor_panic_client::{Client, Credentials};
 //!
-//! let client = Client::new("https://api.example.com", Credentials::none())?;
+//! let base_url = std::env::var("PROGENITOR_PANIC_BASE_URL").unwrap_or_else(|_| "https://api.example.com".to_owned());
+//! let client = Client::new(&base_url, Credentials::none())?;
 //! let response = client.get_map()
 //!     .send()
 //!     .await?;
 //! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Retries and timeouts
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/maps$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/maps$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # let client = progenitor_panic_client::Client::new(&server.uri(), { use progenitor_panic_client::Credentials; Credentials::none() })?;
+//! use std::time::Duration;
+//! use progenitor_panic_client::RetryPolicy;
+//!
+//! // Up to 4 retries with backoff, and 2 minutes in all, for the calls of this copy.
+//! let patient = client
+//!     .with_retry_policy(RetryPolicy::default().with_max_retries(4))
+//!     .with_request_timeout(Duration::from_secs(120));
+//! // The server answers 503 once: the call is retried and succeeds.
+//! let response = patient.get_map()
+//!     .send()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/maps$")).respond_with(wiremock::ResponseTemplate::new(404)).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = progenitor_panic_client::Client::new(&server.uri(), { use progenitor_panic_client::Credentials; Credentials::none() })?;
+//! use progenitor_panic_client::Error;
+//!
+//! match client.get_map().send().await {
+//!     Ok(response) => println!("{:?}", response.status()),
+//!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -32,11 +80,3 @@ pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, T
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
-/// The call the README and the crate docs show, as a function,
-/// so that tests run the documented example against a local server.
-#[doc(hidden)]
-pub async fn readme_example(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    let response = client.get_map().send().await?;
-    println!("{:#?}", response.into_inner());
-    Ok(())
-}

@@ -3,17 +3,6 @@
 //! Typed client for the Request Media Types.
 //!
 //! Generated from `tests/corpus/ok/request-media-types.yaml`. Every request goes through [`sdk_runtime`], which applies the credentials, timeouts and retry policy set on the [`Client`].
-//!
-//! # Example
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use request_media_types_client::{Client, Credentials};
-//!
-//! let client = Client::new("https://api.example.com", Credentials::none())?;
-//! # Ok(())
-//! # }
-//! ```
 #![warn(missing_debug_implementations)]
 mod auth;
 mod client;

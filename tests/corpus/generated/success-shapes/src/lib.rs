@@ -6,11 +6,39 @@
 //!
 //! # Example
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("POST")).and(wiremock::matchers::path_regex("^/things$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("\"example\"", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # std::env::set_var("SUCCESS_SHAPES_BASE_URL", server.uri());
 //! use success_shapes_client::{Client, Credentials};
 //!
-//! let client = Client::new("https://api.example.com", Credentials::none())?;
+//! let base_url = std::env::var("SUCCESS_SHAPES_BASE_URL").unwrap_or_else(|_| "https://api.example.com".to_owned());
+//! let client = Client::new(&base_url, Credentials::none())?;
+//! let response = client.create_thing()
+//!     .send()
+//!     .await?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("POST")).and(wiremock::matchers::path_regex("^/things$")).respond_with(wiremock::ResponseTemplate::new(404)).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = success_shapes_client::Client::new(&server.uri(), { use success_shapes_client::Credentials; Credentials::none() })?;
+//! use success_shapes_client::Error;
+//!
+//! match client.create_thing().send().await {
+//!     Ok(response) => println!("{:?}", response.status()),
+//!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
