@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use call_pipeline_client::{Client, Credentials, Error, RetryPolicy, TimeLimit, Timeouts};
 use serde_json::json;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// Default policy with millisecond backoff.
