@@ -7,6 +7,7 @@
 //! write, and [`render`] to format each file. It never touches the disk: the
 //! caller (`xtask`) decides where the files go.
 
+pub mod changelog;
 mod downgrade;
 mod error;
 mod examples;
@@ -23,6 +24,7 @@ pub mod render;
 pub mod resolve;
 mod sample;
 pub mod templates;
+pub mod surface;
 pub mod swagger2;
 mod tolerate;
 pub mod vendored_runtime;
@@ -166,11 +168,12 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         files.insert(path.to_owned(), text);
     }
     if api.vendored_runtime {
-        files.extend(vendored_runtime::files());
+        files.extend(vendored_runtime::files(&api.lib_name));
     }
     if let Some(package::License::File { name, url }) = &api.package.license {
         files.insert("LICENSE".to_owned(), templates::license_file(&api, name, url.as_deref()));
     }
+    files.insert("api-surface.json".to_owned(), surface::Surface::of(&document).to_json());
     files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api, options)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
     let notes = api.package.version_note.iter().cloned().collect();

@@ -48,15 +48,23 @@ fn manifest() -> toml::Table {
     MANIFEST.parse().unwrap_or_default()
 }
 
-/// The runtime's files as they sit in a vendoring crate, by path from the
-/// crate root (`lib.rs` becomes the module's `mod.rs`).
-pub fn files() -> impl Iterator<Item = (String, String)> {
+/// The runtime's files as they sit in the crate `lib_name`, by path from
+/// the crate root (`lib.rs` becomes the module's `mod.rs`). Doc examples,
+/// which name the runtime as a crate, name it as the module instead.
+pub fn files(lib_name: &str) -> impl Iterator<Item = (String, String)> + '_ {
     let note = format!(
         "// Vendored copy of sdk-runtime {} (`--runtime vendored`); do not edit. Regenerate to update it.\n\n",
         version()
     );
     SOURCES.into_iter().map(move |(name, text)| {
         let name = if name == "lib.rs" { "mod.rs" } else { name };
+        let text: String = text
+            .split_inclusive('\n')
+            .map(|line| {
+                let doc = matches!(line.trim_start().get(..3), Some("///" | "//!"));
+                if doc { line.replace("sdk_runtime::", &format!("{lib_name}::sdk_runtime::")) } else { line.to_owned() }
+            })
+            .collect();
         (format!("src/sdk_runtime/{name}"), format!("{note}{text}"))
     })
 }

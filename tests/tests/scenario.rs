@@ -92,6 +92,7 @@ async fn every_query_parameter_goes_on_the_wire() {
     client
         .list_assets()
         .author_id("user_1")
+        .collection_id("col_1")
         .created_after(after)
         .created_before(after)
         .inference_id("inf_1")
@@ -101,7 +102,7 @@ async fn every_query_parameter_goes_on_the_wire() {
         .pagination_token("tok")
         .parent_asset_id("parent_1")
         .privacy(types::Privacy::Public)
-        .root_parent_asset_id("root_1")
+        .root_asset_id("root_1")
         .sort_by(types::SortBy::CreatedAt)
         .sort_direction(types::SortDirection::Desc)
         .tags("landscape,night")
@@ -118,9 +119,9 @@ async fn every_query_parameter_goes_on_the_wire() {
     assert_eq!(
         requests[0].url.query().unwrap(),
         format!(
-            "authorId=user_1&createdAfter={date}&createdBefore={date}&inferenceId=inf_1&modelId=model_1\
+            "authorId=user_1&collectionId=col_1&createdAfter={date}&createdBefore={date}&inferenceId=inf_1&modelId=model_1\
              &originalAssets=true&pageSize=25&paginationToken=tok&parentAssetId=parent_1&privacy=public\
-             &rootParentAssetId=root_1&sortBy=createdAt&sortDirection=desc&tags=landscape%2Cnight\
+             &rootAssetId=root_1&sortBy=createdAt&sortDirection=desc&tags=landscape%2Cnight\
              &types=3d23d%2Ccanvas&updatedAfter={date}&updatedBefore={date}"
         )
     );
@@ -144,4 +145,27 @@ async fn basic_and_public_credentials_send_the_documented_authorization() {
 
     Client::new(&server.uri(), Credentials::api_key("key", "secret")).unwrap().list_assets().send().await.unwrap();
     Client::new(&server.uri(), Credentials::public()).unwrap().list_assets().send().await.unwrap();
+}
+
+/// FACTS.md lists the exact query parameter names of `GET /assets`, from
+/// the vendor's own published description; the spec has exactly those.
+#[test]
+fn list_assets_query_parameters_are_the_vendors_names() {
+    let facts = std::fs::read_to_string(integration_tests::repo_root().join("../shared/api-docs/FACTS.md")).unwrap();
+    let line = facts.lines().find(|line| line.contains("`GET /assets`: every query parameter is optional")).expect("FACTS.md lists the names");
+    let listed = line.split("Their exact names").nth(1).and_then(|rest| rest.split(" All are").next()).unwrap();
+    let mut documented: Vec<&str> = listed.split('`').skip(1).step_by(2).filter(|name| !["asc", "desc"].contains(name)).collect();
+    documented.sort();
+
+    let spec = integration_tests::spec("scenario");
+    let mut in_spec: Vec<String> = spec["paths"]["/assets"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|parameter| parameter["in"] == "query")
+        .map(|parameter| parameter["name"].as_str().unwrap().to_owned())
+        .collect();
+    in_spec.sort();
+
+    assert_eq!(in_spec, documented);
 }

@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 use generator::{GenerateError, SpecSource};
 
 pub mod corpus;
+pub mod package_check;
 
 /// The first line of `generated/README.md`, which also keeps the workspace's
 /// `generated/*` member glob matching when no crate exists yet.
@@ -27,6 +28,10 @@ pub struct Plan {
     pub files: BTreeMap<String, String>,
     /// Crate folders (`indream`).
     pub crates: Vec<String>,
+    /// Each crate as generated, by folder, for [`with_changelogs`].
+    pub generated: BTreeMap<String, (generator::GeneratedCrate, String)>,
+    /// What changed for callers since the crates on disk, for the terminal.
+    pub summary: Vec<String>,
 }
 
 /// A folder of specs and the folder their crates are generated into.
@@ -50,11 +55,17 @@ pub const TARGETS: [Target; 2] = [
 pub fn generate(root: &Path) -> Result<String> {
     let plans = plan_targets(root)?;
     let mut summary = Vec::new();
+    let mut api_changes = Vec::new();
     for (target, plan) in &plans {
         let changes = write(plan, &root.join(target.out))?;
         summary.push(format!("{} crate(s) into {}/ ({changes} file(s) changed)", plan.crates.len(), target.out));
+        api_changes.extend(plan.summary.iter().cloned());
     }
-    Ok(format!("generated {}", summary.join(", ")))
+    let mut out = format!("generated {}", summary.join(", "));
+    for line in api_changes {
+        out.push_str(&format!("\n{line}"));
+    }
+    Ok(out)
 }
 
 /// `cargo xtask check` for the repository at `root`: fails with unified
@@ -77,7 +88,8 @@ fn plan_targets(root: &Path) -> Result<Vec<(&'static Target, Plan)>> {
         .iter()
         .filter(|target| root.join(target.specs).is_dir())
         .map(|target| {
-            Ok((target, plan(&read_specs_in(root, target.specs)?)?))
+            let plan = plan(&read_specs_in(root, target.specs)?)?;
+            Ok((target, with_changelogs(plan, &root.join(target.out))))
         })
         .collect()
 }
@@ -98,9 +110,15 @@ pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Option
     options.standalone = true;
     let spec = SpecSource { label: spec_path.display().to_string(), slug, text };
     let generated = generator::generate_with(&spec, &options).map_err(|e| anyhow::anyhow!("error: {e}\nnothing was written to {}", out.display()))?;
-    let plan = Plan { files: generated.files.clone(), crates: vec![crate_name.clone()] };
+    let regeneration = generator::changelog::Regeneration::new(&previous(out), &generated, &generator::package::portable_label(&spec.label));
+    let mut files = generated.files.clone();
+    files.insert("CHANGELOG.md".to_owned(), regeneration.changelog.clone());
+    let plan = Plan { files, crates: vec![crate_name.clone()], ..Plan::default() };
     let changes = write_files(&plan, out)?;
     let mut summary = format!("generated {crate_name} {} into {} ({changes} file(s) written)", generated.version, out.display());
+    for line in regeneration.summary(&crate_name) {
+        summary.push_str(&format!("\n{line}"));
+    }
     for note in &generated.notes {
         summary.push_str(&format!("\nnote: {note}"));
     }
@@ -174,10 +192,11 @@ pub fn plan_with(specs: &[SpecSource], options: &generator::Options) -> Result<P
     for spec in specs {
         match generator::generate_with(spec, options) {
             Ok(generated) => {
-                for (path, text) in generated.files {
-                    plan.files.insert(format!("{}/{path}", spec.slug), text);
+                for (path, text) in &generated.files {
+                    plan.files.insert(format!("{}/{path}", spec.slug), text.clone());
                 }
                 plan.crates.push(spec.slug.clone());
+                plan.generated.insert(spec.slug.clone(), (generated, generator::package::portable_label(&spec.label)));
             }
             Err(error) => errors.push(error),
         }
@@ -188,6 +207,28 @@ pub fn plan_with(specs: &[SpecSource], options: &generator::Options) -> Result<P
     }
     plan.files.insert("README.md".to_owned(), GENERATED_README.to_owned());
     Ok(plan)
+}
+
+/// Adds each crate's `CHANGELOG.md` to `plan`: the one in `out` (the
+/// crates' parent folder), with a new section when the API changed since
+/// the crate there was generated; the changes go to `plan.summary`.
+pub fn with_changelogs(mut plan: Plan, out: &Path) -> Plan {
+    for (slug, (generated, label)) in &plan.generated {
+        let regeneration = generator::changelog::Regeneration::new(&previous(&out.join(slug)), generated, label);
+        plan.summary.extend(regeneration.summary(&generated.name));
+        plan.files.insert(format!("{slug}/CHANGELOG.md"), regeneration.changelog);
+    }
+    plan
+}
+
+/// What a crate folder holds from its last generation.
+fn previous(folder: &Path) -> generator::changelog::Previous {
+    let read = |name: &str| fs::read_to_string(folder.join(name)).ok();
+    let version = read("Cargo.toml").and_then(|manifest| {
+        let table: toml::Table = manifest.parse().ok()?;
+        table.get("package")?.get("version")?.as_str().map(str::to_owned)
+    });
+    generator::changelog::Previous { surface: read("api-surface.json"), changelog: read("CHANGELOG.md"), version }
 }
 
 /// Makes `out` (the `generated/` folder) hold exactly the planned files.

@@ -1,5 +1,6 @@
 //! The project's commands: `cargo xtask generate` (every crate, or one from
-//! any spec with `--spec`/`--out`), `check`, `corpus` and `convert`.
+//! any spec with `--spec`/`--out`), `check`, `corpus`, `convert` and
+//! `package-check`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,6 +31,10 @@ enum Command {
     },
     /// Print a Swagger 2.0 document converted to OpenAPI 3.0 (JSON), warnings on stderr.
     Convert { file: PathBuf },
+    /// Package the runtime, and build, test and package generated crates in
+    /// empty folders outside the repository (vendored runtime, and runtime
+    /// by version through a [patch]).
+    PackageCheck,
 }
 
 #[derive(clap::Args)]
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         Command::Check => xtask::check(&root),
         Command::Corpus { dir, report_only } => corpus(&root, &dir, report_only),
         Command::Convert { file } => convert(&file),
+        Command::PackageCheck => xtask::package_check::run(&root),
     };
     match outcome {
         Ok(summary) => {

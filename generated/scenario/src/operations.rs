@@ -39,7 +39,8 @@ pub(crate) static LIST_ASSETS: Operation = Operation {
                 min: Some(1),
                 max: Some(100),
             }),
-        Parameter::query("rootParentAssetId", Style::Form { explode: true }),
+        Parameter::query("rootAssetId", Style::Form { explode: true }),
+        Parameter::query("collectionId", Style::Form { explode: true }),
         Parameter::query("type", Style::Form { explode: true }),
         Parameter::query("paginationToken", Style::Form { explode: true }),
         Parameter::query("tags", Style::Form { explode: true }),
@@ -66,6 +67,7 @@ impl<'a> builder::ListAssets<'a> {
         let Self {
             client,
             author_id,
+            collection_id,
             created_after,
             created_before,
             inference_id,
@@ -75,7 +77,7 @@ impl<'a> builder::ListAssets<'a> {
             pagination_token,
             parent_asset_id,
             privacy,
-            root_parent_asset_id,
+            root_asset_id,
             sort_by,
             sort_direction,
             tags,
@@ -91,6 +93,7 @@ impl<'a> builder::ListAssets<'a> {
             &LIST_ASSETS,
         );
         call.query("authorId", author_id);
+        call.query("collectionId", collection_id);
         call.query("createdAfter", created_after);
         call.query("createdBefore", created_before);
         call.query("inferenceId", inference_id);
@@ -100,7 +103,7 @@ impl<'a> builder::ListAssets<'a> {
         call.query("paginationToken", pagination_token);
         call.query("parentAssetId", parent_asset_id);
         call.query("privacy", privacy);
-        call.query("rootParentAssetId", root_parent_asset_id);
+        call.query("rootAssetId", root_asset_id);
         call.query("sortBy", sort_by);
         call.query("sortDirection", sort_direction);
         call.query("tags", tags);
