@@ -102,7 +102,7 @@ fn section(changes: &[Change], version: &str, previous: Option<&str>, suggested:
 /// `changelog` with `section` as its newest entry.
 fn insert_after_title(changelog: &str, section: &str) -> String {
     match changelog.find("\n## ") {
-        Some(at) => format!("{}\n{section}{}", &changelog[..at + 1], &changelog[at + 1..]),
+        Some(at) => format!("{}{section}\n{}", &changelog[..at + 1], &changelog[at + 1..]),
         None => format!("{}\n{section}", changelog.trim_end_matches('\n').to_owned() + "\n"),
     }
 }

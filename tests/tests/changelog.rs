@@ -74,6 +74,7 @@ fn a_changed_spec_gives_a_change_summary_with_its_semver_label() {
     let changelog = fs::read_to_string(out.join("CHANGELOG.md")).unwrap();
     let sections: Vec<&str> = changelog.lines().filter(|line| line.starts_with("## ")).collect();
     assert_eq!(sections, ["## 1.4.0", "## 1.3.0", "## 1.2.0"], "{changelog}");
+    assert!(changelog.contains("`integer`)\n\n## 1.3.0\n") && !changelog.contains("\n\n\n"), "one blank line between sections:\n{changelog}");
     assert!(changelog.contains("**Breaking**"), "{changelog}");
     assert!(changelog.contains("Semver: 1.3.0 → 2.0.0 (the spec's `info.version` gives 1.4.0, which understates the change)."), "{changelog}");
     assert!(changelog.contains("- Compatible: enum `Kind`: variant `huge` added"), "{changelog}");
