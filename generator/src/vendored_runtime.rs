@@ -14,21 +14,24 @@ use syn::visit_mut::VisitMut;
 pub const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// Every source file of the runtime, by its path under `runtime/src/`.
-pub const SOURCES: [(&str, &str); 16] = [
+pub const SOURCES: [(&str, &str); 19] = [
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("context.rs", include_str!("../../runtime/src/context.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("execute.rs", include_str!("../../runtime/src/execute.rs")),
+    ("intercept.rs", include_str!("../../runtime/src/intercept.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("ncp_signature.rs", include_str!("../../runtime/src/ncp_signature.rs")),
     ("oauth2.rs", include_str!("../../runtime/src/oauth2.rs")),
     ("operation.rs", include_str!("../../runtime/src/operation.rs")),
+    ("options.rs", include_str!("../../runtime/src/options.rs")),
     ("pagination.rs", include_str!("../../runtime/src/pagination.rs")),
     ("response.rs", include_str!("../../runtime/src/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("secret.rs", include_str!("../../runtime/src/secret.rs")),
+    ("telemetry.rs", include_str!("../../runtime/src/telemetry.rs")),
     ("upload.rs", include_str!("../../runtime/src/upload.rs")),
     ("validate.rs", include_str!("../../runtime/src/validate.rs")),
 ];

@@ -84,6 +84,21 @@ impl Credential {
         Self::new(scheme, Kind::NcpSignatureV2 { access_key: access_key.into(), secret_key: secret_key.into() })
     }
 
+    /// The headers this credential sets, when it sets any.
+    fn headers_set(&self) -> Option<Vec<HeaderName>> {
+        Some(match &self.kind {
+            Kind::QueryApiKey { .. } => return None,
+            Kind::HeaderApiKey { header, .. } => vec![HeaderName::from_bytes(header.as_bytes()).ok()?],
+            Kind::CookieApiKey { .. } => vec![reqwest::header::COOKIE],
+            Kind::TokenProvider { .. } | Kind::Bearer { .. } | Kind::Basic { .. } | Kind::FixedAuthorization { .. } => vec![AUTHORIZATION],
+            Kind::NcpSignatureV2 { .. } => vec![
+                HeaderName::from_static("x-ncp-apigw-timestamp"),
+                HeaderName::from_static("x-ncp-iam-access-key"),
+                HeaderName::from_static("x-ncp-apigw-signature-v2"),
+            ],
+        })
+    }
+
     fn new(scheme: &'static str, kind: Kind) -> Self {
         Self { scheme, kind }
     }
@@ -191,19 +206,37 @@ impl Credential {
     }
 }
 
-/// The credentials a client holds, at most one per security scheme.
+/// The credentials a client holds, at most one per security scheme, and
+/// whether they were read from the environment.
 #[derive(Clone, Debug, Default)]
 pub struct CredentialSet {
     credentials: Vec<Credential>,
+    from_env: bool,
 }
 
 impl CredentialSet {
     /// A set holding one credential.
     pub fn single(credential: Credential) -> Self {
-        Self { credentials: vec![credential] }
+        Self { credentials: vec![credential], from_env: false }
     }
 
-    /// Adds `credential`, replacing any credential for the same scheme.
+    /// The same set, marked as read from environment variables (a generated
+    /// `Credentials::from_env` marks what it returns). Error messages about
+    /// refused credentials then name the variables
+    /// ([`ErrorHints`](super::ErrorHints)); credentials passed in code are
+    /// never described by variables the user did not use.
+    pub fn read_from_env(mut self) -> Self {
+        self.from_env = true;
+        self
+    }
+
+    /// Whether the set was marked with [`CredentialSet::read_from_env`].
+    pub fn is_from_env(&self) -> bool {
+        self.from_env
+    }
+
+    /// Adds `credential`, replacing any credential for the same scheme; the
+    /// set stays marked (or not) as read from the environment.
     pub fn with(mut self, credential: Credential) -> Self {
         self.credentials.retain(|held| held.scheme != credential.scheme);
         self.credentials.push(credential);
@@ -238,6 +271,13 @@ impl CredentialSet {
             credential.apply(request, refresh).await?;
         }
         Ok(())
+    }
+
+    /// The headers the credentials `requirements` choose put on a request
+    /// (`Authorization`, an API-key header, `Cookie`, signature headers).
+    /// Per-call extra headers may not name them ([`super::CallOptions`]).
+    pub fn header_names(&self, requirements: &[&[&str]]) -> Vec<HeaderName> {
+        self.chosen(requirements).filter_map(Credential::headers_set).flat_map(|names| names.into_iter()).collect()
     }
 
     /// Whether the credentials `requirements` choose include a token

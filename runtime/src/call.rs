@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::context::ClientContext;
+use super::options::CallOptions;
 use super::error::CallError;
 use super::operation::{Location, Operation, Style};
 use super::response::Response;
@@ -34,6 +35,8 @@ pub struct Call<'a> {
     pub(crate) cookies: Vec<String>,
     /// The first parameter problem; reported by `send`, before sending.
     pub(crate) problem: Option<CallError>,
+    /// Settings of this call that override the client's.
+    pub(crate) options: Option<CallOptions>,
 }
 
 impl<'a> Call<'a> {
@@ -50,6 +53,7 @@ impl<'a> Call<'a> {
             body: None,
             cookies: Vec::new(),
             problem: None,
+            options: None,
         }
     }
 
@@ -162,6 +166,14 @@ impl<'a> Call<'a> {
             Err(_) => return self.fail("body", format!("the content type `{content_type}` is not a valid header value")),
         }
         self.headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    }
+
+    /// Applies `options` to this call: extra headers, a total timeout, a
+    /// retry policy and an idempotency key that replace the client's (see
+    /// [`CallOptions`] for how each applies). A later call of this method
+    /// replaces the options an earlier one set.
+    pub fn options(&mut self, options: &CallOptions) {
+        self.options = Some(options.clone());
     }
 
     /// Sends the call through the pipeline: a problem recorded while the

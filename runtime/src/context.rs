@@ -1,10 +1,29 @@
-//! Per-client settings: credentials, retry policy, timeouts.
+//! Per-client settings: credentials, retry policy, timeouts, error
+//! reporting (request-id headers, how much of an error body is kept) and
+//! interceptors.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName};
 
 use super::auth::CredentialSet;
 use super::error::ErrorHints;
+use super::intercept::Interceptor;
 use super::retry::RetryPolicy;
+
+/// The response headers [`ClientContext::request_id_headers`] holds by
+/// default, in the order they are looked for: the de-facto standard
+/// `x-request-id`, `request-id` (Stripe and others), AWS's
+/// `x-amzn-requestid` (API Gateway, Lambda) and `x-amz-request-id` (S3),
+/// Azure's `x-ms-request-id`, and `x-correlation-id`.
+pub const DEFAULT_REQUEST_ID_HEADERS: [&str; 6] =
+    ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-ms-request-id", "x-correlation-id"];
+
+/// How much of an error body [`ClientContext::error_body_limit`] keeps by
+/// default: 64 KiB.
+pub const DEFAULT_ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// Timeouts of a client.
 ///
@@ -44,8 +63,12 @@ impl Default for Timeouts {
 }
 
 /// The state a generated `Client` carries besides its reqwest client and base
-/// URL: credentials, retry policy, timeouts and error hints.
-#[derive(Clone, Debug, Default)]
+/// URL: credentials, retry policy, timeouts, error reporting and
+/// interceptors.
+///
+/// Build it with struct update syntax (`..ClientContext::default()`), so
+/// that fields added later keep their defaults.
+#[derive(Clone)]
 pub struct ClientContext {
     /// Credentials applied to each request as its operation requires.
     pub credentials: CredentialSet,
@@ -58,6 +81,49 @@ pub struct ClientContext {
     /// The client's TLS identity, for APIs that authenticate clients by
     /// certificate (OpenAPI `mutualTLS`).
     pub identity: Option<ClientIdentity>,
+    /// Response headers that carry the server's request id, looked for in
+    /// this order; the first one present with a printable value is the
+    /// call's request id ([`super::Response::request_id`],
+    /// [`super::Error::request_id`], [`ClientContext::request_id`]).
+    /// Default: [`DEFAULT_REQUEST_ID_HEADERS`].
+    pub request_id_headers: Vec<HeaderName>,
+    /// How many bytes of an error response's body are read and kept
+    /// ([`super::ApiError::text`]); the rest is not read. Default:
+    /// [`DEFAULT_ERROR_BODY_LIMIT`] (64 KiB).
+    pub error_body_limit: usize,
+    /// Called around every attempt of every call, in this order before the
+    /// attempt and in reverse order after it (see [`Interceptor`]).
+    pub interceptors: Vec<Arc<dyn Interceptor>>,
+}
+
+impl Default for ClientContext {
+    fn default() -> Self {
+        Self {
+            credentials: CredentialSet::default(),
+            retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
+            hints: ErrorHints::default(),
+            identity: None,
+            request_id_headers: DEFAULT_REQUEST_ID_HEADERS.iter().map(|name| HeaderName::from_static(name)).collect(),
+            error_body_limit: DEFAULT_ERROR_BODY_LIMIT,
+            interceptors: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientContext")
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("hints", &self.hints)
+            .field("identity", &self.identity)
+            .field("request_id_headers", &self.request_id_headers)
+            .field("error_body_limit", &self.error_body_limit)
+            .field("interceptors", &format_args!("[{} interceptor(s)]", self.interceptors.len()))
+            .finish()
+    }
 }
 
 /// A TLS client certificate and its key, presented to servers that ask.
@@ -109,6 +175,16 @@ impl ClientContext {
         self.credentials.validate().map_err(ConfigError::Credentials)
     }
 
+    /// The server's request id in `headers`: the value of the first of
+    /// [`ClientContext::request_id_headers`] that is present and printable.
+    ///
+    /// Generated code calls this on a successful response's headers
+    /// (`ResponseValue::headers()`); error responses carry it already
+    /// ([`super::Error::request_id`]).
+    pub fn request_id<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        request_id_in(&self.request_id_headers, headers)
+    }
+
     /// Builds the reqwest client these settings call for: rustls, the connect
     /// and read timeouts, no automatic redirects (the pipeline follows them
     /// and drops credentials when the origin changes), and `user_agent`.
@@ -136,4 +212,26 @@ pub fn normalize_base_url(url: &str) -> Result<String, ConfigError> {
         return Err(error("the scheme must be http or https"));
     }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// The server's request id in `headers`, looked up with the names of
+/// `context` (see [`ClientContext::request_id`]).
+///
+/// ```
+/// use sdk_runtime::reqwest::header::{HeaderMap, HeaderValue};
+/// use sdk_runtime::ClientContext;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-amzn-requestid", HeaderValue::from_static("7c9e-41"));
+/// assert_eq!(sdk_runtime::request_id(&headers, &ClientContext::default()), Some("7c9e-41"));
+/// ```
+pub fn request_id<'h>(headers: &'h HeaderMap, context: &ClientContext) -> Option<&'h str> {
+    context.request_id(headers)
+}
+
+pub(crate) fn request_id_in<'h>(names: &[HeaderName], headers: &'h HeaderMap) -> Option<&'h str> {
+    names.iter().find_map(|name| {
+        let value = headers.get(name)?.to_str().ok()?.trim();
+        (!value.is_empty()).then_some(value)
+    })
 }

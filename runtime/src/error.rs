@@ -51,6 +51,9 @@ pub enum Error<E> {
         status: StatusCode,
         /// The response headers.
         headers: HeaderMap,
+        /// The server's request id, from the first of
+        /// `ClientContext::request_id_headers` the response carries.
+        request_id: Option<String>,
         /// The start of the body, for diagnosis.
         body_start: String,
         /// What did not match.
@@ -108,11 +111,22 @@ pub struct ApiError<E> {
     pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The typed body, when the body matched the documented error schema.
+    /// The server's request id, from the first of
+    /// `ClientContext::request_id_headers` the response carries: quote it
+    /// to the API's support.
+    pub request_id: Option<String>,
+    /// The typed body, when the body (as kept, see `text`) matched the
+    /// documented error schema.
     pub body: Option<E>,
-    /// The start of the raw body (up to 2 KiB), whatever its format.
+    /// The raw body as text, whatever its format: whole, or its first
+    /// `ClientContext::error_body_limit` bytes (64 KiB by default), cut
+    /// at a character boundary; see `truncated`.
     pub text: String,
-    /// Host the request went to.
+    /// Whether the body was longer than the limit, and `text` holds only
+    /// its start.
+    pub truncated: bool,
+    /// Host the request went to, with its port when the URL names one
+    /// (`api.example.com`, `127.0.0.1:8080`).
     pub host: String,
     /// Advice for the user, such as the environment variable to check.
     pub hint: Option<String>,
@@ -156,6 +170,17 @@ impl<E> Error<E> {
         }
     }
 
+    /// The server's request id, for every error that has a response
+    /// (`Api`, `RateLimited`, `Decode`) whose headers carry one of
+    /// `ClientContext::request_id_headers`.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) | Error::RateLimited(api) => api.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The API error, for `Api` and `RateLimited`.
     pub fn api(&self) -> Option<&ApiError<E>> {
         match self {
@@ -176,6 +201,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::Api(api) | Error::RateLimited(api) => {
                 write!(f, "{} from {}", api.status, api.host)?;
+                if let Some(id) = &api.request_id {
+                    write!(f, " (request id {id})")?;
+                }
                 if let Some(hint) = &api.hint {
                     write!(f, ": {hint}")?;
                 }
@@ -199,8 +227,12 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "request failed")?;
                 write_chain(f, source)
             }
-            Error::Decode { status, body_start, source, .. } => {
-                write!(f, "cannot decode the {status} response: {source}; body starts with: {}", one_line(body_start, 200))
+            Error::Decode { status, request_id, body_start, source, .. } => {
+                write!(f, "cannot decode the {status} response")?;
+                if let Some(id) = request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                write!(f, ": {source}; body starts with: {}", one_line(body_start, 200))
             }
             Error::Validation { parameter, message, .. } => write!(f, "invalid `{parameter}`: {message}; nothing was sent"),
             Error::Pagination { message, .. } => write!(f, "pagination stopped: {message}"),
@@ -264,6 +296,37 @@ impl CallError {
 }
 
 impl CallError {
+    /// The operation whose call failed.
+    pub fn operation(&self) -> &'static Operation {
+        match &self.0 {
+            Failure::Timeout { operation, .. } | Failure::Transport { operation, .. } | Failure::Validation { operation, .. } => operation,
+        }
+    }
+
+    /// Whether a time limit ran out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.0, Failure::Timeout { .. })
+    }
+
+    /// Whether the call's total deadline ran out, which ends it.
+    pub(crate) fn is_total_timeout(&self) -> bool {
+        matches!(self.0, Failure::Timeout { limit: TimeLimit::Total(_), .. })
+    }
+
+    /// A short, credential-free name of what went wrong, for traces:
+    /// `timeout`, `connect`, `body`, `request`, `transport` or `invalid`.
+    /// (reqwest's own message quotes the URL, which may carry an API key.)
+    pub fn kind(&self) -> &'static str {
+        match &self.0 {
+            Failure::Timeout { .. } => "timeout",
+            Failure::Transport { source, .. } if source.is_connect() => "connect",
+            Failure::Transport { source, .. } if source.is_body() => "body",
+            Failure::Transport { source, .. } if source.is_request() => "request",
+            Failure::Transport { .. } => "transport",
+            Failure::Validation { .. } => "invalid",
+        }
+    }
+
     /// Whether another attempt could succeed: a timeout or a connection
     /// failure, not a request the client refused to build.
     pub(crate) fn is_transient(&self) -> bool {
@@ -271,6 +334,37 @@ impl CallError {
             Failure::Timeout { .. } => true,
             Failure::Transport { source, .. } => super::retry::is_transient(source),
             Failure::Validation { .. } => false,
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    /// As the [`Error`] it becomes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Failure::Timeout { operation, limit, source } => {
+                write!(f, "{operation}: timed out: {limit}")?;
+                match source {
+                    Some(source) => write_chain(f, source),
+                    None => Ok(()),
+                }
+            }
+            Failure::Transport { operation, source } => {
+                write!(f, "{operation}: request failed")?;
+                write_chain(f, source)
+            }
+            Failure::Validation { operation, parameter, message } => {
+                write!(f, "{operation}: invalid `{parameter}`: {message}; nothing was sent")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CallError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            Failure::Timeout { source: Some(source), .. } | Failure::Transport { source, .. } => Some(source),
+            _ => None,
         }
     }
 }
@@ -287,6 +381,11 @@ impl<E> From<CallError> for Error<E> {
 
 /// What a crate adds to error messages: the environment variables that hold
 /// its credentials, suggested on 401 and 403.
+///
+/// The variables are named only when the client's credentials were read
+/// from them ([`CredentialSet::read_from_env`](super::CredentialSet::read_from_env),
+/// which a generated `Credentials::from_env` calls); credentials passed in
+/// code get a hint about the credentials the client was given instead.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ErrorHints {
     /// Credential variables, such as `["INDREAM_API_KEY"]`.
@@ -294,19 +393,48 @@ pub struct ErrorHints {
 }
 
 impl ErrorHints {
-    pub(crate) fn for_status(&self, status: StatusCode) -> Option<String> {
-        match status.as_u16() {
-            401 | 403 if !self.credential_env.is_empty() => Some(format!("check {}", self.credential_env.join(" and "))),
-            401 | 403 => Some("check the credentials".to_owned()),
-            _ => None,
+    /// The hint for `status`, for credentials read from the environment
+    /// (`from_env`) or passed in code; `None` for a status other than 401
+    /// and 403.
+    pub fn for_status(&self, status: StatusCode, from_env: bool) -> Option<String> {
+        let refused = matches!(status.as_u16(), 401 | 403);
+        match (refused, from_env && !self.credential_env.is_empty()) {
+            (false, _) => None,
+            (true, true) => Some(format!("check {} (read from the environment)", self.credential_env.join(" and "))),
+            (true, false) => Some("check the credentials the client was built with".to_owned()),
         }
     }
 }
 
-/// The first `limit` bytes of `raw` as text, lossily.
+/// The first `limit` bytes of `raw` as text, lossily; a character cut by
+/// the limit is left out, so the text never ends in a replacement mark the
+/// body did not have.
 pub(crate) fn text_start(raw: &[u8], limit: usize) -> String {
     let end = raw.len().min(limit);
-    String::from_utf8_lossy(&raw[..end]).into_owned()
+    text_kept(&raw[..end], end < raw.len())
+}
+
+/// `kept` as text, lossily; when it is the start of a longer body
+/// (`truncated`), without the character the cut went through.
+pub(crate) fn text_kept(kept: &[u8], truncated: bool) -> String {
+    let mut end = kept.len();
+    if truncated {
+        // The leading byte of the last character that starts before the
+        // cut, and whether the cut falls inside it.
+        let lead = (end.saturating_sub(3)..end).rev().find(|&at| kept[at] & 0b1100_0000 != 0b1000_0000);
+        if let Some(lead) = lead {
+            let width = match kept[lead] {
+                byte if byte >= 0xF0 => 4,
+                byte if byte >= 0xE0 => 3,
+                byte if byte >= 0xC0 => 2,
+                _ => 1,
+            };
+            if lead + width > end {
+                end = lead;
+            }
+        }
+    }
+    String::from_utf8_lossy(&kept[..end]).into_owned()
 }
 
 fn one_line(text: &str, limit: usize) -> String {
@@ -314,5 +442,34 @@ fn one_line(text: &str, limit: usize) -> String {
     match flat.char_indices().nth(limit) {
         Some((cut, _)) => format!("{}…", &flat[..cut]),
         None => flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_start_cuts_at_a_character_boundary() {
+        assert_eq!(text_start(b"abcdef", 4), "abcd");
+        assert_eq!(text_start(b"ab", 4), "ab");
+        // 1 + 2 + 3 + 4 bytes; a cut inside a character drops it.
+        let text = "a\u{e9}\u{20ac}\u{1f600}";
+        let cut = |limit| text_start(text.as_bytes(), limit);
+        assert_eq!(cut(2), "a");
+        assert_eq!(cut(3), "a\u{e9}");
+        assert_eq!(cut(5), "a\u{e9}");
+        assert_eq!(cut(6), "a\u{e9}\u{20ac}");
+        assert_eq!(cut(9), "a\u{e9}\u{20ac}");
+        assert_eq!(cut(10), text);
+    }
+
+    #[test]
+    fn hints_name_variables_only_for_credentials_from_the_environment() {
+        let hints = ErrorHints { credential_env: &["API_KEY"] };
+        assert_eq!(hints.for_status(StatusCode::UNAUTHORIZED, true).unwrap(), "check API_KEY (read from the environment)");
+        assert_eq!(hints.for_status(StatusCode::FORBIDDEN, false).unwrap(), "check the credentials the client was built with");
+        assert_eq!(ErrorHints::default().for_status(StatusCode::FORBIDDEN, true).unwrap(), "check the credentials the client was built with");
+        assert_eq!(hints.for_status(StatusCode::NOT_FOUND, true), None);
     }
 }

@@ -3,16 +3,14 @@
 //! [`Error`] itself, with the operation, status and headers at hand.
 
 use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use super::context::ClientContext;
-use super::error::{text_start, ApiError, CallError, Error, ErrorHints, TimeLimit};
+use super::context::{request_id_in, ClientContext};
+use super::error::{text_kept, text_start, ApiError, CallError, Error, ErrorHints, TimeLimit};
 use super::operation::Operation;
-
-/// How much of an error body is kept as text.
-const ERROR_TEXT_LIMIT: usize = 2048;
 
 /// How much of an undecodable body a decode error quotes.
 const DECODE_TEXT_LIMIT: usize = 512;
@@ -26,7 +24,16 @@ pub struct Response {
     /// The call's total deadline, which also bounds reading a decoded body.
     deadline: Option<Instant>,
     total: std::time::Duration,
+    request_id: Option<String>,
+    report: Report,
+}
+
+/// What the client's settings say about reporting errors.
+#[derive(Clone, Copy, Debug)]
+struct Report {
     hints: ErrorHints,
+    credentials_from_env: bool,
+    error_body_limit: usize,
 }
 
 impl Response {
@@ -35,14 +42,32 @@ impl Response {
         operation: &'static Operation,
         host: String,
         deadline: Option<Instant>,
+        total: std::time::Duration,
         context: &ClientContext,
     ) -> Self {
-        Self { inner, operation, host, deadline, total: context.timeouts.total, hints: context.hints }
+        let request_id = request_id_in(&context.request_id_headers, inner.headers()).map(str::to_owned);
+        let report = Report {
+            hints: context.hints,
+            credentials_from_env: context.credentials.is_from_env(),
+            error_body_limit: context.error_body_limit,
+        };
+        Self { inner, operation, host, deadline, total, request_id, report }
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.inner.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.inner.headers()
+    }
+
+    /// The server's request id: the value of the first of
+    /// `ClientContext::request_id_headers` this response carries.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// A documented JSON body of type `T`. With `x-success-when`, a body
@@ -72,6 +97,7 @@ impl Response {
                 operation: parts.operation,
                 status,
                 headers,
+                request_id: parts.request_id,
                 body_start: text_start(&body, DECODE_TEXT_LIMIT),
                 source,
             }),
@@ -136,8 +162,10 @@ impl Response {
     }
 
     /// An error status: always `Err`, with the body typed as `E` when it
-    /// matches and kept as text either way. A body that cannot be read in
-    /// time leaves the text empty: the status is what matters.
+    /// matches and kept as text either way, up to
+    /// `ClientContext::error_body_limit` bytes (the rest is not read). A
+    /// body that cannot be read in time leaves the text empty: the status
+    /// is what matters.
     ///
     /// # Errors
     ///
@@ -145,12 +173,19 @@ impl Response {
     pub async fn error<T, E: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error<E>> {
         let (status, headers) = (self.inner.status(), self.inner.headers().clone());
         let (inner, parts) = self.split();
-        let body = parts.read(inner).await.unwrap_or_default();
-        Err(parts.api_error(status, headers, &body))
+        let (body, truncated) = parts.read_start(inner, parts.report.error_body_limit).await.unwrap_or_default();
+        Err(parts.api_error_of(status, headers, &body, truncated))
     }
 
     fn split(self) -> (reqwest::Response, Parts) {
-        let parts = Parts { operation: self.operation, host: self.host, deadline: self.deadline, total: self.total, hints: self.hints };
+        let parts = Parts {
+            operation: self.operation,
+            host: self.host,
+            deadline: self.deadline,
+            total: self.total,
+            request_id: self.request_id,
+            report: self.report,
+        };
         (self.inner, parts)
     }
 }
@@ -161,7 +196,8 @@ struct Parts {
     host: String,
     deadline: Option<Instant>,
     total: std::time::Duration,
-    hints: ErrorHints,
+    request_id: Option<String>,
+    report: Report,
 }
 
 impl Parts {
@@ -177,15 +213,49 @@ impl Parts {
         body.map_err(|error| CallError::http(self.operation, error))
     }
 
-    fn api_error<E: DeserializeOwned>(&self, status: StatusCode, headers: reqwest::header::HeaderMap, body: &[u8]) -> Error<E> {
+    /// Reads the body up to `limit` bytes within the call's deadline, and
+    /// says whether there was more (which is left unread).
+    async fn read_start(&self, mut response: reqwest::Response, limit: usize) -> Result<(bytes::Bytes, bool), CallError> {
+        let read = async {
+            let mut kept = bytes::BytesMut::new();
+            while let Some(chunk) = response.chunk().await? {
+                let room = limit - kept.len();
+                if chunk.len() > room {
+                    kept.extend_from_slice(&chunk[..room]);
+                    return Ok((kept.freeze(), true));
+                }
+                kept.extend_from_slice(&chunk);
+            }
+            Ok((kept.freeze(), false))
+        };
+        let body = match self.deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, read)
+                .await
+                .map_err(|_| CallError::timeout(self.operation, TimeLimit::Total(self.total)))?,
+            None => read.await,
+        };
+        body.map_err(|error: reqwest::Error| CallError::http(self.operation, error))
+    }
+
+    fn api_error<E: DeserializeOwned>(&self, status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error<E> {
+        let limit = self.report.error_body_limit;
+        self.api_error_of(status, headers, &body[..body.len().min(limit)], body.len() > limit)
+    }
+
+    /// The error for `status`, with `body` (the start of the body when
+    /// `truncated`) as text and, when it matches, typed.
+    fn api_error_of<E: DeserializeOwned>(&self, status: StatusCode, headers: HeaderMap, body: &[u8], truncated: bool) -> Error<E> {
+        let text = text_kept(body, truncated);
         let api = ApiError {
             operation: self.operation,
             status,
             headers,
+            request_id: self.request_id.clone(),
             body: serde_json::from_slice(body).ok(),
-            text: text_start(body, ERROR_TEXT_LIMIT),
+            text,
+            truncated,
             host: self.host.clone(),
-            hint: self.hints.for_status(status),
+            hint: self.report.hints.for_status(status, self.report.credentials_from_env),
         };
         if status == StatusCode::TOO_MANY_REQUESTS {
             Error::RateLimited(api)
