@@ -282,6 +282,12 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
                 import.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
             }
             syn::Item::Struct(structure) => {
+                // This call's own options (headers, timeout, retry policy,
+                // idempotency key), set by the `with_*` methods of
+                // `operations.rs`.
+                if let syn::Fields::Named(named) = &mut structure.fields {
+                    named.named.push(syn::parse_quote!(#CALL_OPTIONS: ::sdk_runtime::CallOptions));
+                }
                 let mut own = Vec::new();
                 for field in structure.fields.iter_mut() {
                     field.vis = syn::parse_quote!(pub(crate));
@@ -292,6 +298,7 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
                 fields.push((structure.ident.clone(), own));
             }
             syn::Item::Impl(block) => {
+                initialise_call_options(block);
                 let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
                 let Some(name) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
                 let Some(index) = block.items.iter().position(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) else {
@@ -308,6 +315,38 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
         }
     }
     Ok(builders)
+}
+
+/// The builder field that holds a call's own options.
+pub const CALL_OPTIONS_FIELD: &str = "sdk_call_options";
+
+/// `sdk_call_options` as an identifier, for `quote!`.
+struct CallOptionsField;
+
+impl quote::ToTokens for CallOptionsField {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        tokens.extend(std::iter::once(proc_macro2::TokenTree::Ident(syn::Ident::new(CALL_OPTIONS_FIELD, proc_macro2::Span::call_site()))));
+    }
+}
+
+const CALL_OPTIONS: CallOptionsField = CallOptionsField;
+
+/// Adds `sdk_call_options: Default::default()` to the `Self { .. }` a
+/// builder's `new` returns.
+fn initialise_call_options(block: &mut syn::ItemImpl) {
+    for member in &mut block.items {
+        let syn::ImplItem::Fn(function) = member else { continue };
+        if function.sig.ident != "new" {
+            continue;
+        }
+        for statement in &mut function.block.stmts {
+            if let syn::Stmt::Expr(syn::Expr::Struct(construct), _) = statement {
+                if construct.path.is_ident("Self") {
+                    construct.fields.push(syn::parse_quote!(#CALL_OPTIONS: Default::default()));
+                }
+            }
+        }
+    }
 }
 
 /// The structs, enums and aliases of the `types` module.

@@ -130,7 +130,7 @@ async fn error_status_yields_the_typed_problem_with_its_error_code() {
 
     let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
     assert_eq!(api.status.as_u16(), 403);
-    assert_eq!(api.host, "127.0.0.1");
+    assert_eq!(api.host, format!("127.0.0.1:{}", server.address().port()), "the host keeps its port");
     let problem: &types::Problem = api.body.as_ref().unwrap();
     assert_eq!(problem.error_code.as_deref(), Some("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"));
     assert_eq!(problem.type_, "FORBIDDEN");

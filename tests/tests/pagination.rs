@@ -139,7 +139,8 @@ async fn error_on_page_three_ends_the_stream_with_that_error() {
     assert_eq!(outcomes.len(), 5);
     assert!(outcomes[..4].iter().all(Result::is_ok));
     let error = outcomes[4].as_ref().unwrap_err();
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.position(), Some(&indream_client::Position::Cursor("c2".to_owned())), "the error says where to resume");
     assert_eq!(requests(&server).await.len(), 3);
 }
 
@@ -156,7 +157,7 @@ async fn a_repeated_cursor_ends_the_stream_with_an_error_instead_of_looping() {
 
     assert_eq!(outcomes.len(), 3);
     let error = outcomes[2].as_ref().unwrap_err();
-    assert_eq!(error.to_string(), "listProjectAssets (GET /v1/projects/{projectId}/assets): pagination stopped: the server returned the cursor `c1` twice; stopping instead of looping");
+    assert_eq!(error.error.to_string(), "listProjectAssets (GET /v1/projects/{projectId}/assets): pagination stopped: the server returned the cursor `c1` twice; stopping instead of looping");
     assert_eq!(requests(&server).await.len(), 3);
 }
 
@@ -265,4 +266,66 @@ async fn page_number_stream_handles_zero_pages_an_empty_page_and_resuming() {
     assert_eq!(pages[0].next.as_ref().and_then(|p| p.number()), Some(3));
     let queries: Vec<_> = requests(&server).await.iter().map(|r| r.url.query().unwrap().to_owned()).collect();
     assert_eq!(queries, ["pageNum=2", "pageNum=3"]);
+}
+
+/// A server paging Indream assets 0..5 by cursor (`c1`, `c2`) that, while
+/// `dropping` is set, closes the connection on the request for `c1`
+/// without answering. Returns its base URL; `seen` collects the cursors asked for.
+async fn dropping_server(dropping: std::sync::Arc<std::sync::atomic::AtomicBool>, seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (dropping, seen) = (dropping.clone(), seen.clone());
+            tokio::spawn(async move {
+                let mut buffer = vec![0; 16 * 1024];
+                let read = socket.read(&mut buffer).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buffer[..read]).into_owned();
+                let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let cursor = target.split("pageCursor=").nth(1).map(|rest| rest.split('&').next().unwrap_or("").to_owned());
+                seen.lock().unwrap().push(cursor.clone().unwrap_or_default());
+                if cursor.as_deref() == Some("c1") && dropping.load(Ordering::SeqCst) {
+                    return; // the connection drops mid-stream
+                }
+                let (ids, next) = match cursor.as_deref() {
+                    None => (0..2, json!("c1")),
+                    Some("c1") => (2..4, json!("c2")),
+                    _ => (4..5, Value::Null),
+                };
+                let body = json!({"data": ids.map(asset).collect::<Vec<_>>(), "meta": {"nextPageCursor": next}}).to_string();
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn a_stream_cut_by_a_dropped_connection_resumes_from_the_failed_page_without_repeats_or_gaps() {
+    let dropping = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let base = dropping_server(dropping.clone(), seen.clone()).await;
+    let client = indream_client::Client::builder(&base, indream_client::Credentials::api_key("key"))
+        .retry_policy(indream_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    let first: Vec<_> = client.list_project_assets().project_id(project()).items().collect().await;
+    let (read, failed): (Vec<_>, Vec<_>) = first.into_iter().partition(Result::is_ok);
+    let error = failed.into_iter().next().expect("the dropped connection ends the stream with an error").unwrap_err();
+    assert!(matches!(error.error, indream_client::Error::Transport { .. }), "{:?}", error.error);
+    assert_eq!(error.position(), Some(&indream_client::Position::Cursor("c1".to_owned())));
+
+    dropping.store(false, Ordering::SeqCst);
+    let rest: Vec<_> = client.list_project_assets().project_id(project()).items_from(error.position().cloned()).try_collect().await.unwrap();
+
+    let mut all: Vec<_> = read.into_iter().map(Result::unwrap).collect();
+    all.extend(rest);
+    assert_eq!(names(&all), ["f0", "f1", "f2", "f3", "f4"]);
+    assert_eq!(*seen.lock().unwrap(), ["", "c1", "c1", "c2"], "the failed page is asked for again, and no page before it");
 }

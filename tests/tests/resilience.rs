@@ -91,7 +91,9 @@ async fn retry_after_beyond_the_cap_returns_the_rate_limit_at_once() {
     assert_eq!(requests_seen(&server).await, 1);
     let Error::RateLimited(api) = &error else { panic!("rate limit expected, got {error:?}") };
     assert_eq!(api.retry_after(), Some(Duration::from_secs(120)));
-    assert!(error.to_string().starts_with("listProjectAssets (GET /v1/projects/{projectId}/assets): 429 Too Many Requests from 127.0.0.1 (the server asks to retry after 120 s)"), "{error}");
+    let host = server.uri().replace("http://", "");
+    let expected = format!("listProjectAssets (GET /v1/projects/{{projectId}}/assets): 429 Too Many Requests from {host} (the server asks to retry after 120 s)");
+    assert!(error.to_string().starts_with(&expected), "{error}");
 }
 
 #[tokio::test]
@@ -281,11 +283,26 @@ async fn unauthorized_message_says_what_to_check() {
 
     let error = list(&client(&server.uri())).await.unwrap_err();
 
+    let host = server.uri().replace("http://", "");
     assert_eq!(
         error.to_string(),
-        r#"listProjectAssets (GET /v1/projects/{projectId}/assets): 401 Unauthorized from 127.0.0.1: check INDREAM_API_KEY: {"detail":"Invalid API key","status":401,"title":"Unauthorized","type":"UNAUTHORIZED"}"#
+        format!(
+            r#"listProjectAssets (GET /v1/projects/{{projectId}}/assets): 401 Unauthorized from {host}: check the credentials the client was built with: {{"detail":"Invalid API key","status":401,"title":"Unauthorized","type":"UNAUTHORIZED"}}"#
+        )
     );
     assert_eq!(error.body().unwrap().detail, "Invalid API key");
+}
+
+#[tokio::test]
+async fn unauthorized_message_names_the_variable_when_credentials_came_from_it() {
+    let server = server_answering(vec![ResponseTemplate::new(401)]).await;
+    // The only test of this file that sets INDREAM_API_KEY; a fake key for a local server.
+    std::env::set_var("INDREAM_API_KEY", "from-the-environment");
+    let client = Client::builder(&server.uri(), Credentials::from_env().unwrap()).retry_policy(fast_retries()).build().unwrap();
+
+    let error = list(&client).await.unwrap_err();
+
+    assert!(error.to_string().contains(": check INDREAM_API_KEY (read from the environment)"), "{error}");
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ pub fn run(root: &Path) -> Result<String> {
     crate::generate_one(&root.join("specs/mediapocket.yaml"), &registry, generator::Options::default())?;
     assert_portable(root, &registry)?;
     let manifest = fs::read_to_string(registry.join("Cargo.toml"))?;
-    if !manifest.contains("\nsdk-runtime = \"") {
+    if !manifest.contains("\nsdk-runtime = { version = ") {
         bail!("{}: the runtime is not a dependency by version:\n{manifest}", registry.display());
     }
     let patch = format!("\n[patch.crates-io]\nsdk-runtime = {{ path = {:?} }}\n", root.join("runtime").display().to_string());

@@ -27,7 +27,13 @@ impl Credentials {
     ///
     /// An [`EnvError`](sdk_runtime::EnvError) naming the first variable that is missing or empty.
     pub fn from_env() -> Result<Self, sdk_runtime::EnvError> {
-        Ok(Self::api_key(sdk_runtime::auth::env_var("INDREAM_API_KEY")?.expose()))
+        Ok(
+            Self(
+                Self::api_key(sdk_runtime::auth::env_var("INDREAM_API_KEY")?.expose())
+                    .0
+                    .read_from_env(),
+            ),
+        )
     }
 
     /// No credentials: only operations that require no security will succeed.

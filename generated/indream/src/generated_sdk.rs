@@ -858,6 +858,7 @@ pub mod builder {
         pub(crate) project_id: Result<::uuid::Uuid, String>,
         pub(crate) page_cursor: Result<Option<::std::string::String>, String>,
         pub(crate) page_size: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListProjectAssets<'a> {
@@ -867,6 +868,7 @@ pub mod builder {
                 project_id: Err("project_id was not initialized".to_string()),
                 page_cursor: Ok(None),
                 page_size: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -920,6 +922,7 @@ pub mod builder {
         pub(crate) x_file_name: Result<types::UploadAssetXFileName, String>,
         pub(crate) x_project_id: Result<Option<::uuid::Uuid>, String>,
         pub(crate) body: Result<reqwest::Body, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> UploadAsset<'a> {
@@ -929,6 +932,7 @@ pub mod builder {
                 x_file_name: Err("x_file_name was not initialized".to_string()),
                 x_project_id: Ok(None),
                 body: Err("body was not initialized".to_string()),
+                sdk_call_options: Default::default(),
             }
         }
 

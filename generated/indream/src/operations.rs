@@ -14,6 +14,10 @@ use crate::{builder, types, ByteStream, ResponseValue};
 ///
 /// The typed body is `types::Problem`: the error schema every operation of the spec shares. Match on the variants to tell an API error (with status, headers and body) from a rate limit, a timeout, a transport failure, an undecodable response or a client-side validation error. Every error names its operation ([`sdk_runtime::Error::operation`]).
 pub type Error = sdk_runtime::Error<types::Problem>;
+/// The error of a page stream (`pages()`, `items()`): the [`Error`]
+/// and the position of the page that failed, to resume from with
+/// `pages_from` or `items_from`. It converts into [`Error`] with `?`.
+pub type PageError = sdk_runtime::pagination::PageError<types::Problem>;
 /// Headers the API documents as required on every request.
 const DEFAULT_HEADERS: &[(&str, &str)] = &[];
 /// What the spec says about `listProjectAssets`: `GET /v1/projects/{projectId}/assets`.
@@ -46,9 +50,43 @@ impl<'a> builder::ListProjectAssets<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /v1/projects/{projectId}/assets` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, project_id, page_cursor, page_size } = self;
+        let Self { client, project_id, page_cursor, page_size, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -58,6 +96,7 @@ impl<'a> builder::ListProjectAssets<'a> {
         call.path("projectId", project_id);
         call.query("pageCursor", page_cursor);
         call.query("pageSize", page_size);
+        call.options(&sdk_call_options);
         call
     }
 
@@ -102,6 +141,40 @@ impl<'a> builder::UploadAsset<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// Streams `upload` as the request body with its `Content-Type` and `Content-Length`, and sets `x_file_name` from its file name (change it with `Upload::with_file_name`).
     ///
     /// Memory does not grow with the file; progress goes to `Upload::on_progress`. An upload is never retried (its body cannot be replayed) and has no total time limit: the client's read timeout ends a stalled transfer.
@@ -137,7 +210,7 @@ impl<'a> builder::UploadAsset<'a> {
 
     /// The call `send` makes: `POST /v1/uploads` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, x_file_name, x_project_id, body } = self;
+        let Self { client, x_file_name, x_project_id, body, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -147,6 +220,7 @@ impl<'a> builder::UploadAsset<'a> {
         call.header("x-file-name", x_file_name);
         call.header("x-project-id", x_project_id);
         call.raw_body(body, "application/octet-stream");
+        call.options(&sdk_call_options);
         call
     }
 

@@ -3,17 +3,28 @@
 //! Streams over the paginated operations: every page, or every item,
 //! fetched one page at a time as the stream is polled.
 use futures_core::Stream;
-use sdk_runtime::pagination::{self, Page};
+use sdk_runtime::pagination::{self, Page, Position};
 use crate::operations::LIST_PROJECT_ASSETS;
-use crate::{builder, types, Error};
+use crate::{builder, types, PageError};
 impl<'a> builder::ListProjectAssets<'a> {
     /// Every page of `listProjectAssets`, fetched one at a time as the stream is polled.
     ///
-    /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a cursor set with `page_cursor` resumes from there; each [`Page`] carries the cursor of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<types::Asset>, Error>> + 'a {
-        pagination::cursor_pages(
+    /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a cursor set with `page_cursor` resumes from there; each [`Page`] carries the cursor of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails: a [`PageError`] with the position of that page, to resume from with [`pages_from`](Self::pages_from).
+    pub fn pages(
+        self,
+    ) -> impl Stream<Item = Result<Page<types::Asset>, PageError>> + 'a {
+        self.pages_from(None)
+    }
+
+    /// Every page of `listProjectAssets` from `position` on (the first page when `None`), such as the position of a [`PageError`]: the page that failed is requested again, and none before it.
+    pub fn pages_from(
+        self,
+        position: Option<Position>,
+    ) -> impl Stream<Item = Result<Page<types::Asset>, PageError>> + 'a {
+        pagination::cursor_pages_from(
             &LIST_PROJECT_ASSETS,
             self,
+            position,
             |builder, position| builder.page_cursor(position),
             |builder| builder.send(),
             |page: &types::AssetPage| {
@@ -31,7 +42,7 @@ impl<'a> builder::ListProjectAssets<'a> {
     /// Every item of `listProjectAssets`, in server order, holding one page at a time.
     ///
     /// ```no_run
-    /// # async fn example(request: indream_client::builder::ListProjectAssets<'_>) -> Result<(), indream_client::Error> {
+    /// # async fn example(request: indream_client::builder::ListProjectAssets<'_>) -> Result<(), indream_client::PageError> {
     /// use futures::TryStreamExt;
     ///
     /// let mut items = std::pin::pin!(request.items());
@@ -41,7 +52,15 @@ impl<'a> builder::ListProjectAssets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn items(self) -> impl Stream<Item = Result<types::Asset, Error>> + 'a {
-        pagination::items(self.pages())
+    pub fn items(self) -> impl Stream<Item = Result<types::Asset, PageError>> + 'a {
+        self.items_from(None)
+    }
+
+    /// Every item of `listProjectAssets` from the page at `position` on: after an error, `items_from(error.position().cloned())` on the same request continues without repeating or skipping an item of the pages already read.
+    pub fn items_from(
+        self,
+        position: Option<Position>,
+    ) -> impl Stream<Item = Result<types::Asset, PageError>> + 'a {
+        pagination::resumable_items(self.pages_from(position))
     }
 }

@@ -942,6 +942,7 @@ pub mod builder {
     pub struct ListAssetAttachments<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) asset_id: Result<types::Id, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListAssetAttachments<'a> {
@@ -949,6 +950,7 @@ pub mod builder {
             Self {
                 client: client,
                 asset_id: Err("asset_id was not initialized".to_string()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -971,6 +973,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) asset_id: Result<types::Id, String>,
         pub(crate) body: Result<types::builder::NewAttachment, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> CreateAssetAttachment<'a> {
@@ -979,6 +982,7 @@ pub mod builder {
                 client: client,
                 asset_id: Err("asset_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -1024,6 +1028,7 @@ pub mod builder {
     pub struct ListProjectAttachments<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) project_id: Result<types::Id, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListProjectAttachments<'a> {
@@ -1031,6 +1036,7 @@ pub mod builder {
             Self {
                 client: client,
                 project_id: Err("project_id was not initialized".to_string()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -1053,6 +1059,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) project_id: Result<types::Id, String>,
         pub(crate) body: Result<types::builder::NewAttachment, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> CreateProjectAttachment<'a> {
@@ -1061,6 +1068,7 @@ pub mod builder {
                 client: client,
                 project_id: Err("project_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 

@@ -35,9 +35,13 @@ impl Credentials {
     /// An [`EnvError`](sdk_runtime::EnvError) naming the first variable that is missing or empty.
     pub fn from_env() -> Result<Self, sdk_runtime::EnvError> {
         Ok(
-            Self::access_key(
-                sdk_runtime::auth::env_var("NCLOUD_ACCESS_KEY")?.expose(),
-                sdk_runtime::auth::env_var("NCLOUD_SECRET_KEY")?.expose(),
+            Self(
+                Self::access_key(
+                        sdk_runtime::auth::env_var("NCLOUD_ACCESS_KEY")?.expose(),
+                        sdk_runtime::auth::env_var("NCLOUD_SECRET_KEY")?.expose(),
+                    )
+                    .0
+                    .read_from_env(),
             ),
         )
     }

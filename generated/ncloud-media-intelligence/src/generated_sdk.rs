@@ -1116,6 +1116,7 @@ pub mod builder {
         pub(crate) project_id: Result<::std::string::String, String>,
         pub(crate) page_num: Result<::std::num::NonZeroU64, String>,
         pub(crate) page_size: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListMediaAssets<'a> {
@@ -1126,6 +1127,7 @@ pub mod builder {
                 project_id: Err("project_id was not initialized".to_string()),
                 page_num: Err("page_num was not initialized".to_string()),
                 page_size: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 

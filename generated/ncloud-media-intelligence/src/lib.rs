@@ -106,11 +106,18 @@ pub use operations::Error;
 pub use client::ClientBuilder;
 pub use client::DEFAULT_BASE_URL;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
+pub use sdk_runtime::{
+    ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError,
+    Interceptor, RetryPolicy, TimeLimit, Timeouts,
+};
 mod pagination;
+pub use operations::PageError;
 pub use sdk_runtime::pagination::{Page, Position};
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
-pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
+pub use sdk_runtime::reqwest::{
+    header::{HeaderMap, HeaderName, HeaderValue},
+    StatusCode,
+};
 pub use chrono;

@@ -14,6 +14,10 @@ use crate::{builder, types, ByteStream, ResponseValue};
 ///
 /// The typed body is `types::ErrorBody`: the error schema every operation of the spec shares. Match on the variants to tell an API error (with status, headers and body) from a rate limit, a timeout, a transport failure, an undecodable response or a client-side validation error. Every error names its operation ([`sdk_runtime::Error::operation`]).
 pub type Error = sdk_runtime::Error<types::ErrorBody>;
+/// The error of a page stream (`pages()`, `items()`): the [`Error`]
+/// and the position of the page that failed, to resume from with
+/// `pages_from` or `items_from`. It converts into [`Error`] with `?`.
+pub type PageError = sdk_runtime::pagination::PageError<types::ErrorBody>;
 /// Headers the API documents as required on every request.
 const DEFAULT_HEADERS: &[(&str, &str)] = &[("content-type", "application/json")];
 /// What the spec says about `listMediaAssets`: `GET /api/v1/workspaces/{workspace_name}/projects/{project_id}/assets`.
@@ -56,9 +60,50 @@ impl<'a> builder::ListMediaAssets<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /api/v1/workspaces/{workspace_name}/projects/{project_id}/assets` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, workspace_name, project_id, page_num, page_size } = self;
+        let Self {
+            client,
+            workspace_name,
+            project_id,
+            page_num,
+            page_size,
+            sdk_call_options,
+        } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -69,6 +114,7 @@ impl<'a> builder::ListMediaAssets<'a> {
         call.path("project_id", project_id);
         call.query("pageNum", page_num);
         call.query("pageSize", page_size);
+        call.options(&sdk_call_options);
         call
     }
 

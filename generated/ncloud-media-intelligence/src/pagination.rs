@@ -3,19 +3,28 @@
 //! Streams over the paginated operations: every page, or every item,
 //! fetched one page at a time as the stream is polled.
 use futures_core::Stream;
-use sdk_runtime::pagination::{self, Page};
+use sdk_runtime::pagination::{self, Page, Position};
 use crate::operations::LIST_MEDIA_ASSETS;
-use crate::{builder, types, Error};
+use crate::{builder, types, PageError};
 impl<'a> builder::ListMediaAssets<'a> {
     /// Every page of `listMediaAssets`, fetched one at a time as the stream is polled.
     ///
-    /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a page number set with `page_num` resumes from there; each [`Page`] carries the page number of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails.
+    /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a page number set with `page_num` resumes from there; each [`Page`] carries the page number of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails: a [`PageError`] with the position of that page, to resume from with [`pages_from`](Self::pages_from).
     pub fn pages(
         self,
-    ) -> impl Stream<Item = Result<Page<types::MediaAsset>, Error>> + 'a {
-        pagination::numbered_pages(
+    ) -> impl Stream<Item = Result<Page<types::MediaAsset>, PageError>> + 'a {
+        self.pages_from(None)
+    }
+
+    /// Every page of `listMediaAssets` from `position` on (the first page when `None`), such as the position of a [`PageError`]: the page that failed is requested again, and none before it.
+    pub fn pages_from(
+        self,
+        position: Option<Position>,
+    ) -> impl Stream<Item = Result<Page<types::MediaAsset>, PageError>> + 'a {
+        pagination::numbered_pages_from(
             &LIST_MEDIA_ASSETS,
             self,
+            position,
             |builder, position| builder.page_num(position),
             |builder| builder.send(),
             |page: &types::MediaAssetListResponse| (
@@ -40,7 +49,7 @@ impl<'a> builder::ListMediaAssets<'a> {
     /// Every item of `listMediaAssets`, in server order, holding one page at a time.
     ///
     /// ```no_run
-    /// # async fn example(request: ncloud_media_intelligence_client::builder::ListMediaAssets<'_>) -> Result<(), ncloud_media_intelligence_client::Error> {
+    /// # async fn example(request: ncloud_media_intelligence_client::builder::ListMediaAssets<'_>) -> Result<(), ncloud_media_intelligence_client::PageError> {
     /// use futures::TryStreamExt;
     ///
     /// let mut items = std::pin::pin!(request.items());
@@ -50,7 +59,15 @@ impl<'a> builder::ListMediaAssets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn items(self) -> impl Stream<Item = Result<types::MediaAsset, Error>> + 'a {
-        pagination::items(self.pages())
+    pub fn items(self) -> impl Stream<Item = Result<types::MediaAsset, PageError>> + 'a {
+        self.items_from(None)
+    }
+
+    /// Every item of `listMediaAssets` from the page at `position` on: after an error, `items_from(error.position().cloned())` on the same request continues without repeating or skipping an item of the pages already read.
+    pub fn items_from(
+        self,
+        position: Option<Position>,
+    ) -> impl Stream<Item = Result<types::MediaAsset, PageError>> + 'a {
+        pagination::resumable_items(self.pages_from(position))
     }
 }

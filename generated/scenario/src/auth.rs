@@ -41,9 +41,13 @@ impl Credentials {
     /// An [`EnvError`](sdk_runtime::EnvError) naming the first variable that is missing or empty.
     pub fn from_env() -> Result<Self, sdk_runtime::EnvError> {
         Ok(
-            Self::api_key(
-                sdk_runtime::auth::env_var("SCENARIO_API_KEY")?.expose(),
-                sdk_runtime::auth::env_var("SCENARIO_API_SECRET")?.expose(),
+            Self(
+                Self::api_key(
+                        sdk_runtime::auth::env_var("SCENARIO_API_KEY")?.expose(),
+                        sdk_runtime::auth::env_var("SCENARIO_API_SECRET")?.expose(),
+                    )
+                    .0
+                    .read_from_env(),
             ),
         )
     }

@@ -1820,6 +1820,7 @@ pub mod builder {
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
             String,
         >,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListAssets<'a> {
@@ -1845,6 +1846,7 @@ pub mod builder {
                 types: Ok(None),
                 updated_after: Ok(None),
                 updated_before: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 

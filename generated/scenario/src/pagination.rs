@@ -3,17 +3,28 @@
 //! Streams over the paginated operations: every page, or every item,
 //! fetched one page at a time as the stream is polled.
 use futures_core::Stream;
-use sdk_runtime::pagination::{self, Page};
+use sdk_runtime::pagination::{self, Page, Position};
 use crate::operations::LIST_ASSETS;
-use crate::{builder, types, Error};
+use crate::{builder, types, PageError};
 impl<'a> builder::ListAssets<'a> {
     /// Every page of `listAssets`, fetched one at a time as the stream is polled.
     ///
-    /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a cursor set with `pagination_token` resumes from there; each [`Page`] carries the cursor of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<types::Asset>, Error>> + 'a {
-        pagination::cursor_pages(
+    /// Takes the same parameters as [`send`](Self::send). The first request uses them as set, so a cursor set with `pagination_token` resumes from there; each [`Page`] carries the cursor of the next page. The stream ends after the last page without another request, and ends with the error of a page that fails: a [`PageError`] with the position of that page, to resume from with [`pages_from`](Self::pages_from).
+    pub fn pages(
+        self,
+    ) -> impl Stream<Item = Result<Page<types::Asset>, PageError>> + 'a {
+        self.pages_from(None)
+    }
+
+    /// Every page of `listAssets` from `position` on (the first page when `None`), such as the position of a [`PageError`]: the page that failed is requested again, and none before it.
+    pub fn pages_from(
+        self,
+        position: Option<Position>,
+    ) -> impl Stream<Item = Result<Page<types::Asset>, PageError>> + 'a {
+        pagination::cursor_pages_from(
             &LIST_ASSETS,
             self,
+            position,
             |builder, position| builder.pagination_token(position),
             |builder| builder.send(),
             |page: &types::AssetPage| {
@@ -30,7 +41,7 @@ impl<'a> builder::ListAssets<'a> {
     /// Every item of `listAssets`, in server order, holding one page at a time.
     ///
     /// ```no_run
-    /// # async fn example(request: scenario_client::builder::ListAssets<'_>) -> Result<(), scenario_client::Error> {
+    /// # async fn example(request: scenario_client::builder::ListAssets<'_>) -> Result<(), scenario_client::PageError> {
     /// use futures::TryStreamExt;
     ///
     /// let mut items = std::pin::pin!(request.items());
@@ -40,7 +51,15 @@ impl<'a> builder::ListAssets<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn items(self) -> impl Stream<Item = Result<types::Asset, Error>> + 'a {
-        pagination::items(self.pages())
+    pub fn items(self) -> impl Stream<Item = Result<types::Asset, PageError>> + 'a {
+        self.items_from(None)
+    }
+
+    /// Every item of `listAssets` from the page at `position` on: after an error, `items_from(error.position().cloned())` on the same request continues without repeating or skipping an item of the pages already read.
+    pub fn items_from(
+        self,
+        position: Option<Position>,
+    ) -> impl Stream<Item = Result<types::Asset, PageError>> + 'a {
+        pagination::resumable_items(self.pages_from(position))
     }
 }

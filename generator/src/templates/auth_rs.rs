@@ -177,7 +177,8 @@ fn from_env(scheme: &Scheme) -> TokenStream {
     quote! {
         #(#[doc = #docs])*
         pub fn from_env() -> Result<Self, sdk_runtime::EnvError> {
-            Ok(Self::#name(#(#reads),*))
+            // Marked as read from the environment, so that a refusal names the variables.
+            Ok(Self(Self::#name(#(#reads),*).0.read_from_env()))
         }
     }
 }

@@ -33,6 +33,13 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str(&format!("categories = {}\n", string_array(&CATEGORIES)));
     out.push_str("\n[dependencies]\n");
     out.push_str(&table_lines(&dependencies(api, options)));
+    let tracing = match options.runtime {
+        crate::Runtime::Registry => "sdk-runtime/tracing",
+        crate::Runtime::Vendored => "dep:tracing",
+    };
+    out.push_str(&format!(
+        "\n[features]\ndefault = [\"tracing\"]\n# `tracing` spans and events for every call and attempt (never a credential or a body).\ntracing = [\"{tracing}\"]\n"
+    ));
     out.push_str("\n[dev-dependencies]\n");
     out.push_str(&table_lines(&dev_dependencies()));
     if options.standalone {
@@ -83,7 +90,9 @@ fn dependencies(api: &Api, options: &Options) -> toml::Table {
         crate::Runtime::Registry => {
             let version = vendored_runtime::version();
             let requirement = version.rsplit_once('.').map_or(version.as_str(), |(major_minor, _)| major_minor).to_owned();
-            table.insert("sdk-runtime".to_owned(), toml::Value::String(requirement));
+            let runtime = format!("x = {{ version = {}, default-features = false }}", toml::Value::from(requirement));
+            let runtime: toml::Table = runtime.parse().expect("valid TOML");
+            table.insert("sdk-runtime".to_owned(), runtime["x"].clone());
         }
         crate::Runtime::Vendored => {
             for (name, value) in vendored_runtime::dependencies() {

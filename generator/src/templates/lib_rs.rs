@@ -32,6 +32,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let pagination = if api.paginated {
         quote! {
             mod pagination;
+            pub use operations::PageError;
             pub use sdk_runtime::pagination::{Page, Position};
         }
     } else {
@@ -69,7 +70,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use client::ClientBuilder;
         #server_export
         pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-        pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
+        pub use sdk_runtime::{ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError, Interceptor, RetryPolicy, TimeLimit, Timeouts};
         #pagination
         #uploads
         #multipart
@@ -80,7 +81,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use bytes::Bytes;
         pub use futures_core::Stream;
         #stream_ext
-        pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
+        pub use sdk_runtime::reqwest::{header::{HeaderMap, HeaderName, HeaderValue}, StatusCode};
         #chrono
         #uuid
     }

@@ -54,6 +54,14 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
             const DEFAULT_HEADERS: &[(&str, &str)] = &[#((#header_names, #header_values)),*];
         }
     });
+    let page_error = api.paginated.then(|| {
+        quote! {
+            /// The error of a page stream (`pages()`, `items()`): the [`Error`]
+            /// and the position of the page that failed, to resume from with
+            /// `pages_from` or `items_from`. It converts into [`Error`] with `?`.
+            pub type PageError = sdk_runtime::pagination::PageError<#body>;
+        }
+    });
     quote! {
         //! Every operation: its descriptor, what its builder sends, and how
         //! each response status decodes.
@@ -68,6 +76,8 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
 
         #(#[doc = #error_docs])*
         pub type Error = sdk_runtime::Error<#body>;
+
+        #page_error
 
         #default_headers
 
@@ -174,6 +184,7 @@ fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream
         _ => quote!(Self::decode(self.call().send().await?).await),
     };
     let multipart = multipart.map(|(_, tokens)| tokens);
+    let options = call_option_methods(operation, builder);
     quote! {
         #(#[doc = #descriptor_docs])*
         pub(crate) static #name: Operation = #descriptor;
@@ -183,6 +194,8 @@ fn operation_items(operation: &OperationFacts, builder: &Builder) -> TokenStream
             pub async fn send(self) -> Result<ResponseValue<#success>, Error> {
                 #send
             }
+
+            #options
 
             #upload
 
@@ -271,10 +284,76 @@ fn rule_tokens(rule: &ConstraintRule) -> TokenStream {
     }
 }
 
+/// `with_header`, `with_timeout`, `with_retry_policy`, `with_options` (and
+/// `with_idempotency_key` where the spec declares a key): this call's own
+/// settings, without a copy of the client. A method whose name a parameter
+/// setter already takes is left out.
+fn call_option_methods(operation: &OperationFacts, builder: &Builder) -> TokenStream {
+    let field = format_ident!("{}", crate::progenitor_pass::CALL_OPTIONS_FIELD);
+    let taken = |name: &str| builder.fields.iter().any(|(field, _)| field == name);
+    let mut methods = Vec::new();
+    if !taken("with_header") {
+        methods.push(quote! {
+            /// Adds a header to this call only. A header the operation sets
+            /// itself is replaced; one its credentials set is refused
+            /// (`Error::Validation`, nothing sent).
+            pub fn with_header(mut self, name: sdk_runtime::reqwest::header::HeaderName, value: sdk_runtime::reqwest::header::HeaderValue) -> Self {
+                self.#field = self.#field.with_header(name, value);
+                self
+            }
+        });
+    }
+    if !taken("with_timeout") {
+        methods.push(quote! {
+            /// Bounds this call, retries and backoff included, by `timeout`
+            /// instead of the client's `Timeouts::total`.
+            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.#field = self.#field.with_timeout(timeout);
+                self
+            }
+        });
+    }
+    if !taken("with_retry_policy") {
+        methods.push(quote! {
+            /// Retries this call with `policy` instead of the client's
+            /// (`RetryPolicy::none()` for no retries).
+            pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+                self.#field = self.#field.with_retry_policy(policy);
+                self
+            }
+        });
+    }
+    if let (Idempotency::Key(header), false) = (&operation.idempotency, taken("with_idempotency_key")) {
+        let docs = doc_lines(&format!(
+            "Sends `key` as this call's `{header}`, unchanged on every retry, instead of a generated UUID v4."
+        ));
+        methods.push(quote! {
+            #(#[doc = #docs])*
+            pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.#field = self.#field.with_idempotency_key(key);
+                self
+            }
+        });
+    }
+    if !taken("with_options") {
+        methods.push(quote! {
+            /// Replaces this call's own settings with `options` (headers,
+            /// timeout, retry policy, idempotency key), for settings shared
+            /// by several calls.
+            pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+                self.#field = options;
+                self
+            }
+        });
+    }
+    quote!(#(#methods)*)
+}
+
 /// `fn call(self) -> Call<'a>`: each builder field handed to the call the
 /// way the spec says it travels.
 fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Ident) -> TokenStream {
-    let fields = builder.fields.iter().filter(|(name, _)| name != "client").map(|(name, _)| format_ident!("{name}"));
+    let fields: Vec<syn::Ident> = builder.fields.iter().filter(|(name, _)| name != "client").map(|(name, _)| format_ident!("{name}")).collect();
+    let options = format_ident!("{}", crate::progenitor_pass::CALL_OPTIONS_FIELD);
     // progenitor's field order (path, then the rest by name) is the order
     // parameters go on the wire.
     let in_field_order = builder.fields.iter().filter_map(|(field, _)| operation.parameters.iter().find(|p| &p.field == field));
@@ -305,14 +384,11 @@ fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Iden
     let docs = doc_lines(&format!("The call `send` makes: `{} {}` with each parameter where the spec puts it.", operation.http_method, operation.path));
     let parameters: Vec<TokenStream> = parameters.chain(body.flatten()).collect();
     let new_call = quote!(Call::new(&client.client, &client.inner, &client.baseurl, &#descriptor));
-    let build = if parameters.is_empty() {
-        new_call
-    } else {
-        quote! {
-            let mut call = #new_call;
-            #(#parameters)*
-            call
-        }
+    let build = quote! {
+        let mut call = #new_call;
+        #(#parameters)*
+        call.options(&#options);
+        call
     };
     quote! {
         #(#[doc = #docs])*

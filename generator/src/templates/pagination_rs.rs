@@ -30,10 +30,10 @@ pub fn pagination_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         //! fetched one page at a time as the stream is polled.
 
         use futures_core::Stream;
-        use sdk_runtime::pagination::{self, Page};
+        use sdk_runtime::pagination::{self, Page, Position};
 
         use crate::operations::{#(#descriptors),*};
-        use crate::{builder, types, Error};
+        use crate::{builder, types, PageError};
 
         #(#impls)*
     })
@@ -47,12 +47,12 @@ fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination
     let (driver, accessor, resume) = match &pagination.style {
         Style::Cursor { next } => {
             let next = borrowed_path(next);
-            (quote!(cursor_pages), quote!(|page: &#page_type| #next.cloned()), "cursor")
+            (quote!(cursor_pages_from), quote!(|page: &#page_type| #next.cloned()), "cursor")
         }
         Style::Number { page, total } => {
             let (page, total) = (borrowed_path(page), borrowed_path(total));
             let number = quote!(and_then(|value| pagination::page_number(*value)));
-            (quote!(numbered_pages), quote!(|page: &#page_type| (#page.#number, #total.#number)), "page number")
+            (quote!(numbered_pages_from), quote!(|page: &#page_type| (#page.#number, #total.#number)), "page number")
         }
     };
     let pages_docs = doc_lines(&format!(
@@ -60,12 +60,24 @@ fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination
          Takes the same parameters as [`send`](Self::send). The first request uses them as set, \
          so a {resume} set with `{setter}` resumes from there; each [`Page`] carries the {resume} \
          of the next page. The stream ends after the last page without another request, and \
-         ends with the error of a page that fails.",
+         ends with the error of a page that fails: a [`PageError`] with the position of that page, \
+         to resume from with [`pages_from`](Self::pages_from).",
+        id = operation.id,
+    ));
+    let pages_from_docs = doc_lines(&format!(
+        "Every page of `{id}` from `position` on (the first page when `None`), such as the \
+         position of a [`PageError`]: the page that failed is requested again, and none before it.",
+        id = operation.id,
+    ));
+    let items_from_docs = doc_lines(&format!(
+        "Every item of `{id}` from the page at `position` on: after an error, \
+         `items_from(error.position().cloned())` on the same request continues without \
+         repeating or skipping an item of the pages already read.",
         id = operation.id,
     ));
     let items_docs = doc_lines(&format!(
         "Every item of `{id}`, in server order, holding one page at a time.\n\n\
-         ```no_run\n# async fn example(request: {lib}::builder::{builder}<'_>) -> Result<(), {lib}::Error> {{\n\
+         ```no_run\n# async fn example(request: {lib}::builder::{builder}<'_>) -> Result<(), {lib}::PageError> {{\n\
          use futures::TryStreamExt;\n\nlet mut items = std::pin::pin!(request.items());\n\
          while let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n# Ok(())\n# }}\n```",
         id = operation.id,
@@ -73,10 +85,16 @@ fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination
     quote! {
         impl<'a> builder::#builder<'a> {
             #(#[doc = #pages_docs])*
-            pub fn pages(self) -> impl Stream<Item = Result<Page<types::#item>, Error>> + 'a {
+            pub fn pages(self) -> impl Stream<Item = Result<Page<types::#item>, PageError>> + 'a {
+                self.pages_from(None)
+            }
+
+            #(#[doc = #pages_from_docs])*
+            pub fn pages_from(self, position: Option<Position>) -> impl Stream<Item = Result<Page<types::#item>, PageError>> + 'a {
                 pagination::#driver(
                     &#descriptor,
                     self,
+                    position,
                     |builder, position| builder.#setter(position),
                     |builder| builder.send(),
                     #accessor,
@@ -85,8 +103,13 @@ fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination
             }
 
             #(#[doc = #items_docs])*
-            pub fn items(self) -> impl Stream<Item = Result<types::#item, Error>> + 'a {
-                pagination::items(self.pages())
+            pub fn items(self) -> impl Stream<Item = Result<types::#item, PageError>> + 'a {
+                self.items_from(None)
+            }
+
+            #(#[doc = #items_from_docs])*
+            pub fn items_from(self, position: Option<Position>) -> impl Stream<Item = Result<types::#item, PageError>> + 'a {
+                pagination::resumable_items(self.pages_from(position))
             }
         }
     }

@@ -32,7 +32,13 @@ impl Credentials {
     ///
     /// An [`EnvError`](sdk_runtime::EnvError) naming the first variable that is missing or empty.
     pub fn from_env() -> Result<Self, sdk_runtime::EnvError> {
-        Ok(Self::bearer(sdk_runtime::auth::env_var("FIXTURE_TOKEN")?.expose()))
+        Ok(
+            Self(
+                Self::bearer(sdk_runtime::auth::env_var("FIXTURE_TOKEN")?.expose())
+                    .0
+                    .read_from_env(),
+            ),
+        )
     }
 
     /// No credentials: only operations that require no security will succeed.

@@ -316,11 +316,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct Match<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> Match<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 
@@ -332,6 +336,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) thing_id: Result<types::ThingId, String>,
         pub(crate) limit: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> Type<'a> {
@@ -340,6 +345,7 @@ pub mod builder {
                 client: client,
                 thing_id: Err("thing_id was not initialized".to_string()),
                 limit: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -377,6 +383,7 @@ pub mod builder {
         pub(crate) thing_id: Result<types::ThingId, String>,
         pub(crate) idempotency_key: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::Thing, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> _2fa<'a> {
@@ -386,6 +393,7 @@ pub mod builder {
                 thing_id: Err("thing_id was not initialized".to_string()),
                 idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 

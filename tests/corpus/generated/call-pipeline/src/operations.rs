@@ -38,10 +38,46 @@ impl<'a> builder::Match<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `POST /matches` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client } = self;
-        Call::new(&client.client, &client.inner, &client.baseurl, &MATCH)
+        let Self { client, sdk_call_options } = self;
+        let mut call = Call::new(&client.client, &client.inner, &client.baseurl, &MATCH);
+        call.options(&sdk_call_options);
+        call
     }
 
     /// Decodes the response: 204 succeed; 5XX are documented errors; any other status is an error too.
@@ -87,12 +123,47 @@ impl<'a> builder::Type<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /things/{thing_id}` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, thing_id, limit } = self;
+        let Self { client, thing_id, limit, sdk_call_options } = self;
         let mut call = Call::new(&client.client, &client.inner, &client.baseurl, &TYPE);
         call.path("thing_id", thing_id);
         call.query("limit", limit);
+        call.options(&sdk_call_options);
         call
     }
 
@@ -135,9 +206,49 @@ impl<'a> builder::_2fa<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Sends `key` as this call's `Idempotency-Key`, unchanged on every retry, instead of a generated UUID v4.
+    pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_idempotency_key(key);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `POST /things/{thing_id}` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, thing_id, idempotency_key, body } = self;
+        let Self { client, thing_id, idempotency_key, body, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -152,6 +263,7 @@ impl<'a> builder::_2fa<'a> {
                     types::Thing::try_from(value).map_err(|e| e.to_string())
                 }),
         );
+        call.options(&sdk_call_options);
         call
     }
 

@@ -68,6 +68,18 @@ impl Client {
     pub fn timeouts(&self) -> &Timeouts {
         &self.inner.timeouts
     }
+
+    /// The request id the server gave a response, from the first of
+    /// the client's request-id headers it sent (`x-request-id` and the
+    /// usual vendor headers by default; see
+    /// [`ClientBuilder::request_id_headers`]). Errors carry theirs:
+    /// `error.request_id()`.
+    pub fn request_id<'h>(
+        &self,
+        response_headers: &'h reqwest::header::HeaderMap,
+    ) -> Option<&'h str> {
+        self.inner.request_id(response_headers)
+    }
 }
 
 /// Configures a [`Client`] before it is built.
@@ -95,6 +107,36 @@ impl ClientBuilder {
     /// authenticate clients by certificate (`mutualTLS`).
     pub fn identity(mut self, identity: sdk_runtime::ClientIdentity) -> Self {
         self.context.identity = Some(identity);
+        self
+    }
+
+    /// Calls `interceptor` around every attempt of every call: before
+    /// sending (with the request, which it may change; credentials are
+    /// applied after it, so it never sees them) and after the answer
+    /// or the failure.
+    pub fn interceptor(
+        mut self,
+        interceptor: impl sdk_runtime::Interceptor + 'static,
+    ) -> Self {
+        self.context.interceptors.push(::std::sync::Arc::new(interceptor));
+        self
+    }
+
+    /// The response headers that carry the server's request id, in
+    /// order of preference (default:
+    /// [`sdk_runtime::DEFAULT_REQUEST_ID_HEADERS`]).
+    pub fn request_id_headers(
+        mut self,
+        headers: impl IntoIterator<Item = reqwest::header::HeaderName>,
+    ) -> Self {
+        self.context.request_id_headers = headers.into_iter().collect();
+        self
+    }
+
+    /// How much of an error body is kept, in bytes (default 64 KiB);
+    /// `ApiError::truncated` says when a body was longer.
+    pub fn error_body_limit(mut self, bytes: usize) -> Self {
+        self.context.error_body_limit = bytes;
         self
     }
 

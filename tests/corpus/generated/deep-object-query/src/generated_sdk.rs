@@ -103,6 +103,7 @@ pub mod builder {
     pub struct ListThings<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) filter: Result<Option<::serde_json::Value>, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListThings<'a> {
@@ -110,6 +111,7 @@ pub mod builder {
             Self {
                 client: client,
                 filter: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 

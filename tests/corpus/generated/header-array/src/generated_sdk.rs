@@ -106,6 +106,7 @@ pub mod builder {
             Option<::std::vec::Vec<::std::string::String>>,
             String,
         >,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListThings<'a> {
@@ -113,6 +114,7 @@ pub mod builder {
             Self {
                 client: client,
                 x_tags: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 

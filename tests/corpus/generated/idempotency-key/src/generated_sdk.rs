@@ -222,6 +222,7 @@ pub mod builder {
         pub(crate) client: &'a super::Client,
         pub(crate) idempotency_key: Result<Option<::std::string::String>, String>,
         pub(crate) body: Result<types::builder::CreatePaymentBody, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> CreatePayment<'a> {
@@ -230,6 +231,7 @@ pub mod builder {
                 client: client,
                 idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 

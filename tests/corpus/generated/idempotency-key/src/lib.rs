@@ -13,7 +13,13 @@ pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-pub use sdk_runtime::{ApiError, ConfigError, EnvError, RetryPolicy, TimeLimit, Timeouts};
+pub use sdk_runtime::{
+    ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError,
+    Interceptor, RetryPolicy, TimeLimit, Timeouts,
+};
 pub use bytes::Bytes;
 pub use futures_core::Stream;
-pub use sdk_runtime::reqwest::{header::HeaderMap, StatusCode};
+pub use sdk_runtime::reqwest::{
+    header::{HeaderMap, HeaderName, HeaderValue},
+    StatusCode,
+};

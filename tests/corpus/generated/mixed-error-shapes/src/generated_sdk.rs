@@ -171,11 +171,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct WithDefault<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> WithDefault<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 
@@ -185,11 +189,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SomeErrorsWithoutBody<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> SomeErrorsWithoutBody<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 }

@@ -38,10 +38,51 @@ impl<'a> builder::WithDefault<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /default` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client } = self;
-        Call::new(&client.client, &client.inner, &client.baseurl, &WITH_DEFAULT)
+        let Self { client, sdk_call_options } = self;
+        let mut call = Call::new(
+            &client.client,
+            &client.inner,
+            &client.baseurl,
+            &WITH_DEFAULT,
+        );
+        call.options(&sdk_call_options);
+        call
     }
 
     /// Decodes the response: 200 succeed; 4XX, 5XX are documented errors; any other status is an error too.
@@ -78,15 +119,51 @@ impl<'a> builder::SomeErrorsWithoutBody<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /some-bodies` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client } = self;
-        Call::new(
+        let Self { client, sdk_call_options } = self;
+        let mut call = Call::new(
             &client.client,
             &client.inner,
             &client.baseurl,
             &SOME_ERRORS_WITHOUT_BODY,
-        )
+        );
+        call.options(&sdk_call_options);
+        call
     }
 
     /// Decodes the response: 200 succeed; 404, 422, 500 are documented errors; any other status is an error too.

@@ -101,11 +101,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UploadFile<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> UploadFile<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 }

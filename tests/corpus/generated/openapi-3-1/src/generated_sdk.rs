@@ -381,6 +381,7 @@ pub mod builder {
     pub struct ListItems<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) limit: Result<Option<::std::num::NonZeroU64>, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListItems<'a> {
@@ -388,6 +389,7 @@ pub mod builder {
             Self {
                 client: client,
                 limit: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 

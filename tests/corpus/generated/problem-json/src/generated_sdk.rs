@@ -254,11 +254,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProblemAlone<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ProblemAlone<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 
@@ -268,11 +272,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ProblemBesideJson<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ProblemBesideJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 }

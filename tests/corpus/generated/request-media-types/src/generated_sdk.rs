@@ -161,6 +161,7 @@ pub mod builder {
     pub struct CreateThing<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::NewThing, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> CreateThing<'a> {
@@ -168,6 +169,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 

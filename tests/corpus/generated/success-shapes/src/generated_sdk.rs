@@ -197,11 +197,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateThing<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> CreateThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 }

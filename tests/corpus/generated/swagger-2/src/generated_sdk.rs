@@ -224,6 +224,7 @@ pub mod builder {
             String,
         >,
         pub(crate) tags: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> ListPets<'a> {
@@ -235,6 +236,7 @@ pub mod builder {
                 spaced: Ok(None),
                 tabbed: Ok(None),
                 tags: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -316,6 +318,7 @@ pub mod builder {
     pub struct AddPet<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::Pet, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> AddPet<'a> {
@@ -323,6 +326,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -354,6 +358,7 @@ pub mod builder {
     pub struct UploadPhoto<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) id: Result<::std::string::String, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> UploadPhoto<'a> {
@@ -361,6 +366,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                sdk_call_options: Default::default(),
             }
         }
 

@@ -46,9 +46,43 @@ impl<'a> builder::ListPets<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /pets` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, ids, piped, spaced, tabbed, tags } = self;
+        let Self { client, ids, piped, spaced, tabbed, tags, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -60,6 +94,7 @@ impl<'a> builder::ListPets<'a> {
         call.query("spaced", spaced);
         call.query("tabbed", tabbed);
         call.query("tags", tags);
+        call.options(&sdk_call_options);
         call
     }
 
@@ -96,9 +131,43 @@ impl<'a> builder::AddPet<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `POST /pets` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, body } = self;
+        let Self { client, body, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -108,6 +177,7 @@ impl<'a> builder::AddPet<'a> {
         call.json_body(
             body.and_then(|value| types::Pet::try_from(value).map_err(|e| e.to_string())),
         );
+        call.options(&sdk_call_options);
         call
     }
 
@@ -147,6 +217,40 @@ impl<'a> builder::UploadPhoto<'a> {
         })
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// Sends `form` as the `multipart/form-data` body. Files stream as they are sent; a multipart body is never retried.
     ///
     /// The spec declares these fields:
@@ -168,7 +272,7 @@ impl<'a> builder::UploadPhoto<'a> {
 
     /// The call `send` makes: `POST /pets/{id}/photo` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, id } = self;
+        let Self { client, id, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -176,6 +280,7 @@ impl<'a> builder::UploadPhoto<'a> {
             &UPLOAD_PHOTO,
         );
         call.path("id", id);
+        call.options(&sdk_call_options);
         call
     }
 

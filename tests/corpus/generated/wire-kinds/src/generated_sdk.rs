@@ -314,11 +314,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UploadFiles<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> UploadFiles<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 
@@ -329,6 +333,7 @@ pub mod builder {
     pub struct PutImage<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<reqwest::Body, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> PutImage<'a> {
@@ -336,6 +341,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Err("body was not initialized".to_string()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -359,6 +365,7 @@ pub mod builder {
     pub struct Login<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<types::builder::LoginBody, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> Login<'a> {
@@ -366,6 +373,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -399,6 +407,7 @@ pub mod builder {
     pub struct PostNote<'a> {
         pub(crate) client: &'a super::Client,
         pub(crate) body: Result<reqwest::Body, String>,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> PostNote<'a> {
@@ -406,6 +415,7 @@ pub mod builder {
             Self {
                 client: client,
                 body: Err("body was not initialized".to_string()),
+                sdk_call_options: Default::default(),
             }
         }
 
@@ -427,11 +437,15 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DownloadReport<'a> {
         pub(crate) client: &'a super::Client,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> DownloadReport<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self {
+                client: client,
+                sdk_call_options: Default::default(),
+            }
         }
     }
 
@@ -454,6 +468,7 @@ pub mod builder {
             Option<::std::vec::Vec<::std::string::String>>,
             String,
         >,
+        pub(crate) sdk_call_options: ::sdk_runtime::CallOptions,
     }
 
     impl<'a> Search<'a> {
@@ -467,6 +482,7 @@ pub mod builder {
                 tags: Ok(None),
                 theme: Ok(None),
                 x_trace: Ok(None),
+                sdk_call_options: Default::default(),
             }
         }
 

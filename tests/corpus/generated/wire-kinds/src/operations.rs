@@ -43,6 +43,40 @@ impl<'a> builder::UploadFiles<'a> {
         })
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// Sends `form` as the `multipart/form-data` body. Files stream as they are sent; a multipart body is never retried.
     ///
     /// The spec declares these fields:
@@ -65,8 +99,15 @@ impl<'a> builder::UploadFiles<'a> {
 
     /// The call `send` makes: `POST /files` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client } = self;
-        Call::new(&client.client, &client.inner, &client.baseurl, &UPLOAD_FILES)
+        let Self { client, sdk_call_options } = self;
+        let mut call = Call::new(
+            &client.client,
+            &client.inner,
+            &client.baseurl,
+            &UPLOAD_FILES,
+        );
+        call.options(&sdk_call_options);
+        call
     }
 
     /// Decodes the response: 201 succeed; any other status is an error too.
@@ -100,9 +141,43 @@ impl<'a> builder::PutImage<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `PUT /images` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, body } = self;
+        let Self { client, body, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -110,6 +185,7 @@ impl<'a> builder::PutImage<'a> {
             &PUT_IMAGE,
         );
         call.raw_body(body, "image/png");
+        call.options(&sdk_call_options);
         call
     }
 
@@ -144,9 +220,43 @@ impl<'a> builder::Login<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `POST /login` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, body } = self;
+        let Self { client, body, sdk_call_options } = self;
         let mut call = Call::new(&client.client, &client.inner, &client.baseurl, &LOGIN);
         call.form_body(
             body
@@ -154,6 +264,7 @@ impl<'a> builder::Login<'a> {
                     types::LoginBody::try_from(value).map_err(|e| e.to_string())
                 }),
         );
+        call.options(&sdk_call_options);
         call
     }
 
@@ -188,9 +299,43 @@ impl<'a> builder::PostNote<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `POST /notes` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, body } = self;
+        let Self { client, body, sdk_call_options } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -198,6 +343,7 @@ impl<'a> builder::PostNote<'a> {
             &POST_NOTE,
         );
         call.raw_body(body, "text/plain");
+        call.options(&sdk_call_options);
         call
     }
 
@@ -232,10 +378,51 @@ impl<'a> builder::DownloadReport<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /report` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client } = self;
-        Call::new(&client.client, &client.inner, &client.baseurl, &DOWNLOAD_REPORT)
+        let Self { client, sdk_call_options } = self;
+        let mut call = Call::new(
+            &client.client,
+            &client.inner,
+            &client.baseurl,
+            &DOWNLOAD_REPORT,
+        );
+        call.options(&sdk_call_options);
+        call
     }
 
     /// Decodes the response: 200 succeed; any other status is an error too.
@@ -277,9 +464,53 @@ impl<'a> builder::Search<'a> {
         Self::decode(self.call().send().await?).await
     }
 
+    /// Adds a header to this call only. A header the operation sets
+    /// itself is replaced; one its credentials set is refused
+    /// (`Error::Validation`, nothing sent).
+    pub fn with_header(
+        mut self,
+        name: sdk_runtime::reqwest::header::HeaderName,
+        value: sdk_runtime::reqwest::header::HeaderValue,
+    ) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
+        self
+    }
+
+    /// Bounds this call, retries and backoff included, by `timeout`
+    /// instead of the client's `Timeouts::total`.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
+        self
+    }
+
+    /// Retries this call with `policy` instead of the client's
+    /// (`RetryPolicy::none()` for no retries).
+    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
+        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
+        self
+    }
+
+    /// Replaces this call's own settings with `options` (headers,
+    /// timeout, retry policy, idempotency key), for settings shared
+    /// by several calls.
+    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
+        self.sdk_call_options = options;
+        self
+    }
+
     /// The call `send` makes: `GET /search` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
-        let Self { client, colour, filter, ids, point, tags, theme, x_trace } = self;
+        let Self {
+            client,
+            colour,
+            filter,
+            ids,
+            point,
+            tags,
+            theme,
+            x_trace,
+            sdk_call_options,
+        } = self;
         let mut call = Call::new(
             &client.client,
             &client.inner,
@@ -293,6 +524,7 @@ impl<'a> builder::Search<'a> {
         call.query("tags", tags);
         call.cookie("theme", theme);
         call.header("X-Trace", x_trace);
+        call.options(&sdk_call_options);
         call
     }
 
