@@ -13,7 +13,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # std::env::set_var("INDREAM_BASE_URL", server.uri());
 //! # std::env::set_var("INDREAM_API_KEY", "example-secret");
 //! use indream_client::{Client, Credentials};
@@ -35,7 +35,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use indream_client::TryStreamExt;
 //!
@@ -53,8 +53,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(503).insert_header("x-request-id", "req-0")).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-1").set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
 //! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use std::time::Duration;
 //! use indream_client::RetryPolicy;
@@ -72,13 +72,76 @@
 //! # }
 //! ```
 //!
+//! # Per-call options
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::header("x-debug", "1")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use std::time::Duration;
+//! use indream_client::{HeaderName, HeaderValue, RetryPolicy};
+//!
+//! // For this call only: one more header, 5 s in all, no retries.
+//! let response = client.list_project_assets()
+//!     .project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)
+//!     .with_header(HeaderName::from_static("x-debug"), HeaderValue::from_static("1"))
+//!     .with_timeout(Duration::from_secs(5))
+//!     .with_retry_policy(RetryPolicy::none())
+//!     .send()
+//!     .await?;
+//! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Observability
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::header("x-client-tag", "reports")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"data\":[{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0}],\"meta\":{\"nextPageCursor\":null}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//! use indream_client::{AttemptInfo, AttemptOutcome, Client, Credentials, HeaderValue, Interceptor};
+//!
+//! /// Tags every request and counts attempts, retries included.
+//! struct Tagger(Arc<AtomicU32>);
+//!
+//! impl Interceptor for Tagger {
+//!     fn before_attempt(&self, _attempt: &AttemptInfo, request: &mut indream_client::reqwest::Request) {
+//!         request.headers_mut().insert("x-client-tag", HeaderValue::from_static("reports"));
+//!     }
+//!
+//!     fn after_attempt(&self, attempt: &AttemptInfo, outcome: &AttemptOutcome<'_>) {
+//!         self.0.fetch_add(1, Ordering::SeqCst);
+//!         eprintln!("{} attempt {}: {:?} in {:?}", attempt.operation.id, attempt.number, outcome.status(), outcome.latency());
+//!     }
+//! }
+//!
+//! let attempts = Arc::new(AtomicU32::new(0));
+//! let client = Client::builder(client.base_url(), Credentials::api_key("my-api-key"))
+//!     .interceptor(Tagger(attempts.clone()))
+//!     .build()?;
+//! let response = client.list_project_assets()
+//!     .project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)
+//!     .send()
+//!     .await?;
+//! println!("request id {:?} after {} attempt(s)", client.request_id(response.headers()), attempts.load(Ordering::SeqCst));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Uploads
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("POST")).and(wiremock::matchers::path_regex("^/v1/uploads$")).respond_with(wiremock::ResponseTemplate::new(201).set_body_raw("{\"data\":{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0},\"meta\":{}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("POST")).and(wiremock::matchers::path_regex("^/v1/uploads$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(201).insert_header("x-request-id", "req-0").set_body_raw("{\"data\":{\"assetId\":\"9179b887-04ef-4ce5-ab3a-b5bbd39ea3c8\",\"duration\":0,\"fileKey\":\"string\",\"fileUrl\":\"string\",\"filename\":\"string\",\"height\":0,\"mimetype\":\"string\",\"size\":0,\"source\":\"string\",\"type\":\"string\",\"width\":0},\"meta\":{}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use indream_client::Upload;
 //!
@@ -99,7 +162,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(400).set_body_raw("{\"detail\":\"The current account is not eligible for this Open API route\",\"errorCode\":\"OPEN_API_RUNTIME_ACCESS_FORBIDDEN\",\"status\":403,\"title\":\"Forbidden\",\"type\":\"FORBIDDEN\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/v1/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(400).insert_header("x-request-id", "req-0").set_body_raw("{\"detail\":\"The current account is not eligible for this Open API route\",\"errorCode\":\"OPEN_API_RUNTIME_ACCESS_FORBIDDEN\",\"status\":403,\"title\":\"Forbidden\",\"type\":\"FORBIDDEN\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use indream_client::Error;
 //!
@@ -134,7 +197,7 @@ pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
 pub use sdk_runtime::reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue},
+    self, header::{HeaderMap, HeaderName, HeaderValue},
     StatusCode,
 };
 pub use uuid;

@@ -13,7 +13,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # std::env::set_var("NCLOUD_MEDIA_INTELLIGENCE_BASE_URL", server.uri());
 //! # std::env::set_var("NCLOUD_ACCESS_KEY", "example-secret");
 //! # std::env::set_var("NCLOUD_SECRET_KEY", "example-secret");
@@ -38,7 +38,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
 //! use ncloud_media_intelligence_client::TryStreamExt;
 //!
@@ -56,8 +56,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(503).insert_header("x-request-id", "req-0")).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-1").set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
 //! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
 //! use std::time::Duration;
 //! use ncloud_media_intelligence_client::RetryPolicy;
@@ -77,13 +77,80 @@
 //! # }
 //! ```
 //!
+//! # Per-call options
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::header("x-debug", "1")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
+//! use std::time::Duration;
+//! use ncloud_media_intelligence_client::{HeaderName, HeaderValue, RetryPolicy};
+//!
+//! // For this call only: one more header, 5 s in all, no retries.
+//! let response = client.list_media_assets()
+//!     .workspace_name("my-workspace")
+//!     .project_id("1234")
+//!     .page_num(1u64)
+//!     .with_header(HeaderName::from_static("x-debug"), HeaderValue::from_static("1"))
+//!     .with_timeout(Duration::from_secs(5))
+//!     .with_retry_policy(RetryPolicy::none())
+//!     .send()
+//!     .await?;
+//! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Observability
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::header("x-client-tag", "reports")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"code\":\"0\",\"message\":\"success\",\"result\":{\"content\":[{\"assetId\":1001,\"createUserName\":\"user1\",\"createdTime\":\"2025-04-23T16:49:24\",\"fileName\":\"sample-video-one.mp4\",\"key\":\"sample-video-one.mp4\",\"metaData\":{\"durationMs\":91565,\"format\":\"mp4\",\"resolution\":\"1280x720\",\"size\":101176289},\"projectId\":1234,\"updateUserName\":\"user1\",\"updatedTime\":\"2025-04-23T16:49:25\"},{\"assetId\":1002,\"createUserName\":\"user2\",\"createdTime\":\"2025-04-23T17:13:37\",\"fileName\":\"sample-video-two.mp4\",\"key\":\"sample-video-two.mp4\",\"metaData\":{\"durationMs\":253702,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":120333399},\"projectId\":1234,\"updateUserName\":\"user2\",\"updatedTime\":\"2025-04-23T17:13:38\"},{\"assetId\":1003,\"createUserName\":\"user3\",\"createdTime\":\"2025-04-23T17:13:48\",\"fileName\":\"sample-video-three.mp4\",\"key\":\"sample-video-three.mp4\",\"metaData\":{\"durationMs\":293849,\"format\":\"mp4\",\"resolution\":\"1920x1080\",\"size\":76597066},\"projectId\":1234,\"updateUserName\":\"user3\",\"updatedTime\":\"2025-04-23T17:13:49\"}],\"pageNo\":1,\"pageSize\":100,\"totalCount\":3,\"totalPage\":1}}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//! use ncloud_media_intelligence_client::{AttemptInfo, AttemptOutcome, Client, Credentials, HeaderValue, Interceptor};
+//!
+//! /// Tags every request and counts attempts, retries included.
+//! struct Tagger(Arc<AtomicU32>);
+//!
+//! impl Interceptor for Tagger {
+//!     fn before_attempt(&self, _attempt: &AttemptInfo, request: &mut ncloud_media_intelligence_client::reqwest::Request) {
+//!         request.headers_mut().insert("x-client-tag", HeaderValue::from_static("reports"));
+//!     }
+//!
+//!     fn after_attempt(&self, attempt: &AttemptInfo, outcome: &AttemptOutcome<'_>) {
+//!         self.0.fetch_add(1, Ordering::SeqCst);
+//!         eprintln!("{} attempt {}: {:?} in {:?}", attempt.operation.id, attempt.number, outcome.status(), outcome.latency());
+//!     }
+//! }
+//!
+//! let attempts = Arc::new(AtomicU32::new(0));
+//! let client = Client::builder(client.base_url(), Credentials::access_key("my-id", "my-secret"))
+//!     .interceptor(Tagger(attempts.clone()))
+//!     .build()?;
+//! let response = client.list_media_assets()
+//!     .workspace_name("my-workspace")
+//!     .project_id("1234")
+//!     .page_num(1u64)
+//!     .send()
+//!     .await?;
+//! println!("request id {:?} after {} attempt(s)", client.request_id(response.headers()), attempts.load(Ordering::SeqCst));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Errors
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).respond_with(wiremock::ResponseTemplate::new(400).set_body_raw("{\"code\":\"10001\",\"message\":\"Invalid Request\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/api/v1/workspaces/[^/]+/projects/[^/]+/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(400).insert_header("x-request-id", "req-0").set_body_raw("{\"code\":\"10001\",\"message\":\"Invalid Request\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
 //! use ncloud_media_intelligence_client::Error;
 //!
@@ -117,7 +184,7 @@ pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
 pub use sdk_runtime::reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue},
+    self, header::{HeaderMap, HeaderName, HeaderValue},
     StatusCode,
 };
 pub use chrono;

@@ -13,7 +13,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # std::env::set_var("SCENARIO_BASE_URL", server.uri());
 //! # std::env::set_var("SCENARIO_API_KEY", "example-secret");
 //! # std::env::set_var("SCENARIO_API_SECRET", "example-secret");
@@ -35,7 +35,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
 //! use scenario_client::TryStreamExt;
 //!
@@ -53,8 +53,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(503).insert_header("x-request-id", "req-0")).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-1").set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
 //! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
 //! use std::time::Duration;
 //! use scenario_client::RetryPolicy;
@@ -71,13 +71,74 @@
 //! # }
 //! ```
 //!
+//! # Per-call options
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::header("x-debug", "1")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
+//! use std::time::Duration;
+//! use scenario_client::{HeaderName, HeaderValue, RetryPolicy};
+//!
+//! // For this call only: one more header, 5 s in all, no retries.
+//! let response = client.list_assets()
+//!     .with_header(HeaderName::from_static("x-debug"), HeaderValue::from_static("1"))
+//!     .with_timeout(Duration::from_secs(5))
+//!     .with_retry_policy(RetryPolicy::none())
+//!     .send()
+//!     .await?;
+//! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Observability
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::header("x-client-tag", "reports")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"assets\":[{\"authorId\":\"user_4ZyM1AXHuHG5vNVMzJQf5C\",\"collectionIds\":[],\"createdAt\":\"2023-02-03T11:19:41.579Z\",\"editCapabilities\":[\"DETECTION\",\"UPSCALE\"],\"id\":\"asset_GTrL3mq4SXWyMxkOHRxlpw\",\"kind\":\"image\",\"metadata\":{\"guidance\":7.5,\"height\":1024,\"kind\":\"image\",\"modelId\":\"model_BzGQkTwCWTFBvXbSjyXkA4\",\"name\":\"Night city\",\"prompt\":\"a city at night\",\"size\":1518230,\"type\":\"inference-txt2img\",\"width\":1024},\"mimeType\":\"image/png\",\"ownerId\":\"team_Gx3KiSyBQL6Vvk2CXrjZUv\",\"privacy\":\"private\",\"properties\":{},\"source\":\"inference-txt2img\",\"status\":\"success\",\"tags\":[\"night\"],\"updatedAt\":\"2023-02-03T11:19:41.579Z\",\"url\":\"https://cdn.cloud.scenario.com/assets/asset_GTrL3mq4SXWyMxkOHRxlpw.png\"}],\"nextPaginationToken\":null}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//! use scenario_client::{AttemptInfo, AttemptOutcome, Client, Credentials, HeaderValue, Interceptor};
+//!
+//! /// Tags every request and counts attempts, retries included.
+//! struct Tagger(Arc<AtomicU32>);
+//!
+//! impl Interceptor for Tagger {
+//!     fn before_attempt(&self, _attempt: &AttemptInfo, request: &mut scenario_client::reqwest::Request) {
+//!         request.headers_mut().insert("x-client-tag", HeaderValue::from_static("reports"));
+//!     }
+//!
+//!     fn after_attempt(&self, attempt: &AttemptInfo, outcome: &AttemptOutcome<'_>) {
+//!         self.0.fetch_add(1, Ordering::SeqCst);
+//!         eprintln!("{} attempt {}: {:?} in {:?}", attempt.operation.id, attempt.number, outcome.status(), outcome.latency());
+//!     }
+//! }
+//!
+//! let attempts = Arc::new(AtomicU32::new(0));
+//! let client = Client::builder(client.base_url(), Credentials::api_key("my-id", "my-secret"))
+//!     .interceptor(Tagger(attempts.clone()))
+//!     .build()?;
+//! let response = client.list_assets()
+//!     .send()
+//!     .await?;
+//! println!("request id {:?} after {} attempt(s)", client.request_id(response.headers()), attempts.load(Ordering::SeqCst));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Errors
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).respond_with(wiremock::ResponseTemplate::new(404)).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/assets$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(404).insert_header("x-request-id", "req-0")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
 //! use scenario_client::Error;
 //!
@@ -111,7 +172,7 @@ pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use futures::{StreamExt, TryStreamExt};
 pub use sdk_runtime::reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue},
+    self, header::{HeaderMap, HeaderName, HeaderValue},
     StatusCode,
 };
 pub use chrono;

@@ -53,6 +53,8 @@ pub fn examples(api: &Api) -> Vec<Example> {
     if first.idempotency == crate::model::Idempotency::Safe {
         out.push(retries(api, first));
     }
+    out.push(per_call(api, first));
+    out.push(observability(api, first));
     let uploadable = |o: &&OperationFacts| o.upload.is_some() && o.example.arguments.is_some() && o.example.success.is_some();
     if let Some(upload) = api.operations.iter().find(uploadable) {
         out.push(uploads(api, upload));
@@ -76,7 +78,7 @@ fn quick_start(api: &Api, operation: &OperationFacts) -> Example {
     );
     code.push_str(&send(operation, ".send()"));
     code.push_str(&print_result(operation));
-    let mut setup = server_with(operation, &[success(operation)]);
+    let mut setup = server_with(operation, &[success(operation)], "wiremock::matchers::any()");
     setup.push_str(&format!("std::env::set_var(\"{env}\", server.uri());\n"));
     for var in env_vars {
         setup.push_str(&format!("std::env::set_var(\"{var}\", \"example-secret\");\n"));
@@ -107,6 +109,46 @@ fn retries(api: &Api, operation: &OperationFacts) -> Example {
     );
     let unavailable = CannedResponse { status: 503, body: None };
     Example { section: "Retries and timeouts", code, setup: with_client(api, operation, &[&unavailable, success(operation)]) }
+}
+
+fn per_call(api: &Api, operation: &OperationFacts) -> Example {
+    let code = format!(
+        "use std::time::Duration;\nuse {lib}::{{HeaderName, HeaderValue, RetryPolicy}};\n\n\
+         // For this call only: one more header, 5 s in all, no retries.\n{call}{print}",
+        lib = api.lib_name,
+        call = send(
+            operation,
+            ".with_header(HeaderName::from_static(\"x-debug\"), HeaderValue::from_static(\"1\"))\n    \
+             .with_timeout(Duration::from_secs(5))\n    .with_retry_policy(RetryPolicy::none())\n    .send()"
+        ),
+        print = print_result(operation),
+    );
+    let setup = with_client_matching(api, operation, &[success(operation)], "wiremock::matchers::header(\"x-debug\", \"1\")");
+    Example { section: "Per-call options", code, setup }
+}
+
+fn observability(api: &Api, operation: &OperationFacts) -> Example {
+    let lib = &api.lib_name;
+    let code = format!(
+        "use std::sync::atomic::{{AtomicU32, Ordering}};\nuse std::sync::Arc;\n\
+         use {lib}::{{AttemptInfo, AttemptOutcome, Client, Credentials, HeaderValue, Interceptor}};\n\n\
+         /// Tags every request and counts attempts, retries included.\n\
+         struct Tagger(Arc<AtomicU32>);\n\n\
+         impl Interceptor for Tagger {{\n    \
+         fn before_attempt(&self, _attempt: &AttemptInfo, request: &mut {lib}::reqwest::Request) {{\n        \
+         request.headers_mut().insert(\"x-client-tag\", HeaderValue::from_static(\"reports\"));\n    }}\n\n    \
+         fn after_attempt(&self, attempt: &AttemptInfo, outcome: &AttemptOutcome<'_>) {{\n        \
+         self.0.fetch_add(1, Ordering::SeqCst);\n        \
+         eprintln!(\"{{}} attempt {{}}: {{:?}} in {{:?}}\", attempt.operation.id, attempt.number, outcome.status(), outcome.latency());\n    }}\n}}\n\n\
+         let attempts = Arc::new(AtomicU32::new(0));\n\
+         let client = Client::builder(client.base_url(), {credentials})\n    .interceptor(Tagger(attempts.clone()))\n    .build()?;\n\
+         {call}\
+         println!(\"request id {{:?}} after {{}} attempt(s)\", client.request_id(response.headers()), attempts.load(Ordering::SeqCst));\n",
+        credentials = literal_credentials(api, operation),
+        call = send(operation, ".send()"),
+    );
+    let setup = with_client_matching(api, operation, &[success(operation)], "wiremock::matchers::header(\"x-client-tag\", \"reports\")");
+    Example { section: "Observability", code, setup }
 }
 
 fn uploads(api: &Api, operation: &OperationFacts) -> Example {
@@ -178,7 +220,12 @@ fn success(operation: &OperationFacts) -> &CannedResponse {
 /// Hidden lines: a local server answering `responses` in turn (the last
 /// one for every later request), then a `client` for it.
 fn with_client(api: &Api, operation: &OperationFacts, responses: &[&CannedResponse]) -> String {
-    let mut out = server_with(operation, responses);
+    with_client_matching(api, operation, responses, "wiremock::matchers::any()")
+}
+
+/// [`with_client`] for a server that only answers requests `matcher` accepts.
+fn with_client_matching(api: &Api, operation: &OperationFacts, responses: &[&CannedResponse], matcher: &str) -> String {
+    let mut out = server_with(operation, responses, matcher);
     out.push_str(&format!(
         "let client = {lib}::Client::new(&server.uri(), {{ use {lib}::Credentials; {credentials} }})?;\n",
         lib = api.lib_name,
@@ -187,7 +234,10 @@ fn with_client(api: &Api, operation: &OperationFacts, responses: &[&CannedRespon
     out
 }
 
-fn server_with(operation: &OperationFacts, responses: &[&CannedResponse]) -> String {
+/// Hidden lines: a local server answering `responses` in turn (the last
+/// one for every later request) to requests `matcher` accepts, each with an
+/// `x-request-id`.
+fn server_with(operation: &OperationFacts, responses: &[&CannedResponse], matcher: &str) -> String {
     let mut out = String::from("let server = wiremock::MockServer::start().await;\n");
     let path = path_pattern(&operation.path);
     for (index, response) in responses.iter().enumerate() {
@@ -198,8 +248,8 @@ fn server_with(operation: &OperationFacts, responses: &[&CannedResponse]) -> Str
         };
         out.push_str(&format!(
             "wiremock::Mock::given(wiremock::matchers::method({method:?}))\
-             .and(wiremock::matchers::path_regex({path:?}))\
-             .respond_with(wiremock::ResponseTemplate::new({status}){body})\
+             .and(wiremock::matchers::path_regex({path:?})).and({matcher})\
+             .respond_with(wiremock::ResponseTemplate::new({status}).insert_header(\"x-request-id\", \"req-{index}\"){body})\
              {limit}.with_priority({priority}).expect(1..).mount(&server).await;\n",
             method = operation.http_method,
             status = response.status,

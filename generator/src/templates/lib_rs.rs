@@ -81,7 +81,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use bytes::Bytes;
         pub use futures_core::Stream;
         #stream_ext
-        pub use sdk_runtime::reqwest::{header::{HeaderMap, HeaderName, HeaderValue}, StatusCode};
+        pub use sdk_runtime::reqwest::{self, header::{HeaderMap, HeaderName, HeaderValue}, StatusCode};
         #chrono
         #uuid
     }

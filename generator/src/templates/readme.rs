@@ -79,14 +79,39 @@ pub fn readme(api: &Api) -> String {
     }
     out.push_str(&retries_and_timeouts(api));
     out.push_str(&block("Retries and timeouts"));
+    out.push_str(
+        "\n## Per-call options\n\nEvery request builder takes settings for that call only, without a copy of \
+         the client: `with_header` (a header the credentials set is refused), `with_timeout` (the whole \
+         call, retries included), `with_retry_policy`, `with_idempotency_key` (where the operation \
+         declares a key) and `with_options(CallOptions)` for settings shared by several calls.\n",
+    );
+    out.push_str(&block("Per-call options"));
+    out.push_str(
+        "\n## Observability\n\n\
+         - Tracing: with the default `tracing` feature, every call is a `call` span (operation id, \
+         method, path template) and every attempt an `attempt` span (attempt number, status, latency, \
+         retry reason and delay, redirect host), under the target `sdk_runtime`. No credential, \
+         signature, cookie or body is ever recorded. Install any `tracing` subscriber to see them, or \
+         build with `default-features = false` to drop the dependency.\n\
+         - Request ids: `client.request_id(response.headers())` on a success, `error.request_id()` on \
+         an error (from `x-request-id` and the usual vendor headers; change the list with \
+         `ClientBuilder::request_id_headers`).\n\
+         - Errors name the operation, method, path template, status, host (with its port) and request \
+         id, and keep the error body up to 64 KiB (`ClientBuilder::error_body_limit`).\n\
+         - Interceptors: `ClientBuilder::interceptor` runs your code around every attempt, with the \
+         request before credentials are added (so it never sees them) and the outcome after.\n",
+    );
+    out.push_str(&block("Observability"));
     let paginated: Vec<_> = api.operations.iter().filter(|operation| operation.pagination.is_some()).collect();
     if !paginated.is_empty() {
         out.push_str(
             "\n## Pagination\n\nPaginated operations have `pages()` and `items()` on their request builder, \
              taking the same parameters as `send()`. The stream fetches one page at a time as it is \
-             polled, stops after the last page, ends with the error of a page that fails, and stops \
-             with an error if the server repeats a cursor. Each `Page` carries `next`, the position \
-             to resume from.\n\n",
+             polled, stops after the last page, and stops with an error if the server repeats a cursor. \
+             Each `Page` carries `next`, the position of the page after it. A page that fails ends \
+             the stream with a `PageError`: the error, and the position of that page, so \
+             `items_from(error.position().cloned())` (or `pages_from`) on the same request resumes \
+             without repeating or skipping an item.\n\n",
         );
         for operation in &paginated {
             out.push_str(&format!("- `client.{}()...items()`\n", operation.method_name));

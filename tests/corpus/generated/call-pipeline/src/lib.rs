@@ -12,7 +12,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"name\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"name\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # std::env::set_var("CALL_PIPELINE_BASE_URL", server.uri());
 //! use call_pipeline_client::{Client, Credentials};
 //!
@@ -33,8 +33,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).respond_with(wiremock::ResponseTemplate::new(200).set_body_raw("{\"name\":\"example\"}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(503).insert_header("x-request-id", "req-0")).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-1").set_body_raw("{\"name\":\"example\"}", "application/json")).with_priority(2).expect(1..).mount(&server).await;
 //! # let client = call_pipeline_client::Client::new(&server.uri(), { use call_pipeline_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use std::time::Duration;
 //! use call_pipeline_client::RetryPolicy;
@@ -52,13 +52,76 @@
 //! # }
 //! ```
 //!
+//! # Per-call options
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).and(wiremock::matchers::header("x-debug", "1")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"name\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = call_pipeline_client::Client::new(&server.uri(), { use call_pipeline_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use std::time::Duration;
+//! use call_pipeline_client::{HeaderName, HeaderValue, RetryPolicy};
+//!
+//! // For this call only: one more header, 5 s in all, no retries.
+//! let response = client.type_()
+//!     .thing_id("abcd")
+//!     .with_header(HeaderName::from_static("x-debug"), HeaderValue::from_static("1"))
+//!     .with_timeout(Duration::from_secs(5))
+//!     .with_retry_policy(RetryPolicy::none())
+//!     .send()
+//!     .await?;
+//! println!("{:#?}", response.into_inner());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Observability
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).and(wiremock::matchers::header("x-client-tag", "reports")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0").set_body_raw("{\"name\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = call_pipeline_client::Client::new(&server.uri(), { use call_pipeline_client::Credentials; Credentials::api_key("my-api-key") })?;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//! use call_pipeline_client::{AttemptInfo, AttemptOutcome, Client, Credentials, HeaderValue, Interceptor};
+//!
+//! /// Tags every request and counts attempts, retries included.
+//! struct Tagger(Arc<AtomicU32>);
+//!
+//! impl Interceptor for Tagger {
+//!     fn before_attempt(&self, _attempt: &AttemptInfo, request: &mut call_pipeline_client::reqwest::Request) {
+//!         request.headers_mut().insert("x-client-tag", HeaderValue::from_static("reports"));
+//!     }
+//!
+//!     fn after_attempt(&self, attempt: &AttemptInfo, outcome: &AttemptOutcome<'_>) {
+//!         self.0.fetch_add(1, Ordering::SeqCst);
+//!         eprintln!("{} attempt {}: {:?} in {:?}", attempt.operation.id, attempt.number, outcome.status(), outcome.latency());
+//!     }
+//! }
+//!
+//! let attempts = Arc::new(AtomicU32::new(0));
+//! let client = Client::builder(client.base_url(), Credentials::api_key("my-api-key"))
+//!     .interceptor(Tagger(attempts.clone()))
+//!     .build()?;
+//! let response = client.type_()
+//!     .thing_id("abcd")
+//!     .send()
+//!     .await?;
+//! println!("request id {:?} after {} attempt(s)", client.request_id(response.headers()), attempts.load(Ordering::SeqCst));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Errors
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).respond_with(wiremock::ResponseTemplate::new(404).set_body_raw("{\"message\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things/[^/]+$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(404).insert_header("x-request-id", "req-0").set_body_raw("{\"message\":\"example\"}", "application/json")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = call_pipeline_client::Client::new(&server.uri(), { use call_pipeline_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use call_pipeline_client::Error;
 //!
@@ -88,6 +151,6 @@ pub use sdk_runtime::{
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use sdk_runtime::reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue},
+    self, header::{HeaderMap, HeaderName, HeaderValue},
     StatusCode,
 };

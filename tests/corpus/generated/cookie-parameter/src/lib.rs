@@ -10,7 +10,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).respond_with(wiremock::ResponseTemplate::new(200)).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0")).with_priority(1).expect(1..).mount(&server).await;
 //! # std::env::set_var("COOKIE_PARAMETER_BASE_URL", server.uri());
 //! use cookie_parameter_client::{Client, Credentials};
 //!
@@ -30,8 +30,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).respond_with(wiremock::ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).respond_with(wiremock::ResponseTemplate::new(200)).with_priority(2).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(503).insert_header("x-request-id", "req-0")).up_to_n_times(1).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-1")).with_priority(2).expect(1..).mount(&server).await;
 //! # let client = cookie_parameter_client::Client::new(&server.uri(), { use cookie_parameter_client::Credentials; Credentials::none() })?;
 //! use std::time::Duration;
 //! use cookie_parameter_client::RetryPolicy;
@@ -48,13 +48,74 @@
 //! # }
 //! ```
 //!
+//! # Per-call options
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).and(wiremock::matchers::header("x-debug", "1")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = cookie_parameter_client::Client::new(&server.uri(), { use cookie_parameter_client::Credentials; Credentials::none() })?;
+//! use std::time::Duration;
+//! use cookie_parameter_client::{HeaderName, HeaderValue, RetryPolicy};
+//!
+//! // For this call only: one more header, 5 s in all, no retries.
+//! let response = client.list_things()
+//!     .with_header(HeaderName::from_static("x-debug"), HeaderValue::from_static("1"))
+//!     .with_timeout(Duration::from_secs(5))
+//!     .with_retry_policy(RetryPolicy::none())
+//!     .send()
+//!     .await?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Observability
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).and(wiremock::matchers::header("x-client-tag", "reports")).respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-request-id", "req-0")).with_priority(1).expect(1..).mount(&server).await;
+//! # let client = cookie_parameter_client::Client::new(&server.uri(), { use cookie_parameter_client::Credentials; Credentials::none() })?;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use std::sync::Arc;
+//! use cookie_parameter_client::{AttemptInfo, AttemptOutcome, Client, Credentials, HeaderValue, Interceptor};
+//!
+//! /// Tags every request and counts attempts, retries included.
+//! struct Tagger(Arc<AtomicU32>);
+//!
+//! impl Interceptor for Tagger {
+//!     fn before_attempt(&self, _attempt: &AttemptInfo, request: &mut cookie_parameter_client::reqwest::Request) {
+//!         request.headers_mut().insert("x-client-tag", HeaderValue::from_static("reports"));
+//!     }
+//!
+//!     fn after_attempt(&self, attempt: &AttemptInfo, outcome: &AttemptOutcome<'_>) {
+//!         self.0.fetch_add(1, Ordering::SeqCst);
+//!         eprintln!("{} attempt {}: {:?} in {:?}", attempt.operation.id, attempt.number, outcome.status(), outcome.latency());
+//!     }
+//! }
+//!
+//! let attempts = Arc::new(AtomicU32::new(0));
+//! let client = Client::builder(client.base_url(), Credentials::none())
+//!     .interceptor(Tagger(attempts.clone()))
+//!     .build()?;
+//! let response = client.list_things()
+//!     .send()
+//!     .await?;
+//! println!("request id {:?} after {} attempt(s)", client.request_id(response.headers()), attempts.load(Ordering::SeqCst));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Errors
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let server = wiremock::MockServer::start().await;
-//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).respond_with(wiremock::ResponseTemplate::new(404)).with_priority(1).expect(1..).mount(&server).await;
+//! # wiremock::Mock::given(wiremock::matchers::method("GET")).and(wiremock::matchers::path_regex("^/things$")).and(wiremock::matchers::any()).respond_with(wiremock::ResponseTemplate::new(404).insert_header("x-request-id", "req-0")).with_priority(1).expect(1..).mount(&server).await;
 //! # let client = cookie_parameter_client::Client::new(&server.uri(), { use cookie_parameter_client::Credentials; Credentials::none() })?;
 //! use cookie_parameter_client::Error;
 //!
@@ -83,6 +144,6 @@ pub use sdk_runtime::{
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use sdk_runtime::reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue},
+    self, header::{HeaderMap, HeaderName, HeaderValue},
     StatusCode,
 };

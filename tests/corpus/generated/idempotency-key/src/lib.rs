@@ -20,6 +20,6 @@ pub use sdk_runtime::{
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use sdk_runtime::reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue},
+    self, header::{HeaderMap, HeaderName, HeaderValue},
     StatusCode,
 };
