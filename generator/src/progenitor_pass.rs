@@ -262,6 +262,7 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     }
     file.items.retain(|item| !is_hooks_assertion(item));
     crate::open_enums::apply(&mut file)?;
+    strip_ignored_examples(&mut file);
     let builders = take_sends(&mut file)?;
     let types = type_names(&file);
     Ok(ProgenitorOutput { file, builders, uses: Uses::default(), types })
@@ -315,6 +316,32 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
         }
     }
     Ok(builders)
+}
+
+/// Removes progenitor's ```` ```ignore ```` examples from the docs (each
+/// client method has one that is never compiled): every example a crate's
+/// docs show runs, and the crate docs have a running one per topic.
+fn strip_ignored_examples(file: &mut syn::File) {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+            let syn::Meta::NameValue(doc) = &mut attribute.meta else { return };
+            if !doc.path.is_ident("doc") {
+                return;
+            }
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &doc.value else { return };
+            let mut value = text.value();
+            while let Some(start) = value.find("```ignore") {
+                let end = value[start + 9..].find("```").map_or(value.len(), |at| start + 9 + at + 3);
+                value.replace_range(start..end, "");
+            }
+            if value != text.value() {
+                let literal = syn::LitStr::new(value.trim_end(), text.span());
+                doc.value = syn::parse_quote!(#literal);
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Strip, file);
 }
 
 /// The builder field that holds a call's own options.

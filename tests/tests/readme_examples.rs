@@ -85,3 +85,14 @@ fn at_least_three_corpus_crates_have_running_examples() {
     let with_examples = crates("tests/corpus/generated").into_iter().filter(|dir| !examples_of(dir).0.is_empty()).count();
     assert!(with_examples >= 3, "{with_examples} corpus crates have examples");
 }
+
+#[test]
+fn no_doc_example_of_a_generated_crate_is_skipped() {
+    for dir in crates("generated").into_iter().chain(crates("tests/corpus/generated")) {
+        for (path, text) in integration_tests::files_under(&dir.join("src")) {
+            for fence in text.lines().map(str::trim_start).filter(|line| line.trim_start_matches(['/', '!', '*', ' ']).starts_with("```")) {
+                assert!(!fence.contains("ignore") && !fence.contains("no_run"), "{}/src/{path}: `{fence}` is never run", dir.display());
+            }
+        }
+    }
+}

@@ -798,15 +798,7 @@ Sends a `GET` request to `/v1/projects/{projectId}/assets`
 Arguments:
 - `project_id`: Project whose assets are listed.
 - `page_cursor`: Cursor returned as `meta.nextPageCursor` by the previous page.
-- `page_size`: Number of assets per page.
-```ignore
-let response = client.list_project_assets()
-    .project_id(project_id)
-    .page_cursor(page_cursor)
-    .page_size(page_size)
-    .send()
-    .await;
-```*/
+- `page_size`: Number of assets per page.*/
     pub fn list_project_assets(&self) -> builder::ListProjectAssets<'_> {
         builder::ListProjectAssets::new(self)
     }
@@ -825,15 +817,7 @@ Sends a `POST` request to `/v1/uploads`
 Arguments:
 - `x_file_name`: Original filename for the uploaded file.
 - `x_project_id`: Optional project to bind the created asset to.
-- `body`: The file's bytes, sent as they are.
-```ignore
-let response = client.upload_asset()
-    .x_file_name(x_file_name)
-    .x_project_id(x_project_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The file's bytes, sent as they are.*/
     pub fn upload_asset(&self) -> builder::UploadAsset<'_> {
         builder::UploadAsset::new(self)
     }

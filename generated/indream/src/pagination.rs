@@ -39,19 +39,7 @@ impl<'a> builder::ListProjectAssets<'a> {
         )
     }
 
-    /// Every item of `listProjectAssets`, in server order, holding one page at a time.
-    ///
-    /// ```no_run
-    /// # async fn example(request: indream_client::builder::ListProjectAssets<'_>) -> Result<(), indream_client::PageError> {
-    /// use futures::TryStreamExt;
-    ///
-    /// let mut items = std::pin::pin!(request.items());
-    /// while let Some(item) = items.try_next().await? {
-    ///     println!("{item:?}");
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// Every item of `listProjectAssets`, in server order, holding one page at a time (the crate docs' Pagination section has a running example).
     pub fn items(self) -> impl Stream<Item = Result<types::Asset, PageError>> + 'a {
         self.items_from(None)
     }

@@ -861,13 +861,7 @@ impl Client {
 Sends a `GET` request to `/api/v2/assets/{asset_id}/attachments`
 
 Arguments:
-- `asset_id`: Asset id, a 20-character URL-safe string.
-```ignore
-let response = client.list_asset_attachments()
-    .asset_id(asset_id)
-    .send()
-    .await;
-```*/
+- `asset_id`: Asset id, a 20-character URL-safe string.*/
     pub fn list_asset_attachments(&self) -> builder::ListAssetAttachments<'_> {
         builder::ListAssetAttachments::new(self)
     }
@@ -878,14 +872,7 @@ Sends a `POST` request to `/api/v2/assets/{asset_id}/attachments`
 
 Arguments:
 - `asset_id`: Asset id, a 20-character URL-safe string.
-- `body`
-```ignore
-let response = client.create_asset_attachment()
-    .asset_id(asset_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`*/
     pub fn create_asset_attachment(&self) -> builder::CreateAssetAttachment<'_> {
         builder::CreateAssetAttachment::new(self)
     }
@@ -895,13 +882,7 @@ let response = client.create_asset_attachment()
 Sends a `GET` request to `/api/v2/projects/{project_id}/attachments`
 
 Arguments:
-- `project_id`: Project id, a 20-character URL-safe string.
-```ignore
-let response = client.list_project_attachments()
-    .project_id(project_id)
-    .send()
-    .await;
-```*/
+- `project_id`: Project id, a 20-character URL-safe string.*/
     pub fn list_project_attachments(&self) -> builder::ListProjectAttachments<'_> {
         builder::ListProjectAttachments::new(self)
     }
@@ -912,14 +893,7 @@ Sends a `POST` request to `/api/v2/projects/{project_id}/attachments`
 
 Arguments:
 - `project_id`: Project id, a 20-character URL-safe string.
-- `body`
-```ignore
-let response = client.create_project_attachment()
-    .project_id(project_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`*/
     pub fn create_project_attachment(&self) -> builder::CreateProjectAttachment<'_> {
         builder::CreateProjectAttachment::new(self)
     }

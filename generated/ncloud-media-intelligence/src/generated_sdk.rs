@@ -1081,16 +1081,7 @@ Arguments:
 - `workspace_name`: Workspace name.
 - `project_id`: Project ID.
 - `page_num`: Page number, 1 or more.
-- `page_size`: Number of items per page, 1-1000 (default 1000).
-```ignore
-let response = client.list_media_assets()
-    .workspace_name(workspace_name)
-    .project_id(project_id)
-    .page_num(page_num)
-    .page_size(page_size)
-    .send()
-    .await;
-```*/
+- `page_size`: Number of items per page, 1-1000 (default 1000).*/
     pub fn list_media_assets(&self) -> builder::ListMediaAssets<'_> {
         builder::ListMediaAssets::new(self)
     }

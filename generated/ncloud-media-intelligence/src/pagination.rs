@@ -46,19 +46,7 @@ impl<'a> builder::ListMediaAssets<'a> {
         )
     }
 
-    /// Every item of `listMediaAssets`, in server order, holding one page at a time.
-    ///
-    /// ```no_run
-    /// # async fn example(request: ncloud_media_intelligence_client::builder::ListMediaAssets<'_>) -> Result<(), ncloud_media_intelligence_client::PageError> {
-    /// use futures::TryStreamExt;
-    ///
-    /// let mut items = std::pin::pin!(request.items());
-    /// while let Some(item) = items.try_next().await? {
-    ///     println!("{item:?}");
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// Every item of `listMediaAssets`, in server order, holding one page at a time (the crate docs' Pagination section has a running example).
     pub fn items(self) -> impl Stream<Item = Result<types::MediaAsset, PageError>> + 'a {
         self.items_from(None)
     }

@@ -1743,31 +1743,7 @@ Arguments:
 - `type_`: List all the assets of a specific type. The parameters "type" and "types" cannot be used together. With a type starting with "inference-", assets of every "inference-" type are returned.
 - `types`: List of the asset types to request, sent comma separated. The parameters "type" and "types" cannot be used together.
 - `updated_after`: Filter results to only return assets updated after the specified ISO string date (exclusive). Requires the sortBy parameter to be "updatedAt".
-- `updated_before`: Filter results to only return assets updated before the specified ISO string date (exclusive). Requires the sortBy parameter to be "updatedAt".
-```ignore
-let response = client.list_assets()
-    .author_id(author_id)
-    .collection_id(collection_id)
-    .created_after(created_after)
-    .created_before(created_before)
-    .inference_id(inference_id)
-    .model_id(model_id)
-    .original_assets(original_assets)
-    .page_size(page_size)
-    .pagination_token(pagination_token)
-    .parent_asset_id(parent_asset_id)
-    .privacy(privacy)
-    .root_asset_id(root_asset_id)
-    .sort_by(sort_by)
-    .sort_direction(sort_direction)
-    .tags(tags)
-    .type_(type_)
-    .types(types)
-    .updated_after(updated_after)
-    .updated_before(updated_before)
-    .send()
-    .await;
-```*/
+- `updated_before`: Filter results to only return assets updated before the specified ISO string date (exclusive). Requires the sortBy parameter to be "updatedAt".*/
     pub fn list_assets(&self) -> builder::ListAssets<'_> {
         builder::ListAssets::new(self)
     }

@@ -38,19 +38,7 @@ impl<'a> builder::ListAssets<'a> {
         )
     }
 
-    /// Every item of `listAssets`, in server order, holding one page at a time.
-    ///
-    /// ```no_run
-    /// # async fn example(request: scenario_client::builder::ListAssets<'_>) -> Result<(), scenario_client::PageError> {
-    /// use futures::TryStreamExt;
-    ///
-    /// let mut items = std::pin::pin!(request.items());
-    /// while let Some(item) = items.try_next().await? {
-    ///     println!("{item:?}");
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// Every item of `listAssets`, in server order, holding one page at a time (the crate docs' Pagination section has a running example).
     pub fn items(self) -> impl Stream<Item = Result<types::Asset, PageError>> + 'a {
         self.items_from(None)
     }

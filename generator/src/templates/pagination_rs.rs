@@ -18,7 +18,7 @@ pub fn pagination_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         .zip(builders)
         .filter_map(|(operation, builder)| {
             let pagination = operation.pagination.as_ref()?;
-            Some(stream_methods(&api.lib_name, operation, pagination, &builder.name, &builder.success))
+            Some(stream_methods(operation, pagination, &builder.name, &builder.success))
         })
         .collect();
     if impls.is_empty() {
@@ -39,7 +39,7 @@ pub fn pagination_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
     })
 }
 
-fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination, builder: &syn::Ident, page_type: &syn::Type) -> TokenStream {
+fn stream_methods(operation: &OperationFacts, pagination: &Pagination, builder: &syn::Ident, page_type: &syn::Type) -> TokenStream {
     let item = format_ident!("{}", pagination.item_type);
     let descriptor = super::descriptor_name(operation);
     let setter = format_ident!("{}", pagination.setter);
@@ -76,10 +76,8 @@ fn stream_methods(lib: &str, operation: &OperationFacts, pagination: &Pagination
         id = operation.id,
     ));
     let items_docs = doc_lines(&format!(
-        "Every item of `{id}`, in server order, holding one page at a time.\n\n\
-         ```no_run\n# async fn example(request: {lib}::builder::{builder}<'_>) -> Result<(), {lib}::PageError> {{\n\
-         use futures::TryStreamExt;\n\nlet mut items = std::pin::pin!(request.items());\n\
-         while let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n# Ok(())\n# }}\n```",
+        "Every item of `{id}`, in server order, holding one page at a time (the crate docs' \
+         Pagination section has a running example).",
         id = operation.id,
     ));
     quote! {

@@ -73,35 +73,17 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/health`
-
-```ignore
-let response = client.health()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/health`
     pub fn health(&self) -> builder::Health<'_> {
         builder::Health::new(self)
     }
 
-    /**Sends a `GET` request to `/items`
-
-```ignore
-let response = client.list_items()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/items`
     pub fn list_items(&self) -> builder::ListItems<'_> {
         builder::ListItems::new(self)
     }
 
-    /**Sends a `GET` request to `/reports`
-
-```ignore
-let response = client.list_reports()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/reports`
     pub fn list_reports(&self) -> builder::ListReports<'_> {
         builder::ListReports::new(self)
     }

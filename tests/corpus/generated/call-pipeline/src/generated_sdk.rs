@@ -257,44 +257,21 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 impl Client {
     /**A keyword id, a POST without an idempotency key, and no security.
 
-Sends a `POST` request to `/matches`
-
-```ignore
-let response = client.match_()
-    .send()
-    .await;
-```*/
+Sends a `POST` request to `/matches`*/
     pub fn match_(&self) -> builder::Match<'_> {
         builder::Match::new(self)
     }
 
     /**A keyword id with a `$ref`'d path parameter and a `$ref`'d, constrained query parameter.
 
-Sends a `GET` request to `/things/{thing_id}`
-
-```ignore
-let response = client.type_()
-    .thing_id(thing_id)
-    .limit(limit)
-    .send()
-    .await;
-```*/
+Sends a `GET` request to `/things/{thing_id}`*/
     pub fn type_(&self) -> builder::Type<'_> {
         builder::Type::new(self)
     }
 
     /**A digit-led id whose Idempotency-Key header is a `$ref`.
 
-Sends a `POST` request to `/things/{thing_id}`
-
-```ignore
-let response = client._2fa()
-    .thing_id(thing_id)
-    .idempotency_key(idempotency_key)
-    .body(body)
-    .send()
-    .await;
-```*/
+Sends a `POST` request to `/things/{thing_id}`*/
     pub fn _2fa(&self) -> builder::_2fa<'_> {
         builder::_2fa::new(self)
     }

@@ -73,14 +73,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/things`
-
-```ignore
-let response = client.list_things()
-    .filter(filter)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/things`
     pub fn list_things(&self) -> builder::ListThings<'_> {
         builder::ListThings::new(self)
     }

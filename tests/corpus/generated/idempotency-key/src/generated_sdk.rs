@@ -190,15 +190,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 impl Client {
     /**A POST that declares an Idempotency-Key header, so retrying it is safe.
 
-Sends a `POST` request to `/payments`
-
-```ignore
-let response = client.create_payment()
-    .idempotency_key(idempotency_key)
-    .body(body)
-    .send()
-    .await;
-```*/
+Sends a `POST` request to `/payments`*/
     pub fn create_payment(&self) -> builder::CreatePayment<'_> {
         builder::CreatePayment::new(self)
     }

@@ -73,13 +73,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/anything`
-
-```ignore
-let response = client.get_anything()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/anything`
     pub fn get_anything(&self) -> builder::GetAnything<'_> {
         builder::GetAnything::new(self)
     }

@@ -132,24 +132,12 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/default`
-
-```ignore
-let response = client.with_default()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/default`
     pub fn with_default(&self) -> builder::WithDefault<'_> {
         builder::WithDefault::new(self)
     }
 
-    /**Sends a `GET` request to `/some-bodies`
-
-```ignore
-let response = client.some_errors_without_body()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/some-bodies`
     pub fn some_errors_without_body(&self) -> builder::SomeErrorsWithoutBody<'_> {
         builder::SomeErrorsWithoutBody::new(self)
     }

@@ -73,13 +73,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `POST` request to `/files`
-
-```ignore
-let response = client.upload_file()
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/files`
     pub fn upload_file(&self) -> builder::UploadFile<'_> {
         builder::UploadFile::new(self)
     }

@@ -351,14 +351,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/items`
-
-```ignore
-let response = client.list_items()
-    .limit(limit)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/items`
     pub fn list_items(&self) -> builder::ListItems<'_> {
         builder::ListItems::new(self)
     }

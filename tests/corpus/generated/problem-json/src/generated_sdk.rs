@@ -215,24 +215,12 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/alone`
-
-```ignore
-let response = client.problem_alone()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/alone`
     pub fn problem_alone(&self) -> builder::ProblemAlone<'_> {
         builder::ProblemAlone::new(self)
     }
 
-    /**Sends a `GET` request to `/beside`
-
-```ignore
-let response = client.problem_beside_json()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/beside`
     pub fn problem_beside_json(&self) -> builder::ProblemBesideJson<'_> {
         builder::ProblemBesideJson::new(self)
     }

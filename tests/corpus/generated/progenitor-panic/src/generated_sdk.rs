@@ -73,13 +73,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/maps`
-
-```ignore
-let response = client.get_map()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/maps`
     pub fn get_map(&self) -> builder::GetMap<'_> {
         builder::GetMap::new(self)
     }

@@ -169,13 +169,7 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `POST` request to `/things`
-
-```ignore
-let response = client.create_thing()
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/things`
     pub fn create_thing(&self) -> builder::CreateThing<'_> {
         builder::CreateThing::new(self)
     }

@@ -156,42 +156,17 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `GET` request to `/pets`
-
-```ignore
-let response = client.list_pets()
-    .ids(ids)
-    .piped(piped)
-    .spaced(spaced)
-    .tabbed(tabbed)
-    .tags(tags)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/pets`
     pub fn list_pets(&self) -> builder::ListPets<'_> {
         builder::ListPets::new(self)
     }
 
-    /**Sends a `POST` request to `/pets`
-
-```ignore
-let response = client.add_pet()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/pets`
     pub fn add_pet(&self) -> builder::AddPet<'_> {
         builder::AddPet::new(self)
     }
 
-    /**Sends a `POST` request to `/pets/{id}/photo`
-
-```ignore
-let response = client.upload_photo()
-    .id(id)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/pets/{id}/photo`
     pub fn upload_photo(&self) -> builder::UploadPhoto<'_> {
         builder::UploadPhoto::new(self)
     }

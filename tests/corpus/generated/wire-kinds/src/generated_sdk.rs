@@ -221,78 +221,32 @@ impl ClientInfo<::sdk_runtime::ClientContext> for Client {
 }
 
 impl Client {
-    /**Sends a `POST` request to `/files`
-
-```ignore
-let response = client.upload_files()
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/files`
     pub fn upload_files(&self) -> builder::UploadFiles<'_> {
         builder::UploadFiles::new(self)
     }
 
-    /**Sends a `PUT` request to `/images`
-
-```ignore
-let response = client.put_image()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/images`
     pub fn put_image(&self) -> builder::PutImage<'_> {
         builder::PutImage::new(self)
     }
 
-    /**Sends a `POST` request to `/login`
-
-```ignore
-let response = client.login()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/login`
     pub fn login(&self) -> builder::Login<'_> {
         builder::Login::new(self)
     }
 
-    /**Sends a `POST` request to `/notes`
-
-```ignore
-let response = client.post_note()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/notes`
     pub fn post_note(&self) -> builder::PostNote<'_> {
         builder::PostNote::new(self)
     }
 
-    /**Sends a `GET` request to `/report`
-
-```ignore
-let response = client.download_report()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/report`
     pub fn download_report(&self) -> builder::DownloadReport<'_> {
         builder::DownloadReport::new(self)
     }
 
-    /**Sends a `GET` request to `/search`
-
-```ignore
-let response = client.search()
-    .colour(colour)
-    .filter(filter)
-    .ids(ids)
-    .point(point)
-    .tags(tags)
-    .theme(theme)
-    .x_trace(x_trace)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/search`
     pub fn search(&self) -> builder::Search<'_> {
         builder::Search::new(self)
     }
