@@ -7,13 +7,10 @@
 //! end with the error of a failing page, and refuse to loop when a server
 //! repeats a cursor.
 //!
-//! **Resuming.** The `*_from` functions take the position to start at and
-//! end with a [`PageError`], which carries the position of the page that
-//! failed: a new stream started from it fetches that page again and goes
-//! on, so that, page after page, no item is repeated or skipped. The
-//! original functions ([`cursor_pages`], [`numbered_pages`], [`items`])
-//! are those streams started from the builder as given, with the position
-//! dropped from the error.
+//! **Resuming.** The functions take the position to start at and end with
+//! a [`PageError`], which carries the position of the page that failed: a
+//! new stream started from it fetches that page again and goes on, so that,
+//! page after page, no item is repeated or skipped.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -112,27 +109,9 @@ impl<E: fmt::Debug + 'static> std::error::Error for PageError<E> {
 }
 
 /// Pages of an operation that returns the next cursor (or token) with each
-/// page; the list ends when it is null or absent. The first request uses
-/// `builder` as given, so a cursor set on it resumes from there.
-pub fn cursor_pages<B, T, I, E, Fut, N, X>(
-    operation: &'static Operation,
-    builder: B,
-    set_cursor: impl Fn(B, String) -> B,
-    send: impl Fn(B) -> Fut,
-    next_cursor: N,
-    items: X,
-) -> impl Stream<Item = Result<Page<I>, Error<E>>>
-where
-    B: Clone,
-    Fut: Future<Output = Result<ResponseValue<T>, Error<E>>>,
-    N: Fn(&T) -> Option<String>,
-    X: Fn(T) -> Vec<I>,
-{
-    cursor_pages_from(operation, builder, None, set_cursor, send, next_cursor, items).map_err(PageError::into_error)
-}
-
-/// As [`cursor_pages`], starting at `start` (`None`: the builder as given;
-/// a [`Position::Cursor`]: that cursor, set with `set_cursor`), and ending
+/// page; the list ends when it is null or absent. Starts at `start`
+/// (`None`: the builder as given, so a cursor set on it resumes from there;
+/// a [`Position::Cursor`]: that cursor, set with `set_cursor`), and ends
 /// with a [`PageError`] that says where the failed page starts.
 ///
 /// A [`Position::Number`] is not a place in a cursor-paged list: the
@@ -195,28 +174,10 @@ struct CursorState<N, X> {
 
 /// Pages of a page-numbered operation: each response says its page number
 /// and the total; the list ends at `page >= total` or on an empty page
-/// (`total` may be 0). The first request uses `builder` as given, so its page
-/// number decides where the stream starts.
-pub fn numbered_pages<B, T, I, E, Fut, P, X>(
-    operation: &'static Operation,
-    builder: B,
-    set_page: impl Fn(B, u64) -> B,
-    send: impl Fn(B) -> Fut,
-    page_and_total: P,
-    items: X,
-) -> impl Stream<Item = Result<Page<I>, Error<E>>>
-where
-    B: Clone,
-    Fut: Future<Output = Result<ResponseValue<T>, Error<E>>>,
-    P: Fn(&T) -> (Option<i64>, Option<i64>),
-    X: Fn(T) -> Vec<I>,
-{
-    numbered_pages_from(operation, builder, None, set_page, send, page_and_total, items).map_err(PageError::into_error)
-}
-
-/// As [`numbered_pages`], starting at `start` (`None`: the builder as
-/// given; a [`Position::Number`]: that page, set with `set_page`), and
-/// ending with a [`PageError`] that says where the failed page starts.
+/// (`total` may be 0). Starts at `start` (`None`: the builder as given, so
+/// its page number decides where the stream starts; a [`Position::Number`]:
+/// that page, set with `set_page`), and ends with a [`PageError`] that says
+/// where the failed page starts.
 ///
 /// A [`Position::Cursor`] is not a place in a page-numbered list: the
 /// stream's one item is then a `Pagination` error.
@@ -294,11 +255,6 @@ fn positioned<B: Clone, P>(builder: &B, position: Option<P>, set: &impl Fn(B, P)
         Some(position) => set(builder.clone(), position),
         None => builder.clone(),
     }
-}
-
-/// Every item of `pages`, in order, holding one page at a time.
-pub fn items<I, E>(pages: impl Stream<Item = Result<Page<I>, Error<E>>>) -> impl Stream<Item = Result<I, Error<E>>> {
-    pages.map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten()
 }
 
 /// Every item of resumable `pages` (from [`cursor_pages_from`] or
