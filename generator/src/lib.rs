@@ -33,6 +33,11 @@ use std::collections::BTreeMap;
 
 pub use error::{GenerateError, Warning};
 
+/// A digest of everything generation depends on besides the spec and the
+/// options (the generator's and runtime's sources, the lock file): equal
+/// fingerprints and inputs give equal output, which `xtask` caches on.
+pub const FINGERPRINT: &str = env!("GENERATOR_FINGERPRINT");
+
 /// A spec to generate from.
 #[derive(Clone, Debug)]
 pub struct SpecSource {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use generator::{GenerateError, SpecSource};
 
+pub mod cache;
 pub mod corpus;
 pub mod package_check;
 
@@ -32,6 +33,9 @@ pub struct Plan {
     pub generated: BTreeMap<String, (generator::GeneratedCrate, String)>,
     /// What changed for callers since the crates on disk, for the terminal.
     pub summary: Vec<String>,
+    /// Crates taken from the disk because the cache says generation would
+    /// give them unchanged.
+    pub cached: Vec<String>,
 }
 
 /// A folder of specs and the folder their crates are generated into.
@@ -56,9 +60,16 @@ pub fn generate(root: &Path) -> Result<String> {
     let plans = plan_targets(root)?;
     let mut summary = Vec::new();
     let mut api_changes = Vec::new();
+    let cache = cache::Cache::for_repository(root);
     for (target, plan) in &plans {
-        let changes = write(plan, &root.join(target.out))?;
-        summary.push(format!("{} crate(s) into {}/ ({changes} file(s) changed)", plan.crates.len(), target.out));
+        let out = root.join(target.out);
+        let changes = write(plan, &out)?;
+        remember(&cache, root, target, plan)?;
+        let reused = match plan.cached.len() {
+            0 => String::new(),
+            n => format!(", {n} unchanged and not regenerated"),
+        };
+        summary.push(format!("{} crate(s) into {}/ ({changes} file(s) changed{reused})", plan.crates.len(), target.out));
         api_changes.extend(plan.summary.iter().cloned());
     }
     let mut out = format!("generated {}", summary.join(", "));
@@ -77,21 +88,43 @@ pub fn check(root: &Path) -> Result<String> {
         stale.extend(stale_files(plan, &root.join(target.out))?.into_iter().map(|report| report.replace("generated/", &format!("{}/", target.out))));
     }
     let crates: usize = plans.iter().map(|(_, plan)| plan.crates.len()).sum();
+    let cached: usize = plans.iter().map(|(_, plan)| plan.cached.len()).sum();
     if stale.is_empty() {
-        return Ok(format!("generated/ is up to date ({crates} crate(s))"));
+        let cache = cache::Cache::for_repository(root);
+        for (target, plan) in &plans {
+            remember(&cache, root, target, plan)?;
+        }
+        let reused = if cached > 0 { format!(", {cached} of them unchanged since the last generation and not regenerated") } else { String::new() };
+        return Ok(format!("generated/ is up to date ({crates} crate(s){reused})"));
     }
     bail!("{}generated code is stale in {} file(s): run `cargo xtask generate`", stale.concat(), stale.len())
 }
 
 fn plan_targets(root: &Path) -> Result<Vec<(&'static Target, Plan)>> {
+    let cache = cache::Cache::for_repository(root);
+    let options = generator::Options::default();
     TARGETS
         .iter()
         .filter(|target| root.join(target.specs).is_dir())
         .map(|target| {
-            let plan = plan(&read_specs_in(root, target.specs)?)?;
-            Ok((target, with_changelogs(plan, &root.join(target.out))))
+            let out = root.join(target.out);
+            let reuse = |spec: &SpecSource| cache.lookup(spec, &options, &out.join(&spec.slug));
+            let plan = plan_reusing(&read_specs_in(root, target.specs)?, &options, reuse)?;
+            Ok((target, with_changelogs(plan, &out)))
         })
         .collect()
+}
+
+/// Records each crate of `plan`, as now on disk, in the cache.
+fn remember(cache: &cache::Cache, root: &Path, target: &Target, plan: &Plan) -> Result<()> {
+    let options = generator::Options::default();
+    for spec in read_specs_in(root, target.specs)? {
+        let prefix = format!("{}/", spec.slug);
+        let files: BTreeMap<String, String> =
+            plan.files.iter().filter_map(|(path, text)| Some((path.strip_prefix(&prefix)?.to_owned(), text.clone()))).collect();
+        cache.store(&spec, &options, &root.join(target.out).join(&spec.slug), &files);
+    }
+    Ok(())
 }
 
 /// `cargo xtask generate --spec PATH --out DIR [..]`: one crate from a spec
@@ -187,9 +220,23 @@ pub fn plan(specs: &[SpecSource]) -> Result<Plan> {
 
 /// [`plan`] with generator options.
 pub fn plan_with(specs: &[SpecSource], options: &generator::Options) -> Result<Plan> {
+    plan_reusing(specs, options, |_| None)
+}
+
+/// [`plan_with`], taking a crate's files from `reuse` instead of
+/// generating them when it has them (a cache hit).
+pub fn plan_reusing(specs: &[SpecSource], options: &generator::Options, reuse: impl Fn(&SpecSource) -> Option<BTreeMap<String, String>>) -> Result<Plan> {
     let mut plan = Plan::default();
     let mut errors: Vec<GenerateError> = Vec::new();
     for spec in specs {
+        if let Some(files) = reuse(spec) {
+            for (path, text) in files {
+                plan.files.insert(format!("{}/{path}", spec.slug), text);
+            }
+            plan.crates.push(spec.slug.clone());
+            plan.cached.push(spec.slug.clone());
+            continue;
+        }
         match generator::generate_with(spec, options) {
             Ok(generated) => {
                 for (path, text) in &generated.files {
