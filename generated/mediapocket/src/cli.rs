@@ -3,8 +3,9 @@
 //! The `mediapocket` command line (feature `cli`): one subcommand per operation of the MediaPocket API, driving this crate's request builders.
 //!
 //! Flags are parsed by the parameter's type, the body comes from `--body JSON`, `--body @FILE` or `--body -` (standard input), and responses are printed as JSON (indented on a terminal, one line otherwise; NDJSON items with `--all`). Credentials come from the environment. Run `mediapocket --help` for the subcommands, the variables and the exit statuses.
-use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
+use std::io::IsTerminal as _;
+use std::io::Write as _;
 use crate::{Client, Credentials, Error};
 #[allow(unused_imports)]
 use crate::types;

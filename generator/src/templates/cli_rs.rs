@@ -374,7 +374,6 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
     Some(quote! {
         #(#![doc = #docs])*
 
-        use std::io::{IsTerminal as _, Write as _};
         use std::process::ExitCode;
 
         #imports
@@ -518,10 +517,15 @@ fn imports(api: &Api, uses: &Uses) -> TokenStream {
     let types = api.operations.iter().any(|o| !o.parameters.is_empty() || o.body.is_some()).then(|| quote!(#[allow(unused_imports)] use crate::types;));
     let page_error = uses.items.then(|| quote!(use crate::PageError;));
     let upload = uses.upload.then(|| quote!(use crate::Upload;));
-    let stream = (uses.items || uses.bytes).then(|| quote!(use futures_core::Stream;));
+    // A `ByteStream` is a `dyn Stream`, whose methods need no import.
+    let stream = uses.items.then(|| quote!(use futures_core::Stream;));
+    let terminal = (uses.json || uses.progress).then(|| quote!(use std::io::IsTerminal as _;));
+    let write = (uses.json || uses.items || uses.bytes).then(|| quote!(use std::io::Write as _;));
     let byte_stream = uses.bytes.then(|| quote!(use crate::ByteStream;));
     let credentials = quote!(use crate::{Client, Credentials, Error};);
     quote! {
+        #terminal
+        #write
         #credentials
         #types
         #page_error

@@ -3,7 +3,6 @@
 //! The `multipart-only` command line (feature `cli`): one subcommand per operation of the T, driving this crate's request builders.
 //!
 //! Flags are parsed by the parameter's type, the body comes from `--body JSON`, `--body @FILE` or `--body -` (standard input), and responses are printed as JSON (indented on a terminal, one line otherwise; NDJSON items with `--all`). Credentials come from the environment. Run `multipart-only --help` for the subcommands, the variables and the exit statuses.
-use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use crate::{Client, Credentials, Error};
 #[allow(unused_imports)]
