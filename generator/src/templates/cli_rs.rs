@@ -86,6 +86,11 @@ fn env_prefix(api: &Api) -> String {
     stem.to_shouty_snake_case()
 }
 
+/// The variable of a server URL's `{variable}`, such as `MEDIAPOCKET_TENANT`.
+fn server_variable_env(api: &Api, variable: &str) -> String {
+    format!("{}_{}", env_prefix(api), variable.to_shouty_snake_case())
+}
+
 /// One way to read a scheme's credential from the environment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Way {
@@ -158,23 +163,36 @@ pub fn readme_section(api: &Api) -> String {
             out.push_str(&format!("`--all` follows the pages of `{}` and prints every item on its own line.\n\n", subcommand_name(operation)));
         }
     }
-    out.push_str(&format!(
+    out.push_str(
         "- Flags: one per parameter, `--kebab-case`, parsed by type (text, numbers, booleans, \
-         UUIDs, RFC 3339 dates, enum values; JSON for objects); repeat a flag for several values. \
-         A JSON body comes from `--body '{{...}}'`, `--body @file.json` or `--body -` (standard \
-         input); an upload from `--file PATH`, with a progress bar on a terminal (`--no-progress` \
-         hides it).\n\
-         - Output: the response as JSON on standard output, indented on a terminal and on one line \
-         otherwise; with `--all` on a paginated operation, every item of every page as one JSON \
-         document per line (NDJSON). Binary responses are written as they arrive.\n\
+         UUIDs, RFC 3339 dates, enum values; JSON for objects); repeat a flag for several values.",
+    );
+    if api.operations.iter().any(|operation| matches!(operation.body, Some(BodyKind::Json | BodyKind::Form | BodyKind::Raw(_))) && operation.upload.is_none()) {
+        out.push_str(" A body comes from `--body '{...}'`, `--body @file.json` or `--body -` (standard input).");
+    }
+    if api.has_multipart() {
+        out.push_str(" A multipart body takes one flag per part (a path for a file part).");
+    }
+    if api.has_uploads() {
+        out.push_str(" An upload streams `--file PATH`, with a progress bar on a terminal (`--no-progress` hides it).");
+    }
+    out.push_str(&format!(
+        "\n- Output: the response as JSON on standard output, indented on a terminal and on one line \
+         otherwise{}. Binary responses are written as they arrive.\n\
          - Base URL: `--base-url` or `{}`{}.\n",
+        if api.paginated { "; with `--all` on a paginated operation, every item of every page as one JSON document per line (NDJSON)" } else { "" },
         super::example::base_url_env(api),
         match &api.server {
             Some(server) if server.variables.is_empty() => format!(", by default `{}`", server.url),
             Some(server) => format!(
                 ", or the spec's server `{}` with {}",
                 server.url,
-                server.variables.iter().map(|v| format!("`--{}`", v.name.to_kebab_case())).collect::<Vec<_>>().join(", ")
+                server
+                    .variables
+                    .iter()
+                    .map(|v| format!("`--{}` (or `{}`)", v.name.to_kebab_case(), server_variable_env(api, &v.name)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             None => " (the spec names no server)".to_owned(),
         }
@@ -223,7 +241,13 @@ fn sample_command(api: &Api, operation: &OperationFacts) -> Option<String> {
             }
         }
     }
-    line.push_str(&format!("{} {}", bin_name(api), subcommand_name(operation)));
+    line.push_str(&bin_name(api));
+    if let Some(server) = api.server.as_ref().filter(|server| !server.variables.is_empty()) {
+        for variable in &server.variables {
+            line.push_str(&format!(" --{} my-{}", variable.name.to_kebab_case(), variable.name.to_kebab_case()));
+        }
+    }
+    line.push_str(&format!(" {}", subcommand_name(operation)));
     for (setter, value) in arguments {
         let value = shell_value(value)?;
         line.push_str(&format!(" --{} {value}", setter.trim_end_matches('_').to_kebab_case()));
@@ -568,7 +592,7 @@ fn base_url(api: &Api, global: &mut Taken) -> (TokenStream, TokenStream) {
             for variable in &server.variables {
                 let ident = global.ident(&format!("cli_server_{}", variable.name.to_snake_case()));
                 let flag = global.flag(&variable.name.to_kebab_case());
-                let var_env = format!("{}_{}", env_prefix(api), variable.name.to_shouty_snake_case());
+                let var_env = server_variable_env(api, &variable.name);
                 let help = format!(
                     "`{{{}}}` in the server URL {}{}",
                     variable.name,
@@ -622,6 +646,9 @@ fn base_url(api: &Api, global: &mut Taken) -> (TokenStream, TokenStream) {
 fn after_help(api: &Api) -> String {
     let mut out = String::from("Environment:\n");
     out.push_str(&format!("  {}: the base URL (--base-url)\n", super::example::base_url_env(api)));
+    for variable in api.server.iter().flat_map(|server| &server.variables) {
+        out.push_str(&format!("  {}: `{{{}}}` in the server URL\n", server_variable_env(api, &variable.name), variable.name));
+    }
     for scheme in &api.schemes {
         let variables = variables_text(api, scheme);
         if !variables.is_empty() {
