@@ -1384,3 +1384,47 @@ fn helpers(uses: &Uses) -> (TokenStream, TokenStream) {
     };
     (quote!(#parse), rest)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taken_flags_get_a_suffix_and_keep_the_first_one_its_name() {
+        let mut taken = Taken::default();
+        let flags: Vec<String> = ["body", "body", "body", "type", ""].iter().map(|wanted| taken.flag(wanted)).collect();
+        assert_eq!(flags, ["body", "body-param", "body-2", "type", "value"]);
+        assert_eq!([taken.ident("cli_all"), taken.ident("cli_all")].map(|i| i.to_string()), ["cli_all", "cli_all_2"]);
+    }
+
+    #[test]
+    fn example_literals_become_shell_words() {
+        for (rust, shell) in [
+            ("\"my-workspace\"", Some("my-workspace")),
+            ("uuid::Uuid::parse_str(\"497f6eca-6276-4993-bfeb-53cbbbba6f08\")?", Some("497f6eca-6276-4993-bfeb-53cbbbba6f08")),
+            ("5u64", Some("5")),
+            ("1.5f64", Some("1.5")),
+            ("true", Some("true")),
+            ("\"two words\"", Some("'two words'")),
+            ("\"it's\"", Some("'it'\\''s'")),
+            ("types::Thing::default()", None),
+        ] {
+            assert_eq!(shell_value(rust).as_deref(), shell, "{rust}");
+        }
+    }
+
+    #[test]
+    fn value_names_follow_the_rust_type() {
+        for (ty, name) in [
+            ("::uuid::Uuid", Some("UUID")),
+            ("::std::num::NonZeroU64", Some("INTEGER")),
+            ("i64", Some("INTEGER")),
+            ("::chrono::DateTime<::chrono::offset::Utc>", Some("DATE-TIME")),
+            ("::serde_json::Value", Some("JSON")),
+            ("types::SortBy", None),
+        ] {
+            let ty: syn::Type = syn::parse_str(ty).unwrap();
+            assert_eq!(value_name(&ty), name);
+        }
+    }
+}
