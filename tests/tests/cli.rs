@@ -357,6 +357,9 @@ async fn missing_credentials_exit_2_naming_the_variables_and_send_nothing() {
     assert_eq!(out.status, Some(2));
 }
 
+/// A run refused before sending: binary, environment, arguments, and a part of its error.
+type Refused<'a> = (&'a str, &'a [(&'a str, &'a str)], Vec<&'a str>, &'a str);
+
 #[tokio::test]
 async fn invalid_values_and_bodies_exit_2_before_sending() {
     let server = MockServer::start().await;
@@ -366,7 +369,7 @@ async fn invalid_values_and_bodies_exit_2_before_sending() {
     let indream = [("INDREAM_BASE_URL", uri.as_str()), ("INDREAM_API_KEY", "k")];
     let mediapocket = [("MEDIAPOCKET_BASE_URL", uri.as_str()), ("MEDIAPOCKET_API_KEY", "k")];
     let long_title = json!({"title": "x".repeat(300)}).to_string();
-    let runs: [(&str, &[(&str, &str)], Vec<&str>, &str); 6] = [
+    let runs: [Refused; 6] = [
         (INDREAM, &indream, vec!["list-project-assets", "--project-id", "not-a-uuid"], "invalid value 'not-a-uuid' for '--project-id <UUID>'"),
         (INDREAM, &indream, vec!["list-project-assets", "--project-id", PROJECT, "--page-size", "0"], "invalid value '0' for '--page-size <INTEGER>'"),
         (INDREAM, &indream, vec!["list-project-assets"], "--project-id <UUID>"),
