@@ -684,23 +684,9 @@ fn command_attributes(api: &Api, operation: &OperationFacts, name: &str) -> Toke
     if operation.pagination.is_some() {
         long.push_str(" Paginated: --all prints every item of every page, one per line.");
     }
-    let needed: Vec<String> = operation
-        .security
-        .iter()
-        .filter(|alternative| !alternative.is_empty())
-        .map(|alternative| {
-            alternative
-                .iter()
-                .filter_map(|name| api.schemes.iter().find(|s| &s.name == name))
-                .map(|scheme| variables_text(api, scheme))
-                .filter(|text| !text.is_empty())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        })
-        .filter(|text| !text.is_empty())
-        .collect();
+    let needed = credentials_hint(api, operation);
     if !needed.is_empty() && !operation.security.iter().any(|alternative| always_held(api, alternative)) {
-        long.push_str(&format!("\n\nCredentials: {}.", needed.join(", or ")));
+        long.push_str(&format!("\n\nCredentials: {needed}."));
     }
     quote!(#[command(name = #name, about = #about, long_about = #long)])
 }
@@ -798,37 +784,82 @@ fn success_kind(ty: &syn::Type) -> Success {
     }
 }
 
+/// A subcommand being built: the names it has taken, its variant's fields,
+/// the bindings that destructure them and the statements that set up the
+/// request.
+struct Parts {
+    taken: Taken,
+    fields: Vec<TokenStream>,
+    bindings: Vec<syn::Ident>,
+    steps: Vec<TokenStream>,
+}
+
 /// The subcommand of one operation.
 fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command: &str, global: &Taken, variants: &mut Taken, uses: &mut Uses) -> Subcommand {
     let pascal = operation.method_name.to_upper_camel_case();
     let pascal = if pascal.starts_with(|c: char| c.is_ascii_alphabetic()) { pascal } else { format!("Op{pascal}") };
     let variant = variants.ident(&pascal);
-    let mut taken = global.clone();
-    let method = format_ident!("{}", operation.method_name);
-    let mut fields = Vec::new();
-    let mut bindings = Vec::new();
-    let mut steps = Vec::new();
-    let mut file_name = None;
+    let mut parts = Parts { taken: global.clone(), fields: Vec::new(), bindings: Vec::new(), steps: Vec::new() };
 
     // The flags of the command itself first, so that they keep their names.
-    let multipart = match &operation.body {
-        Some(BodyKind::Multipart { required, fields }) => Some((*required, fields.clone())),
-        _ => None,
-    };
     let upload = operation.upload.as_ref();
     let body_flag = match (&operation.body, upload) {
-        (Some(BodyKind::Json | BodyKind::Form | BodyKind::Raw(_)), None) if builder.field("body").is_some() => Some(taken.flag("body")),
+        (Some(BodyKind::Json | BodyKind::Form | BodyKind::Raw(_)), None) if builder.field("body").is_some() => Some(parts.taken.flag("body")),
         _ => None,
     };
-    let file_flag = upload.map(|_| (taken.flag("file"), taken.flag("no-progress")));
-    let all_flag = operation.pagination.as_ref().map(|_| taken.flag("all"));
+    let file_flags = upload.map(|_| (parts.taken.flag("file"), parts.taken.flag("no-progress")));
+    let all_flag = operation.pagination.as_ref().map(|_| parts.taken.flag("all"));
 
+    let file_name = parameters(&mut parts, operation, builder, uses);
+    if let (Some(flag), Some(body)) = (&body_flag, &operation.body) {
+        body_argument(&mut parts, operation, builder, body, flag, uses);
+    }
+    let send = match (&file_flags, &operation.body) {
+        (Some(flags), _) => send_upload(&mut parts, flags, file_name, uses),
+        (None, Some(BodyKind::Multipart { required, fields })) => send_multipart(&mut parts, *required, fields, uses),
+        _ => quote!(request.send().await),
+    };
+    if let Some(flag) = &all_flag {
+        uses.items = true;
+        let ident = parts.taken.ident("cli_all");
+        parts.fields.push(quote! {
+            #[arg(long = #flag, help = "Follow the pages: every item of every page, one JSON document per line (NDJSON)")]
+            #ident: bool,
+        });
+        parts.steps.push(quote! {
+            if #ident {
+                return print_items(request.items()).await;
+            }
+        });
+        parts.bindings.push(ident);
+    }
+    let output = output(operation, builder, &send, uses);
+    let method = format_ident!("{}", operation.method_name);
+    let steps = &parts.steps;
+    Subcommand {
+        variant,
+        fields: parts.fields,
+        bindings: parts.bindings,
+        run: quote! {
+            let request = client.#method();
+            #(#steps)*
+            #output
+        },
+        needs: needs(api, operation, command),
+    }
+}
+
+/// A flag per parameter, and the setter call for each; returns the binding
+/// of the upload's file name, which is set on the upload instead.
+fn parameters(parts: &mut Parts, operation: &OperationFacts, builder: &Builder, uses: &mut Uses) -> Option<syn::Ident> {
+    let mut file_name = None;
+    let file_name_setter = operation.upload.as_ref().and_then(|upload| upload.file_name_setter.as_deref());
     for (index, parameter) in operation.parameters.iter().enumerate() {
         let Some(field_type) = builder.field(&parameter.field) else { continue };
         let Some(shape) = shape(field_type) else { continue };
         let help_facts = operation.help.parameters.get(index).cloned().unwrap_or_default();
-        let flag = taken.flag(&parameter.field.trim_end_matches('_').to_kebab_case());
-        let ident = taken.ident(&parameter.field);
+        let flag = parts.taken.flag(&parameter.field.trim_end_matches('_').to_kebab_case());
+        let ident = parts.taken.ident(&parameter.field);
         let setter = format_ident!("{}", parameter.field);
         let where_sent = format!("Sent as the `{}` {} parameter.", parameter.name, location_word(parameter.location));
         let mut short = help_facts.description.as_deref().map(first_sentence).unwrap_or_else(|| where_sent.clone());
@@ -843,16 +874,15 @@ fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command:
             }
             long.push_str(&values);
         }
-        let is_file_name = upload.and_then(|u| u.file_name_setter.as_deref()) == Some(parameter.field.as_str());
-        if is_file_name {
+        if file_name_setter == Some(parameter.field.as_str()) {
             file_name = Some(ident.clone());
             short.push_str(" (default: the file's name)");
             long.push_str("\n\nDefaults to the name of the uploaded file.");
-            fields.push(quote! {
+            parts.fields.push(quote! {
                 #[arg(long = #flag, value_name = "NAME", help = #short, long_help = #long)]
                 #ident: Option<String>,
             });
-            bindings.push(ident);
+            parts.bindings.push(ident);
             continue;
         }
         uses.parse = true;
@@ -865,11 +895,11 @@ fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command:
             }
         };
         let value_name = value_name(item).map(|name| quote!(value_name = #name,));
-        fields.push(quote! {
+        parts.fields.push(quote! {
             #[arg(long = #flag, #value_name required = #required, action = #action, value_parser = parse!(#item), help = #short, long_help = #long)]
             #ident: #ty,
         });
-        steps.push(match &shape {
+        parts.steps.push(match &shape {
             Shape::One(_) | Shape::List { required: true, .. } => quote!(let request = request.#setter(#ident);),
             Shape::Maybe(_) => quote! {
                 let request = match #ident {
@@ -881,168 +911,156 @@ fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command:
                 let request = if #ident.is_empty() { request } else { request.#setter(#ident) };
             },
         });
-        bindings.push(ident);
+        parts.bindings.push(ident);
     }
+    file_name
+}
 
-    // The body.
-    if let (Some(flag), Some(body)) = (&body_flag, &operation.body) {
-        let ident = taken.ident("cli_body");
-        let required = operation.help.body_required;
-        let (value_name, read) = match body {
-            BodyKind::Raw(media) if media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/plain") => {
-                uses.text_body = true;
-                ("TEXT", quote!(text_body(&text)?))
-            }
-            BodyKind::Raw(_) => {
-                uses.raw_body = true;
-                ("BYTES", quote!(body_bytes(&text)?))
-            }
-            _ => {
-                uses.json_body = true;
-                let field = builder.field("body").and_then(ok_type);
-                let ty: syn::Type = match builder.field("body").and_then(builder_conversion) {
-                    Some(path) => syn::parse_quote!(#path),
-                    None => field.cloned().unwrap_or_else(|| syn::parse_quote!(::serde_json::Value)),
-                };
-                let label = match &ty {
-                    syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default(),
-                    other => other.to_token_stream().to_string(),
-                };
-                ("JSON", quote!(json_body::<#ty>(&text, #label)?))
-            }
-        };
-        let what = match body {
-            BodyKind::Form => "The request body, as JSON (sent as a form)",
-            BodyKind::Raw(_) => "The request body",
-            _ => "The request body, as JSON",
-        };
-        let short = format!("{what}: the value itself, @FILE to read a file, or - for standard input");
-        let long = match &operation.help.body_description {
-            Some(description) => format!("{short}.\n\n{description}"),
-            None => format!("{short}."),
-        };
-        if required {
-            fields.push(quote! {
-                #[arg(long = #flag, value_name = #value_name, required = true, help = #short, long_help = #long)]
-                #ident: String,
-            });
-            steps.push(quote! {
-                let text = #ident;
-                let request = request.body(#read);
-            });
-        } else {
-            fields.push(quote! {
-                #[arg(long = #flag, value_name = #value_name, help = #short, long_help = #long)]
-                #ident: Option<String>,
-            });
-            steps.push(quote! {
-                let request = match #ident {
-                    Some(text) => request.body(#read),
-                    None => request,
-                };
-            });
+/// `--body`: JSON (parsed as the body's type), text or bytes.
+fn body_argument(parts: &mut Parts, operation: &OperationFacts, builder: &Builder, body: &BodyKind, flag: &str, uses: &mut Uses) {
+    let ident = parts.taken.ident("cli_body");
+    let (value_name, read) = match body {
+        BodyKind::Raw(media) if media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/plain") => {
+            uses.text_body = true;
+            ("TEXT", quote!(text_body(&text)?))
         }
-        bindings.push(ident);
-    }
-
-    // What is sent, as statements then an expression of type `Result<ResponseValue<T>, Error>`.
-    let send = if let Some((flag, no_progress)) = &file_flag {
-        uses.upload = true;
-        uses.progress = true;
-        let file = taken.ident("cli_file");
-        let hide = taken.ident("cli_no_progress");
-        fields.push(quote! {
-            #[arg(long = #flag, value_name = "PATH", required = true, help = "The file to upload, streamed as the request body")]
-            #file: std::path::PathBuf,
-            #[arg(long = #no_progress, help = "No progress bar (there is none when standard error is not a terminal)")]
-            #hide: bool,
-        });
-        let rename = file_name.map(|binding| {
-            quote! {
-                let upload = match #binding {
-                    Some(name) => upload.with_file_name(name),
-                    None => upload,
-                };
-            }
-        });
-        steps.push(quote! {
-            let upload = open_upload(&#file).await?;
-            #rename
-            let bar = progress_bar(upload.length(), #hide);
-            let upload = upload.on_progress({
-                let bar = bar.clone();
-                move |sent, _total| bar.set_position(sent)
-            });
-            let sent = request.send_upload(upload).await;
-            bar.finish_and_clear();
-        });
-        bindings.push(file);
-        bindings.push(hide);
-        quote!(sent)
-    } else if let Some((body_required, parts)) = &multipart {
-        uses.upload |= parts.iter().any(|part| part.file);
-        let mut form = vec![quote!(let form = crate::Multipart::new();)];
-        for part in parts {
-            let flag = taken.flag(&part.name.to_kebab_case());
-            let ident = taken.ident(&format!("part_{}", crate::names::field_name(&part.name).trim_end_matches('_')));
-            let name = &part.name;
-            let required = part.required && *body_required;
-            let (ty, value_name, help) = if part.file {
-                (quote!(std::path::PathBuf), "PATH", format!("The `{name}` part of the multipart body: a file"))
-            } else {
-                (quote!(String), "TEXT", format!("The `{name}` part of the multipart body"))
+        BodyKind::Raw(_) => {
+            uses.raw_body = true;
+            ("BYTES", quote!(body_bytes(&text)?))
+        }
+        _ => {
+            uses.json_body = true;
+            let field = builder.field("body").and_then(ok_type);
+            let ty: syn::Type = match builder.field("body").and_then(builder_conversion) {
+                Some(path) => syn::parse_quote!(#path),
+                None => field.cloned().unwrap_or_else(|| syn::parse_quote!(::serde_json::Value)),
             };
-            let add = if part.file { quote!(form.file(#name, open_upload(&value).await?)) } else { quote!(form.text(#name, value)) };
-            if required {
-                fields.push(quote!(#[arg(long = #flag, value_name = #value_name, required = true, help = #help)] #ident: #ty,));
-                form.push(quote! {
-                    let value = #ident;
-                    let form = #add;
-                });
-            } else {
-                fields.push(quote!(#[arg(long = #flag, value_name = #value_name, help = #help)] #ident: Option<#ty>,));
-                form.push(quote! {
-                    let form = match #ident {
-                        Some(value) => #add,
-                        None => form,
-                    };
-                });
-            }
-            bindings.push(ident);
+            let label = match &ty {
+                syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default(),
+                other => other.to_token_stream().to_string(),
+            };
+            ("JSON", quote!(json_body::<#ty>(&text, #label)?))
         }
-        steps.extend(form);
-        if *body_required {
-            quote!(request.send_multipart(form).await)
-        } else {
-            quote! {
-                if form.field_names().next().is_none() {
-                    request.send().await
-                } else {
-                    request.send_multipart(form).await
-                }
-            }
-        }
-    } else {
-        quote!(request.send().await)
     };
-
-    if let Some(flag) = &all_flag {
-        uses.items = true;
-        let ident = taken.ident("cli_all");
-        fields.push(quote! {
-            #[arg(long = #flag, help = "Follow the pages: every item of every page, one JSON document per line (NDJSON)")]
-            #ident: bool,
+    let what = match body {
+        BodyKind::Form => "The request body, as JSON (sent as a form)",
+        BodyKind::Raw(_) => "The request body",
+        _ => "The request body, as JSON",
+    };
+    let short = format!("{what}: the value itself, @FILE to read a file, or - for standard input");
+    let long = match &operation.help.body_description {
+        Some(description) => format!("{short}.\n\n{description}"),
+        None => format!("{short}."),
+    };
+    if operation.help.body_required {
+        parts.fields.push(quote! {
+            #[arg(long = #flag, value_name = #value_name, required = true, help = #short, long_help = #long)]
+            #ident: String,
         });
-        steps.push(quote! {
-            if #ident {
-                return print_items(request.items()).await;
-            }
+        parts.steps.push(quote! {
+            let text = #ident;
+            let request = request.body(#read);
         });
-        bindings.push(ident);
+    } else {
+        parts.fields.push(quote! {
+            #[arg(long = #flag, value_name = #value_name, help = #short, long_help = #long)]
+            #ident: Option<String>,
+        });
+        parts.steps.push(quote! {
+            let request = match #ident {
+                Some(text) => request.body(#read),
+                None => request,
+            };
+        });
     }
+    parts.bindings.push(ident);
+}
 
-    let output = if operation.outcomes.is_empty() {
-        match success_kind(&builder.success) {
+/// `--file` and `--no-progress`; the upload's statements, and the result.
+fn send_upload(parts: &mut Parts, (flag, no_progress): &(String, String), file_name: Option<syn::Ident>, uses: &mut Uses) -> TokenStream {
+    uses.upload = true;
+    uses.progress = true;
+    let file = parts.taken.ident("cli_file");
+    let hide = parts.taken.ident("cli_no_progress");
+    parts.fields.push(quote! {
+        #[arg(long = #flag, value_name = "PATH", required = true, help = "The file to upload, streamed as the request body")]
+        #file: std::path::PathBuf,
+        #[arg(long = #no_progress, help = "No progress bar (there is none when standard error is not a terminal)")]
+        #hide: bool,
+    });
+    let rename = file_name.map(|binding| {
+        quote! {
+            let upload = match #binding {
+                Some(name) => upload.with_file_name(name),
+                None => upload,
+            };
+        }
+    });
+    parts.steps.push(quote! {
+        let upload = open_upload(&#file).await?;
+        #rename
+        let bar = progress_bar(upload.length(), #hide);
+        let upload = upload.on_progress({
+            let bar = bar.clone();
+            move |sent, _total| bar.set_position(sent)
+        });
+        let sent = request.send_upload(upload).await;
+        bar.finish_and_clear();
+    });
+    parts.bindings.push(file);
+    parts.bindings.push(hide);
+    quote!(sent)
+}
+
+/// A flag per multipart field (a path for a file); the form's statements,
+/// and the call: `send()` when the body is optional and no field was given.
+fn send_multipart(parts: &mut Parts, body_required: bool, fields: &[crate::model::MultipartField], uses: &mut Uses) -> TokenStream {
+    uses.upload |= fields.iter().any(|field| field.file);
+    parts.steps.push(quote!(let form = crate::Multipart::new();));
+    for field in fields {
+        let flag = parts.taken.flag(&field.name.to_kebab_case());
+        let ident = parts.taken.ident(&format!("part_{}", crate::names::field_name(&field.name).trim_end_matches('_')));
+        let name = &field.name;
+        let (ty, value_name, help) = if field.file {
+            (quote!(std::path::PathBuf), "PATH", format!("The `{name}` part of the multipart body: a file"))
+        } else {
+            (quote!(String), "TEXT", format!("The `{name}` part of the multipart body"))
+        };
+        let add = if field.file { quote!(form.file(#name, open_upload(&value).await?)) } else { quote!(form.text(#name, value)) };
+        if field.required && body_required {
+            parts.fields.push(quote!(#[arg(long = #flag, value_name = #value_name, required = true, help = #help)] #ident: #ty,));
+            parts.steps.push(quote! {
+                let value = #ident;
+                let form = #add;
+            });
+        } else {
+            parts.fields.push(quote!(#[arg(long = #flag, value_name = #value_name, help = #help)] #ident: Option<#ty>,));
+            parts.steps.push(quote! {
+                let form = match #ident {
+                    Some(value) => #add,
+                    None => form,
+                };
+            });
+        }
+        parts.bindings.push(ident);
+    }
+    if body_required {
+        quote!(request.send_multipart(form).await)
+    } else {
+        quote! {
+            if form.field_names().next().is_none() {
+                request.send().await
+            } else {
+                request.send_multipart(form).await
+            }
+        }
+    }
+}
+
+/// Prints the result of `send`: JSON, nothing, bytes, or by outcome.
+fn output(operation: &OperationFacts, builder: &Builder, send: &TokenStream, uses: &mut Uses) -> TokenStream {
+    if operation.outcomes.is_empty() {
+        return match success_kind(&builder.success) {
             Success::Json => {
                 uses.json = true;
                 quote! {
@@ -1061,10 +1079,13 @@ fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command:
                     print_bytes(response.into_inner()).await
                 }
             }
-        }
-    } else {
-        let name = outcome_name(builder);
-        let arms = operation.outcomes.iter().map(|outcome| {
+        };
+    }
+    let name = outcome_name(builder);
+    let arms: Vec<TokenStream> = operation
+        .outcomes
+        .iter()
+        .map(|outcome| {
             let variant = outcome_variant(&outcome.status);
             match outcome.kind {
                 OutcomeKind::Json(_) => {
@@ -1077,17 +1098,26 @@ fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command:
                 }
                 OutcomeKind::Empty => quote!(crate::outcomes::#name::#variant => Ok(()),),
             }
-        });
-        let arms: Vec<TokenStream> = arms.collect();
-        quote! {
-            match #send?.into_inner() {
-                #(#arms)*
-            }
+        })
+        .collect();
+    quote! {
+        match #send?.into_inner() {
+            #(#arms)*
         }
-    };
+    }
+}
 
+/// `(name, security alternatives, variables to set)` for `Command::needs`.
+fn needs(api: &Api, operation: &OperationFacts, command: &str) -> TokenStream {
     let alternatives = operation.security.iter().map(|alternative| quote!(&[#(#alternative),*]));
-    let hint: Vec<String> = operation
+    let hint = credentials_hint(api, operation);
+    quote!((#command, &[#(#alternatives),*], #hint))
+}
+
+/// The variables that satisfy `operation`'s security alternatives:
+/// `A`, `A and B`, `A, or B` (empty when it needs none).
+fn credentials_hint(api: &Api, operation: &OperationFacts) -> String {
+    let alternatives: Vec<String> = operation
         .security
         .iter()
         .map(|alternative| {
@@ -1101,19 +1131,7 @@ fn subcommand(api: &Api, operation: &OperationFacts, builder: &Builder, command:
         })
         .filter(|text| !text.is_empty())
         .collect();
-    let hint = hint.join(", or ");
-    let needs = quote!((#command, &[#(#alternatives),*], #hint));
-    Subcommand {
-        variant,
-        fields,
-        bindings,
-        run: quote! {
-            let request = client.#method();
-            #(#steps)*
-            #output
-        },
-        needs,
-    }
+    alternatives.join(", or ")
 }
 
 /// `fn credentials()`: every scheme whose variables are set, and their names.
