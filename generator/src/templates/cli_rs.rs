@@ -416,11 +416,22 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         /// Printed after the help: environment, output and exit statuses.
         const AFTER_HELP: &str = #after_help;
 
+        /// The stack of the thread the command runs on. clap's derived code
+        /// builds every subcommand in one function, whose frame in a debug
+        /// build of a large API outgrows a main thread's stack.
+        const STACK_BYTES: usize = 64 << 20;
+
         /// Runs the command line with the process's arguments and environment,
         /// and returns its exit status (the binary's `main`).
         pub fn main() -> ExitCode {
-            let cli = <Cli as clap::Parser>::parse();
-            match run(cli) {
+            match std::thread::Builder::new().stack_size(STACK_BYTES).spawn(parse_and_run) {
+                Ok(worker) => worker.join().unwrap_or(ExitCode::from(OTHER)),
+                Err(_) => parse_and_run(),
+            }
+        }
+
+        fn parse_and_run() -> ExitCode {
+            match run(<Cli as clap::Parser>::parse()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => failure.report(),
             }
@@ -439,8 +450,9 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
             #base_url_fn
         }
 
-        // Parsed once per run: the size of the largest variant does not matter.
-        #[allow(clippy::large_enum_variant)]
+        // Parsed once per run: the size of the largest variant does not
+        // matter. The variants are named after the operations.
+        #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         #[derive(Debug, clap::Subcommand)]
         enum Command {
             #(#attributes #variants,)*
@@ -531,7 +543,9 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         mod tests {
             #[test]
             fn the_command_is_consistent() {
-                <super::Cli as clap::CommandFactory>::command().debug_assert();
+                let check = || <super::Cli as clap::CommandFactory>::command().debug_assert();
+                let worker = std::thread::Builder::new().stack_size(super::STACK_BYTES).spawn(check).expect("a thread");
+                worker.join().expect("clap's checks pass");
             }
         }
     })

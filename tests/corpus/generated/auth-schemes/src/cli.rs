@@ -15,11 +15,21 @@ const API: u8 = 3;
 const TRANSPORT: u8 = 4;
 /// Printed after the help: environment, output and exit statuses.
 const AFTER_HELP: &str = "Environment:\n  AUTH_SCHEMES_BASE_URL: the base URL (--base-url)\n  FIXTURE_TOKEN: the `Bearer` credentials\n  AUTH_SCHEMES_QUERY_KEY: the `QueryKey` credentials\n\nOutput: the response as JSON on standard output, indented on a terminal and on one line otherwise; with --all, every item of every page, one JSON document per line (NDJSON).\n\nExit statuses:\n  0  success\n  1  any other failure: a response that does not match the spec, pagination that cannot go on, output that cannot be written\n  2  usage: invalid flags, values or body, missing credentials or base URL, a file that cannot be read; nothing was sent\n  3  the API answered with an error status (the status, the request id and the error body are on standard error)\n  4  transport: the connection failed or a time limit ran out";
+/// The stack of the thread the command runs on. clap's derived code
+/// builds every subcommand in one function, whose frame in a debug
+/// build of a large API outgrows a main thread's stack.
+const STACK_BYTES: usize = 64 << 20;
 /// Runs the command line with the process's arguments and environment,
 /// and returns its exit status (the binary's `main`).
 pub fn main() -> ExitCode {
-    let cli = <Cli as clap::Parser>::parse();
-    match run(cli) {
+    match std::thread::Builder::new().stack_size(STACK_BYTES).spawn(parse_and_run) {
+        Ok(worker) => worker.join().unwrap_or(ExitCode::from(OTHER)),
+        Err(_) => parse_and_run(),
+    }
+}
+
+fn parse_and_run() -> ExitCode {
+    match run(<Cli as clap::Parser>::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
@@ -58,7 +68,7 @@ impl Cli {
     }
 }
 
-#[allow(clippy::large_enum_variant)]
+#[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     #[command(
@@ -228,6 +238,11 @@ impl From<Error> for Failure {
 mod tests {
     #[test]
     fn the_command_is_consistent() {
-        <super::Cli as clap::CommandFactory>::command().debug_assert();
+        let check = || <super::Cli as clap::CommandFactory>::command().debug_assert();
+        let worker = std::thread::Builder::new()
+            .stack_size(super::STACK_BYTES)
+            .spawn(check)
+            .expect("a thread");
+        worker.join().expect("clap's checks pass");
     }
 }
