@@ -11,6 +11,7 @@ pub mod changelog;
 mod downgrade;
 mod error;
 mod examples;
+pub mod help;
 pub mod load;
 mod matching;
 pub mod model;
@@ -159,6 +160,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         ("src/client.rs", Some(templates::client_rs(&api))),
         ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
         ("src/pagination.rs", pagination),
+        ("src/cli.rs", templates::cli_rs(&api, &builders)),
     ];
     for (path, tokens) in sources {
         let Some(tokens) = tokens else { continue };
@@ -171,6 +173,13 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
             })
             .map_err(|reason| GenerateError::new(&spec.label, path, format!("generated code does not parse: {reason}")))?;
         files.insert(path.to_owned(), text);
+    }
+    if templates::has_cli(&api) {
+        let path = templates::bin_path(&api);
+        let text = render::parse(templates::bin_rs(&api))
+            .and_then(|file| render::syn_file(&header, &file))
+            .map_err(|reason| GenerateError::new(&spec.label, &path, format!("generated code does not parse: {reason}")))?;
+        files.insert(path, text);
     }
     if api.vendored_runtime {
         files.extend(vendored_runtime::files(&api.lib_name));

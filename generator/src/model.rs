@@ -186,6 +186,8 @@ pub struct OperationFacts {
     pub outcomes: Vec<Outcome>,
     /// Literal arguments and canned responses for the crate's doc examples.
     pub example: crate::examples::OperationExample,
+    /// The spec's summary and descriptions, for the command line's help.
+    pub help: crate::help::OperationHelp,
 }
 
 /// One documented success outcome of an operation whose successes differ.
@@ -428,6 +430,7 @@ fn operation_facts(
         accepts_json: responses.1 || json_outcome,
         responses: responses.0,
         example: crate::examples::of(document, operation, &resolved, success_when.as_ref()),
+        help: crate::help::of(document, operation, &resolved),
         success_when,
         upload: upload_facts(operation, &resolved).map_err(&fail)?,
         pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,

@@ -43,17 +43,10 @@ fn every_good_spec_generates_the_crate_checked_in_under_corpus_generated() {
 /// Files under `dir`, relative, with their first line (the `@generated`
 /// header, which names the spec's path) removed.
 fn sources(dir: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<_> = fs::read_dir(dir.join("src"))
-        .unwrap()
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let text = fs::read_to_string(&path).unwrap();
-            let body = text.split_once('\n').map(|(_, rest)| rest.to_owned()).unwrap_or_default();
-            (path.file_name().unwrap().to_string_lossy().into_owned(), body)
-        })
-        .collect();
-    files.sort();
-    files
+    integration_tests::files_under(&dir.join("src"))
+        .into_iter()
+        .map(|(path, text)| (path, text.split_once('\n').map(|(_, rest)| rest.to_owned()).unwrap_or_default()))
+        .collect()
 }
 
 #[test]

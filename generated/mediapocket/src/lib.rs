@@ -141,6 +141,8 @@ mod client;
 #[allow(dead_code, unused_comparisons)]
 mod generated_sdk;
 mod operations;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

@@ -32,7 +32,9 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str(&format!("keywords = {}\n", string_array(&package.keywords)));
     out.push_str(&format!("categories = {}\n", string_array(&CATEGORIES)));
     out.push_str("\n[dependencies]\n");
-    out.push_str(&table_lines(&dependencies(api, options)));
+    let mut dependencies = dependencies(api, options);
+    let cli_feature = cli_dependencies(api, &mut dependencies);
+    out.push_str(&table_lines(&dependencies));
     let tracing = match options.runtime {
         crate::Runtime::Registry => "sdk-runtime/tracing",
         crate::Runtime::Vendored => "dep:tracing",
@@ -40,6 +42,10 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str(&format!(
         "\n[features]\ndefault = [\"tracing\"]\n# `tracing` spans and events for every call and attempt (never a credential or a body).\ntracing = [\"{tracing}\"]\n"
     ));
+    out.push_str(&cli_feature);
+    if super::has_cli(api) {
+        out.push_str(&super::cli_rs::bin_manifest(api));
+    }
     out.push_str("\n[dev-dependencies]\n");
     out.push_str(&table_lines(&dev_dependencies()));
     if options.standalone {
@@ -101,6 +107,37 @@ fn dependencies(api: &Api, options: &Options) -> toml::Table {
         }
     }
     table
+}
+
+/// Adds the command line's crates to `table`, optional unless the library
+/// already depends on them (the vendored runtime's tokio), and returns the
+/// `cli` feature that enables them.
+fn cli_dependencies(api: &Api, table: &mut toml::Table) -> String {
+    if !super::has_cli(api) {
+        return String::new();
+    }
+    let mut enables = Vec::new();
+    for (name, spec) in super::cli_rs::DEPENDENCIES {
+        let parsed: toml::Table = format!("x = {spec}").parse().expect("dependency specs are valid TOML");
+        let mut value = match &parsed["x"] {
+            toml::Value::String(version) => toml::Table::from_iter([("version".to_owned(), toml::Value::String(version.clone()))]),
+            toml::Value::Table(value) => value.clone(),
+            _ => toml::Table::new(),
+        };
+        if table.contains_key(name) {
+            let features = value.get("features").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+            enables.extend(features.iter().filter_map(|f| f.as_str()).map(|feature| format!("{name}/{feature}")));
+        } else {
+            value.insert("optional".to_owned(), toml::Value::Boolean(true));
+            table.insert(name.to_owned(), toml::Value::Table(value));
+            enables.push(format!("dep:{name}"));
+        }
+    }
+    format!(
+        "# The `{}` command line: one subcommand per operation (see the README).\ncli = {}\n",
+        super::cli_rs::bin_name(api),
+        string_array(&enables)
+    )
 }
 
 /// What the crate's doc examples run with: a runtime and a local server.

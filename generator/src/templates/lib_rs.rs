@@ -50,6 +50,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let chrono = api.uses.chrono.then(|| quote!(pub use chrono;));
     let uuid = api.uses.uuid.then(|| quote!(pub use uuid;));
     let stream_ext = (api.paginated || api.uses.futures).then(|| quote!(pub use futures::{StreamExt, TryStreamExt};));
+    let cli = super::has_cli(api).then(|| quote!(#[cfg(feature = "cli")] pub mod cli;));
     let multipart = if api.has_multipart() { quote!(pub use sdk_runtime::multipart::{Multipart, MultipartError};) } else { quote!() };
     quote! {
         #(#![doc = #docs])*
@@ -64,6 +65,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod generated_sdk;
         mod operations;
         #vendored
+        #cli
 
         pub use auth::Credentials;
         pub use operations::Error;

@@ -3,6 +3,7 @@
 
 mod auth_rs;
 mod cargo_toml;
+mod cli_rs;
 mod client_rs;
 mod example;
 mod lib_rs;
@@ -12,6 +13,7 @@ mod readme;
 
 pub use auth_rs::auth_rs;
 pub use cargo_toml::{cargo_toml, license_file};
+pub use cli_rs::{bin_path, bin_rs, cli_rs, has_cli};
 pub use client_rs::client_rs;
 pub use lib_rs::lib_rs;
 pub use operations_rs::{descriptor_name, operations_rs};

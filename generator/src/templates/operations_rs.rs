@@ -140,12 +140,12 @@ fn outcome_enum(operation: &OperationFacts, builder: &Builder) -> TokenStream {
     }
 }
 
-fn outcome_name(builder: &Builder) -> syn::Ident {
+pub(super) fn outcome_name(builder: &Builder) -> syn::Ident {
     format_ident!("{}Outcome", builder.name)
 }
 
 /// `201` → `Status201`, `2XX` → `Status2xx`.
-fn outcome_variant(status: &str) -> syn::Ident {
+pub(super) fn outcome_variant(status: &str) -> syn::Ident {
     format_ident!("Status{}", status.to_ascii_lowercase())
 }
 
@@ -400,7 +400,7 @@ fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Iden
 }
 
 /// For a body held as `types::builder::X`, the `types::X` it converts to.
-fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
+pub(super) fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
     let inner = ok_type(field)?;
     let syn::Type::Path(path) = inner else { return None };
     let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -414,7 +414,7 @@ fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
 }
 
 /// `T` in `Result<T, String>`.
-fn ok_type(field: &syn::Type) -> Option<&syn::Type> {
+pub(super) fn ok_type(field: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(path) = field else { return None };
     let last = path.path.segments.last()?;
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };

@@ -150,6 +150,7 @@ pub fn readme(api: &Api) -> String {
          and unknown fields are ignored.\n",
     );
     out.push_str(&block("Errors"));
+    out.push_str(&super::cli_rs::readme_section(api));
     out.push_str("\n## Operations\n\n| Method | Path | Rust |\n|---|---|---|\n");
     for operation in &api.operations {
         out.push_str(&format!(
