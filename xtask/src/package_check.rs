@@ -3,7 +3,8 @@
 //! crates outside the repository as a user would and builds them there:
 //!
 //! - with `--runtime vendored`, in an empty folder: `cargo test` (doc
-//!   examples included) and `cargo package` with verification;
+//!   examples included), the command line built (`--features cli`), and
+//!   `cargo package` with verification;
 //! - with the default runtime dependency (`sdk-runtime` by version), in an
 //!   empty folder with a `[patch.crates-io]` pointing at `runtime/`, as a
 //!   user would before the runtime is on crates.io: `cargo test`.
@@ -31,8 +32,9 @@ pub fn run(root: &Path) -> Result<String> {
     assert_portable(root, &vendored)?;
     fs::copy(root.join("Cargo.lock"), vendored.join("Cargo.lock"))?;
     cargo(&vendored, &target, &["test"])?;
+    cargo(&vendored, &target, &["build", "--features", "cli"])?;
     cargo(&vendored, &target, &["package", "--allow-dirty"])?;
-    report.push("indream (--runtime vendored, empty folder): cargo test, cargo package (verified)".to_owned());
+    report.push("indream (--runtime vendored, empty folder): cargo test, cargo build --features cli, cargo package (verified)".to_owned());
 
     let registry = scratch.path().join("mediapocket-registry");
     crate::generate_one(&root.join("specs/mediapocket.yaml"), &registry, generator::Options::default())?;
