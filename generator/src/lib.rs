@@ -126,6 +126,9 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let mut files = BTreeMap::new();
     files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
     let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
+    for (operation, builder) in api.operations.iter_mut().zip(&builders) {
+        operation.success_type = Some(quote::ToTokens::to_token_stream(&builder.success).to_string().replace(' ', ""));
+    }
     for operation in &mut api.operations {
         for outcome in &mut operation.outcomes {
             let model::OutcomeKind::Json(component) = &outcome.kind else { continue };
@@ -154,6 +157,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         ("src/client.rs", Some(templates::client_rs(&api))),
         ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
         ("src/pagination.rs", pagination),
+        ("src/mock.rs", Some(templates::mock_rs(&api, &builders))),
     ];
     for (path, tokens) in sources {
         let Some(tokens) = tokens else { continue };

@@ -78,6 +78,7 @@ mod tests {
             upload: None,
             outcomes: Vec::new(),
             example: Default::default(),
+            success_type: None,
         }
     }
 

@@ -186,6 +186,9 @@ pub struct OperationFacts {
     pub outcomes: Vec<Outcome>,
     /// Literal arguments and canned responses for the crate's doc examples.
     pub example: crate::examples::OperationExample,
+    /// The Rust type of the success body as progenitor names it, such as
+    /// `types::AssetPage` (set once the builders are matched).
+    pub success_type: Option<String>,
 }
 
 /// One documented success outcome of an operation whose successes differ.
@@ -432,6 +435,7 @@ fn operation_facts(
         upload: upload_facts(operation, &resolved).map_err(&fail)?,
         pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,
         outcomes,
+        success_type: None,
         id,
     })
 }

@@ -40,6 +40,11 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str(&format!(
         "\n[features]\ndefault = [\"tracing\"]\n# `tracing` spans and events for every call and attempt (never a credential or a body).\ntracing = [\"{tracing}\"]\n"
     ));
+    let mock = match options.runtime {
+        crate::Runtime::Registry => "sdk-runtime/mock",
+        crate::Runtime::Vendored => "dep:wiremock",
+    };
+    out.push_str(&format!("# Typed mock helpers for tests (`mock` module): a local server that checks requests as the API would.\nmock = [\"{mock}\"]\n"));
     out.push_str("\n[dev-dependencies]\n");
     out.push_str(&table_lines(&dev_dependencies()));
     if options.standalone {

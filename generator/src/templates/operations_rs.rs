@@ -400,7 +400,7 @@ fn call_fn(operation: &OperationFacts, builder: &Builder, descriptor: &syn::Iden
 }
 
 /// For a body held as `types::builder::X`, the `types::X` it converts to.
-fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
+pub(super) fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
     let inner = ok_type(field)?;
     let syn::Type::Path(path) = inner else { return None };
     let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -414,7 +414,7 @@ fn builder_conversion(field: &syn::Type) -> Option<syn::Path> {
 }
 
 /// `T` in `Result<T, String>`.
-fn ok_type(field: &syn::Type) -> Option<&syn::Type> {
+pub(super) fn ok_type(field: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(path) = field else { return None };
     let last = path.path.segments.last()?;
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
@@ -612,7 +612,7 @@ fn send_upload(upload: &UploadFacts, success: &syn::Type, descriptor: &syn::Iden
 
 /// The crate's error body: the operations' shared error type, or a JSON
 /// value when they differ or document none.
-fn error_body(builders: &[Builder]) -> syn::Type {
+pub(super) fn error_body(builders: &[Builder]) -> syn::Type {
     let mut types = builders.iter().map(|builder| builder.error.to_token_stream().to_string());
     let first = types.next();
     let shared = first.as_ref().filter(|first| types.all(|ty| &ty == *first) && !matches!(first.as_str(), "()" | "ByteStream"));
