@@ -505,6 +505,9 @@ fn success_responders(operation: &OperationFacts, builder: &Builder, status: u16
     }
     let success = &builder.success;
     match type_text(success).as_str() {
+        // A WebSocket upgrade has no body to mock: `respond_status(101)`
+        // or `respond_with` for the handshake.
+        text if text.ends_with("Upgraded") => quote!(),
         "()" => {
             let docs = doc_lines(&format!("Answers {status}, the documented success, without a body."));
             quote!(#(#[doc = #docs])* pub async fn respond(self) { self.0.respond_status(#status).await; })
