@@ -44,7 +44,7 @@
 //!     .await;
 //! match outcome {
 //!     Err(Error::Api(api)) => assert_eq!(api.status, 404),
-//!     _ => panic!("expected the documented 404"),
+//!     _ => panic!("expected a 404"),
 //! }
 //! # Ok(())
 //! # }

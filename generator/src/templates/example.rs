@@ -216,12 +216,15 @@ pub fn mock_example(api: &Api) -> Option<Example> {
     }
     let sample_used = paged.is_some() || success_sample(first).is_some() || upload.and_then(success_sample).is_some();
     let mock_imports = if sample_used { "{MockServer, Sample}" } else { "MockServer" };
+    let imports = match imports.as_slice() {
+        [one] => one.to_string(),
+        many => format!("{{{}}}", many.join(", ")),
+    };
     let mut code = format!(
-        "use {lib}::mock::{mock_imports};\nuse {lib}::{{{}}};\n\n\
+        "use {lib}::mock::{mock_imports};\nuse {lib}::{imports};\n\n\
          let server = MockServer::start().await;\n\
          // A client for the server, with the test credentials it checks.\n\
          let client = server.client();\n",
-        imports.join(", ")
     );
     match paged {
         Some(operation) => {
@@ -239,12 +242,12 @@ pub fn mock_example(api: &Api) -> Option<Example> {
         }
         None => {
             let status = success_status(first);
-            let respond = match success_sample(first) {
-                Some(ty) => format!(".respond(&{ty}::sample())"),
-                None => format!(".respond_documented({status})"),
+            let (respond, what) = match success_sample(first) {
+                Some(ty) => (format!(".respond(&{ty}::sample())"), "a sample of the documented success"),
+                None => (format!(".respond_documented({status})"), "the documented success"),
             };
             code.push_str(&format!(
-                "\n// Expected once; answers a sample of the documented success.\n\
+                "\n// Expected once; answers {what}.\n\
                  server\n    .{method}()\n{matchers}    .expect(1)\n    {respond}\n    .await;\n\
                  let response = {call}    .send()\n    .await?;\n\
                  assert_eq!(response.status(), {status});\n",
@@ -272,9 +275,9 @@ pub fn mock_example(api: &Api) -> Option<Example> {
         ));
     }
     let documented_error = main.example.error.as_ref().and_then(|error| main.example.documented.iter().find(|c| c.status == error.status));
-    let (status, respond) = match documented_error {
-        Some(canned) => (canned.status, format!(".respond_documented({})", canned.status)),
-        None => (404, ".respond_status(404)".to_owned()),
+    let (status, respond, which) = match documented_error {
+        Some(canned) => (canned.status, format!(".respond_documented({})", canned.status), "the documented"),
+        None => (404, ".respond_status(404)".to_owned(), "a"),
     };
     code.push_str(&format!(
         "\n// Check the expectations so far, then forget them: now the call fails.\n\
@@ -284,7 +287,7 @@ pub fn mock_example(api: &Api) -> Option<Example> {
          let outcome = {call}    .send()\n    .await;\n\
          match outcome {{\n    \
          Err(Error::Api(api)) => assert_eq!(api.status, {status}),\n    \
-         _ => panic!(\"expected the documented {status}\"),\n}}\n",
+         _ => panic!(\"expected {which} {status}\"),\n}}\n",
         method = main.method_name,
         matchers = matchers(main),
         call = chain_lines(main),

@@ -12,13 +12,13 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use swagger_2_client::mock::MockServer;
-//! use swagger_2_client::{Error};
+//! use swagger_2_client::Error;
 //!
 //! let server = MockServer::start().await;
 //! // A client for the server, with the test credentials it checks.
 //! let client = server.client();
 //!
-//! // Expected once; answers a sample of the documented success.
+//! // Expected once; answers the documented success.
 //! server
 //!     .list_pets()
 //!     .expect(1)
@@ -43,7 +43,7 @@
 //!     .await;
 //! match outcome {
 //!     Err(Error::Api(api)) => assert_eq!(api.status, 404),
-//!     _ => panic!("expected the documented 404"),
+//!     _ => panic!("expected a 404"),
 //! }
 //! # Ok(())
 //! # }
