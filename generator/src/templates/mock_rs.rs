@@ -58,7 +58,7 @@ const MOCK_METHODS: [&str; 13] = [
 pub fn mock_rs(api: &Api, builders: &[Builder]) -> TokenStream {
     let docs = doc_lines(&module_docs(api));
     let schemes = api.schemes.iter().map(scheme_check);
-    let base_path = base_path(api);
+    let base_path = api.server.as_ref().map(|server| base_path(&server.url)).unwrap_or_default();
     let credentials: TokenStream = test_credentials(api).parse().unwrap_or_else(|_| quote!(crate::Credentials::none()));
     let error = error_body(builders);
     let server_methods = api.operations.iter().map(|operation| {
@@ -248,11 +248,9 @@ fn test_credentials(api: &Api) -> String {
     }
 }
 
-/// The path of the first server URL (`/v1` of `https://host/v1/`), or
-/// empty when it has none or it is templated.
-fn base_path(api: &Api) -> String {
-    let Some(server) = &api.server else { return String::new() };
-    let url = server.url.as_str();
+/// The path of a server URL (`/v1` of `https://host/v1/`), or empty when
+/// it has none or it is templated.
+fn base_path(url: &str) -> String {
     let path = match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
         None if url.starts_with('/') => url,
@@ -623,4 +621,24 @@ fn samples(api: &Api, builders: &[Builder], error: &syn::Type, bodies: &mut Bodi
         }
     });
     quote!(#(#impls)*)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_are_the_literal_path_of_the_server_url() {
+        assert_eq!(base_path("https://api.cloud.scenario.com/v1"), "/v1");
+        assert_eq!(base_path("https://api.indream.ai"), "");
+        assert_eq!(base_path("https://{tenant}.mediapocket.fi/"), "");
+        assert_eq!(base_path("https://host/{version}/api"), "");
+        assert_eq!(base_path("/api/v3/"), "/api/v3");
+        assert_eq!(base_path("https://host/v2?debug=1"), "/v2");
+    }
+
+    #[test]
+    fn panic_messages_print_braces_as_they_are() {
+        assert_eq!(literal_message("`{id}` failed"), "`{{id}}` failed");
+    }
 }
