@@ -128,6 +128,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
     for (operation, builder) in api.operations.iter_mut().zip(&builders) {
         operation.success_type = Some(quote::ToTokens::to_token_stream(&builder.success).to_string().replace(' ', ""));
+        operation.body_type = templates::body_type(builder);
     }
     for operation in &mut api.operations {
         for outcome in &mut operation.outcomes {

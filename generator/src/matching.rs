@@ -79,6 +79,7 @@ mod tests {
             outcomes: Vec::new(),
             example: Default::default(),
             success_type: None,
+            body_type: None,
         }
     }
 

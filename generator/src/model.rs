@@ -189,6 +189,9 @@ pub struct OperationFacts {
     /// The Rust type of the success body as progenitor names it, such as
     /// `types::AssetPage` (set once the builders are matched).
     pub success_type: Option<String>,
+    /// The Rust type of a JSON or form request body, such as
+    /// `types::NewAttachment` (set once the builders are matched).
+    pub body_type: Option<String>,
 }
 
 /// One documented success outcome of an operation whose successes differ.
@@ -436,6 +439,7 @@ fn operation_facts(
         pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,
         outcomes,
         success_type: None,
+        body_type: None,
         id,
     })
 }

@@ -200,7 +200,7 @@ fn errors(api: &Api, operation: &OperationFacts) -> Example {
 /// feature): pages followed to the end (or the quick start's call), an
 /// upload expected once with its bytes, and a documented error status.
 pub fn mock_example(api: &Api) -> Option<Example> {
-    let first = first_operation(api)?;
+    let first = first_operation(api).or_else(|| api.operations.iter().find(|o| with_sample_body(o)))?;
     let lib = &api.lib_name;
     let paged = paged_operation(api).filter(|o| o.example.item.is_some());
     let upload = upload_operation(api);
@@ -208,13 +208,13 @@ pub fn mock_example(api: &Api) -> Option<Example> {
     let mut imports = vec!["Error"];
     if paged.is_some() {
         imports.extend(["types", "TryStreamExt"]);
-    } else if success_sample(first).is_some() || upload.and_then(success_sample).is_some() {
+    } else if success_sample(first).is_some() || upload.and_then(success_sample).is_some() || with_sample_body(first) {
         imports.push("types");
     }
     if upload.is_some() {
         imports.push("Upload");
     }
-    let sample_used = paged.is_some() || success_sample(first).is_some() || upload.and_then(success_sample).is_some();
+    let sample_used = paged.is_some() || success_sample(first).is_some() || upload.and_then(success_sample).is_some() || with_sample_body(first);
     let mock_imports = if sample_used { "{MockServer, Sample}" } else { "MockServer" };
     let imports = match imports.as_slice() {
         [one] => one.to_string(),
@@ -300,9 +300,22 @@ fn chain_lines(operation: &OperationFacts) -> String {
     format!("client\n    .{}()\n{}", operation.method_name, matchers(operation))
 }
 
-/// `    .setter(value)` lines, one per required argument: the mock's checks.
+/// `    .setter(value)` lines, one per required argument (and the body,
+/// when it is a sample): the mock's checks, and the call's arguments.
 fn matchers(operation: &OperationFacts) -> String {
-    arguments(operation).into_iter().map(|(setter, value)| format!("    .{setter}({value})\n")).collect()
+    let mut out: String = arguments(operation).into_iter().map(|(setter, value)| format!("    .{setter}({value})\n")).collect();
+    if with_sample_body(operation) {
+        out.push_str(&format!("    .body({}::sample())\n", operation.body_type.as_deref().unwrap_or_default()));
+    }
+    out
+}
+
+/// Whether `operation` takes a JSON or form body the mock module has a
+/// `Sample` of (see `mock_rs::samples`), and is otherwise usable.
+fn with_sample_body(operation: &OperationFacts) -> bool {
+    let typed = operation.body_type.as_deref().is_some_and(|ty| ty.starts_with("types::"));
+    let structured = matches!(operation.body, Some(crate::model::BodyKind::Json | crate::model::BodyKind::Form));
+    typed && structured && operation.example.body.is_some() && operation.example.arguments.is_some() && operation.example.success.is_some() && operation.upload.is_none()
 }
 
 /// The type of `operation`'s success body when the mock module has a

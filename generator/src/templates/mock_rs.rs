@@ -274,6 +274,17 @@ fn mock_name(operation: &OperationFacts) -> syn::Ident {
     if ["MockServer", "Sample"].contains(&name.as_str()) { format_ident!("{name}Mock") } else { format_ident!("{name}") }
 }
 
+/// The type of a builder's JSON or form body, such as `types::NewAttachment`
+/// (the type its `types::builder::` form converts to), as text.
+pub fn body_type(builder: &Builder) -> Option<String> {
+    let field = builder.field("body")?;
+    let ty = match builder_conversion(field) {
+        Some(path) => path.to_token_stream(),
+        None => ok_type(field)?.to_token_stream(),
+    };
+    Some(ty.to_string().replace(' ', ""))
+}
+
 /// `T` of a builder field `Result<T, String>` or `Result<Option<T>, String>`.
 fn field_value_type(field: &syn::Type) -> Option<syn::Type> {
     let inner = ok_type(field)?;
@@ -599,8 +610,8 @@ fn samples(api: &Api, builders: &[Builder], error: &syn::Type, bodies: &mut Bodi
             add(type_text(&builder.success), json);
         }
         if matches!(operation.body, Some(BodyKind::Json | BodyKind::Form)) {
-            if let Some(ty) = builder.field("body").and_then(builder_conversion) {
-                add(type_text(&ty), operation.example.body.as_ref());
+            if let Some(ty) = body_type(builder) {
+                add(ty, operation.example.body.as_ref());
             }
         }
     }

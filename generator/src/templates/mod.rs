@@ -15,7 +15,7 @@ pub use auth_rs::auth_rs;
 pub use cargo_toml::{cargo_toml, license_file};
 pub use client_rs::client_rs;
 pub use lib_rs::lib_rs;
-pub use mock_rs::mock_rs;
+pub use mock_rs::{body_type, mock_rs};
 pub use operations_rs::{descriptor_name, operations_rs};
 pub use pagination_rs::pagination_rs;
 pub use readme::readme;

@@ -5,6 +5,53 @@
 //! [`MockServer::start`] runs the server; `server.<operation>()` (one method per operation) starts a mock whose setters are the request builder's, each a check on the request; `expect` says how often it must be called, and a `respond*` method mounts it: `respond` (the typed success), `respond_pages` (pages linked by the API's paging fields, the last one ending the list), `respond_error` (a typed error body), `respond_documented` (the response the spec documents for a status) or `respond_with` (any wiremock response).
 //!
 //! Every mock checks the method, the path under the base path, the parameters it was given (written as their `style` says), the body, the headers the API requires (documented defaults, `Accept`, idempotency keys) and the credentials of one `security` alternative ([`MockServer::credentials`], which [`MockServer::client`] uses). A request no mock takes is answered `501` with the reason each mock refused it, and fails the test when the server is verified or dropped, as does a mock requested more or less often than it expects.
+//!
+//! # Example
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use request_media_types_client::mock::{MockServer, Sample};
+//! use request_media_types_client::{Error, types};
+//!
+//! let server = MockServer::start().await;
+//! // A client for the server, with the test credentials it checks.
+//! let client = server.client();
+//!
+//! // Expected once; answers a sample of the documented success.
+//! server
+//!     .create_thing()
+//!     .body(types::NewThing::sample())
+//!     .expect(1)
+//!     .respond(&types::NewThing::sample())
+//!     .await;
+//! let response = client
+//!     .create_thing()
+//!     .body(types::NewThing::sample())
+//!     .send()
+//!     .await?;
+//! assert_eq!(response.status(), 201);
+//!
+//! // Check the expectations so far, then forget them: now the call fails.
+//! server.verify().await;
+//! server.reset().await;
+//! server
+//!     .create_thing()
+//!     .body(types::NewThing::sample())
+//!     .respond_status(404)
+//!     .await;
+//! let outcome = client
+//!     .create_thing()
+//!     .body(types::NewThing::sample())
+//!     .send()
+//!     .await;
+//! match outcome {
+//!     Err(Error::Api(api)) => assert_eq!(api.status, 404),
+//!     _ => panic!("expected a 404"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #[allow(unused_imports)]
 use crate::types;
 /// Each security scheme and the test credential the server accepts.
