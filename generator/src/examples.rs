@@ -20,6 +20,14 @@ pub struct OperationExample {
     pub success: Option<CannedResponse>,
     /// The first documented 4xx that is not retried (408, 429), as a server would send it.
     pub error: Option<CannedResponse>,
+    /// Every documented status with an example or a sample (a range as its
+    /// first code, `4XX` as 400), successes settled as `success` is.
+    pub documented: Vec<CannedResponse>,
+    /// One item of a paginated success, as JSON text (the first of the
+    /// success sample's items), for mocks.
+    pub item: Option<String>,
+    /// The JSON (or form) request body's example or sample, as JSON text.
+    pub body: Option<String>,
 }
 
 /// A response a local server sends in a doc example.
@@ -42,17 +50,78 @@ pub fn of(document: &OpenAPI, operation: &Operation, parameters: &[Resolved<'_>]
             Some((crate::names::field_name(parameter.progenitor_name()), value))
         })
         .collect();
-    let mut success = match operation.extensions.get("x-sdk-outcomes") {
-        Some(Value::Array(outcomes)) => outcomes.first().and_then(|outcome| canned_outcome(document, outcome)),
-        _ => canned(document, operation, |code| (200..300).contains(&code)),
+    let outcomes = match operation.extensions.get("x-sdk-outcomes") {
+        Some(Value::Array(outcomes)) => outcomes.as_slice(),
+        _ => &[],
     };
-    if let Some(CannedResponse { body: Some((_, text)), .. }) = success.as_mut() {
-        if let Ok(mut value) = serde_json::from_str::<Value>(text) {
-            settle(&mut value, operation, success_when);
-            *text = value.to_string();
+    let mut success = match outcomes.first() {
+        Some(outcome) => canned_outcome(document, outcome),
+        None => canned(document, operation, |code| (200..300).contains(&code)),
+    };
+    let settled = |canned: &mut CannedResponse| {
+        if let Some((_, text)) = canned.body.as_mut() {
+            if let Ok(mut value) = serde_json::from_str::<Value>(text) {
+                settle(&mut value, operation, success_when);
+                *text = value.to_string();
+            }
+        }
+    };
+    if let Some(canned) = success.as_mut() {
+        settled(canned);
+    }
+    let mut documented = Vec::new();
+    for (status, response) in operation.responses.responses.iter() {
+        let code = match status {
+            openapiv3::StatusCode::Code(code) => *code,
+            openapiv3::StatusCode::Range(range) => range * 100,
+        };
+        let outcome = outcomes.iter().find(|outcome| outcome["status"].as_str().is_some_and(|s| s.replace("XX", "00") == code.to_string()));
+        let canned = match outcome {
+            Some(outcome) => canned_outcome(document, outcome),
+            None => resolve::response_item(document, response).ok().and_then(|response| canned_response(document, code, response)),
+        };
+        if let Some(mut canned) = canned {
+            if (200..300).contains(&code) {
+                settled(&mut canned);
+            }
+            documented.push(canned);
         }
     }
-    OperationExample { arguments, success, error: canned(document, operation, |code| (400..500).contains(&code) && code != 408 && code != 429) }
+    let item = operation
+        .extensions
+        .get("x-pagination")
+        .and_then(|pagination| pagination.get("items")?.as_str())
+        .zip(success.as_ref().and_then(|s| s.body.as_ref()))
+        .and_then(|(pointer, (_, text))| serde_json::from_str::<Value>(text).ok()?.pointer(pointer)?.get(0).cloned())
+        .map(|item| item.to_string());
+    OperationExample {
+        arguments,
+        success,
+        error: canned(document, operation, |code| (400..500).contains(&code) && code != 408 && code != 429),
+        documented,
+        item,
+        body: request_body(document, operation).map(|value| value.to_string()),
+    }
+}
+
+/// The example (or sample) of a JSON or form request body.
+fn request_body(document: &OpenAPI, operation: &Operation) -> Option<Value> {
+    let body = resolve::request_body_item(document, operation.request_body.as_ref()?).ok()?;
+    let (media_type, media) = body.content.iter().next()?;
+    let structured = media_type.starts_with("application/json") || media_type.contains("+json") || media_type.starts_with("application/x-www-form-urlencoded");
+    if !structured {
+        return None;
+    }
+    media_example(media).or_else(|| sample(document, media.schema.as_ref()?))
+}
+
+fn media_example(media: &openapiv3::MediaType) -> Option<Value> {
+    media.example.clone().or_else(|| {
+        media.examples.values().find_map(|example| match example {
+            ReferenceOr::Item(example) => example.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        })
+    })
 }
 
 /// The first response whose status passes `wanted`, canned; `None` when
@@ -66,6 +135,12 @@ fn canned(document: &OpenAPI, operation: &Operation, wanted: impl Fn(u16) -> boo
         wanted(code).then_some((code, response))
     })?;
     let response = resolve::response_item(document, response).ok()?;
+    canned_response(document, status, response)
+}
+
+/// `response` canned with `status`; `None` when its JSON body has neither
+/// an example nor a sure sample.
+fn canned_response(document: &OpenAPI, status: u16, response: &openapiv3::Response) -> Option<CannedResponse> {
     let Some((media_type, media)) = response.content.iter().next() else {
         return Some(CannedResponse { status, body: None });
     };
@@ -73,13 +148,7 @@ fn canned(document: &OpenAPI, operation: &Operation, wanted: impl Fn(u16) -> boo
     if !is_json {
         return Some(CannedResponse { status, body: Some((media_type.clone(), "example".to_owned())) });
     }
-    let example = media.example.clone().or_else(|| {
-        media.examples.values().find_map(|example| match example {
-            ReferenceOr::Item(example) => example.value.clone(),
-            ReferenceOr::Reference { .. } => None,
-        })
-    });
-    let value = example.or_else(|| sample(document, media.schema.as_ref()?))?;
+    let value = media_example(media).or_else(|| sample(document, media.schema.as_ref()?))?;
     Some(CannedResponse { status, body: Some(("application/json".to_owned(), value.to_string())) })
 }
 

@@ -132,6 +132,10 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let mut files = BTreeMap::new();
     files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
     let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
+    for (operation, builder) in api.operations.iter_mut().zip(&builders) {
+        operation.success_type = Some(quote::ToTokens::to_token_stream(&builder.success).to_string().replace(' ', ""));
+        operation.body_type = templates::body_type(builder);
+    }
     for operation in &mut api.operations {
         for outcome in &mut operation.outcomes {
             let model::OutcomeKind::Json(component) = &outcome.kind else { continue };
@@ -161,6 +165,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
         ("src/pagination.rs", pagination),
         ("src/cli.rs", templates::cli_rs(&api, &builders)),
+        ("src/mock.rs", Some(templates::mock_rs(&api, &builders))),
     ];
     for (path, tokens) in sources {
         let Some(tokens) = tokens else { continue };

@@ -79,6 +79,8 @@ mod tests {
             outcomes: Vec::new(),
             example: Default::default(),
             help: Default::default(),
+            success_type: None,
+            body_type: None,
         }
     }
 

@@ -188,6 +188,12 @@ pub struct OperationFacts {
     pub example: crate::examples::OperationExample,
     /// The spec's summary and descriptions, for the command line's help.
     pub help: crate::help::OperationHelp,
+    /// The Rust type of the success body as progenitor names it, such as
+    /// `types::AssetPage` (set once the builders are matched).
+    pub success_type: Option<String>,
+    /// The Rust type of a JSON or form request body, such as
+    /// `types::NewAttachment` (set once the builders are matched).
+    pub body_type: Option<String>,
 }
 
 /// One documented success outcome of an operation whose successes differ.
@@ -435,6 +441,8 @@ fn operation_facts(
         upload: upload_facts(operation, &resolved).map_err(&fail)?,
         pagination: crate::pagination::read(document, operation, &resolved).map_err(&fail)?,
         outcomes,
+        success_type: None,
+        body_type: None,
         id,
     })
 }

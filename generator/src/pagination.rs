@@ -22,6 +22,21 @@ pub struct Pagination {
     pub items: Vec<Field>,
     /// Rust type of one item, such as `Asset`.
     pub item_type: String,
+    /// The request parameter as the spec names it, such as `pageCursor`.
+    pub parameter: String,
+    /// The spec's JSON pointers, for mocks that write pages.
+    pub pointers: Pointers,
+}
+
+/// `x-pagination`'s JSON pointers into a page, as the spec writes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pointers {
+    /// The items array.
+    pub items: String,
+    /// The next cursor or token (cursor and token styles).
+    pub next: Option<String>,
+    /// The page number and the page count (page style).
+    pub page_and_total: Option<(String, String)>,
 }
 
 /// The paging style.
@@ -75,7 +90,12 @@ pub fn read(document: &OpenAPI, operation: &Operation, parameters: &[crate::reso
         },
         _ => return Err("`x-pagination.items` must point to an array".to_owned()),
     };
-    Ok(Some(Pagination { setter: crate::names::field_name(&request), style, items, item_type }))
+    let pointers = Pointers {
+        items: text("items")?,
+        next: matches!(style, Style::Cursor { .. }).then(|| text("next")).transpose()?,
+        page_and_total: matches!(style, Style::Number { .. }).then(|| Ok::<_, String>((text("page")?, text("total_pages")?))).transpose()?,
+    };
+    Ok(Some(Pagination { setter: crate::names::field_name(&request), style, items, item_type, parameter: request, pointers }))
 }
 
 fn success_schema(operation: &Operation) -> Option<&ReferenceOr<Schema>> {

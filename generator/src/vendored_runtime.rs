@@ -14,7 +14,7 @@ use syn::visit_mut::VisitMut;
 pub const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// Every source file of the runtime, by its path under `runtime/src/`.
-pub const SOURCES: [(&str, &str); 19] = [
+pub const SOURCES: [(&str, &str); 20] = [
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("context.rs", include_str!("../../runtime/src/context.rs")),
@@ -22,6 +22,7 @@ pub const SOURCES: [(&str, &str); 19] = [
     ("execute.rs", include_str!("../../runtime/src/execute.rs")),
     ("intercept.rs", include_str!("../../runtime/src/intercept.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("mock.rs", include_str!("../../runtime/src/mock.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("ncp_signature.rs", include_str!("../../runtime/src/ncp_signature.rs")),
     ("oauth2.rs", include_str!("../../runtime/src/oauth2.rs")),

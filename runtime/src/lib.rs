@@ -49,6 +49,9 @@
 //!   [`pagination::resumable_items`] end with a [`pagination::PageError`]
 //!   that carries the position of the page that failed, to start a new
 //!   stream from.
+//! - **Mocks** (cargo feature `mock`): the `mock` module runs local servers that
+//!   check requests as the API would, for the generated crates' typed
+//!   mock helpers.
 
 pub mod auth;
 mod call;
@@ -56,6 +59,8 @@ mod context;
 mod error;
 mod execute;
 mod intercept;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 pub mod oauth2;
 mod ncp_signature;

@@ -1,6 +1,7 @@
 //! Every code block of a generated README is a doc test of its crate:
-//! the README shows exactly the visible lines of the crate docs' examples,
-//! which `cargo test` runs against a local server. This test pins the
+//! the README shows exactly the visible lines of the crate docs' examples
+//! (and of the `mock` module's, which run with the `mock` feature that the
+//! test crate enables), which `cargo test` runs against a local server. This test pins the
 //! first half (the README cannot drift from the doc tests); the doc tests
 //! themselves are the second.
 
@@ -48,7 +49,8 @@ fn crates(folder: &str) -> Vec<std::path::PathBuf> {
 fn examples_of(dir: &Path) -> (Vec<String>, Vec<String>) {
     let readme = fs::read_to_string(dir.join("README.md")).unwrap();
     let lib = fs::read_to_string(dir.join("src/lib.rs")).unwrap();
-    (readme_blocks(&readme), doc_blocks(&lib))
+    let mock = fs::read_to_string(dir.join("src/mock.rs")).unwrap_or_default();
+    (readme_blocks(&readme), doc_blocks(&lib).into_iter().chain(doc_blocks(&mock)).collect())
 }
 
 #[test]

@@ -196,12 +196,14 @@ struct Diagnostics {
     first_warning: Option<String>,
 }
 
-/// Runs `cargo check --workspace` in `work` with the repository's target
-/// directory, so dependencies the tests built are reused.
+/// Runs `cargo check --workspace --all-features` in `work` with the
+/// repository's target directory, so dependencies the tests built are
+/// reused. Every feature, so that each crate's `mock` module is checked
+/// too; without it the module is compiled out and the rest is the same code.
 fn check(work: &Path) -> Result<BTreeMap<String, Diagnostics>> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::repo_root().join("target"));
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["check", "--workspace", "--keep-going", "--message-format=json"])
+        .args(["check", "--workspace", "--all-features", "--keep-going", "--message-format=json"])
         .env("CARGO_TARGET_DIR", target)
         .current_dir(work)
         .output()

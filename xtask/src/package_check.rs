@@ -2,12 +2,14 @@
 //! packages. It packages the runtime with verification, then generates
 //! crates outside the repository as a user would and builds them there:
 //!
-//! - with `--runtime vendored`, in an empty folder: `cargo test` (doc
-//!   examples included), the command line built (`--features cli`), and
-//!   `cargo package` with verification;
+//! - with `--runtime vendored`, in an empty folder: `cargo test --features
+//!   mock` (doc examples included, the mock module's too), the command line
+//!   built (`--features cli`), and `cargo package` with verification (the
+//!   default features);
 //! - with the default runtime dependency (`sdk-runtime` by version), in an
 //!   empty folder with a `[patch.crates-io]` pointing at `runtime/`, as a
-//!   user would before the runtime is on crates.io: `cargo test`.
+//!   user would before the runtime is on crates.io: `cargo test --features
+//!   mock`, and `cargo check` without it.
 //!
 //! Every build shares the repository's target directory and lock file, so
 //! dependencies already built for the tests are reused, not rebuilt.
@@ -31,10 +33,10 @@ pub fn run(root: &Path) -> Result<String> {
     crate::generate_one(&root.join("specs/indream.yaml"), &vendored, options)?;
     assert_portable(root, &vendored)?;
     fs::copy(root.join("Cargo.lock"), vendored.join("Cargo.lock"))?;
-    cargo(&vendored, &target, &["test"])?;
+    cargo(&vendored, &target, &["test", "--features", "mock"])?;
     cargo(&vendored, &target, &["build", "--features", "cli"])?;
     cargo(&vendored, &target, &["package", "--allow-dirty"])?;
-    report.push("indream (--runtime vendored, empty folder): cargo test, cargo build --features cli, cargo package (verified)".to_owned());
+    report.push("indream (--runtime vendored, empty folder): cargo test --features mock, cargo build --features cli, cargo package (verified)".to_owned());
 
     let registry = scratch.path().join("mediapocket-registry");
     crate::generate_one(&root.join("specs/mediapocket.yaml"), &registry, generator::Options::default())?;
@@ -46,8 +48,9 @@ pub fn run(root: &Path) -> Result<String> {
     let patch = format!("\n[patch.crates-io]\nsdk-runtime = {{ path = {:?} }}\n", root.join("runtime").display().to_string());
     fs::write(registry.join("Cargo.toml"), manifest + &patch)?;
     fs::copy(root.join("Cargo.lock"), registry.join("Cargo.lock"))?;
-    cargo(&registry, &target, &["test"])?;
-    report.push("mediapocket (sdk-runtime by version, [patch] to runtime/): cargo test".to_owned());
+    cargo(&registry, &target, &["test", "--features", "mock"])?;
+    cargo(&registry, &target, &["check"])?;
+    report.push("mediapocket (sdk-runtime by version, [patch] to runtime/): cargo test --features mock, cargo check".to_owned());
     Ok(report.join("\n"))
 }
 

@@ -166,7 +166,9 @@
 //! # let client = indream_client::Client::new(&server.uri(), { use indream_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use indream_client::Error;
 //!
-//! match client.list_project_assets().project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?).send().await {
+//! let outcome = client.list_project_assets().project_id(uuid::Uuid::parse_str("497f6eca-6276-4993-bfeb-53cbbbba6f08")?)    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -182,6 +184,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

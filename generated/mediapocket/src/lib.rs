@@ -127,7 +127,9 @@
 //! # let client = mediapocket_client::Client::new(&server.uri(), { use mediapocket_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use mediapocket_client::Error;
 //!
-//! match client.list_asset_attachments().asset_id("bDzHAAxLXsSmhL4lax8D").send().await {
+//! let outcome = client.list_asset_attachments().asset_id("bDzHAAxLXsSmhL4lax8D")    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -143,6 +145,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

@@ -154,7 +154,9 @@
 //! # let client = ncloud_media_intelligence_client::Client::new(&server.uri(), { use ncloud_media_intelligence_client::Credentials; Credentials::access_key("my-id", "my-secret") })?;
 //! use ncloud_media_intelligence_client::Error;
 //!
-//! match client.list_media_assets().workspace_name("my-workspace").project_id("1234").page_num(1u64).send().await {
+//! let outcome = client.list_media_assets().workspace_name("my-workspace").project_id("1234").page_num(1u64)    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -170,6 +172,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

@@ -142,7 +142,9 @@
 //! # let client = scenario_client::Client::new(&server.uri(), { use scenario_client::Credentials; Credentials::api_key("my-id", "my-secret") })?;
 //! use scenario_client::Error;
 //!
-//! match client.list_assets().send().await {
+//! let outcome = client.list_assets()    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -158,6 +160,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

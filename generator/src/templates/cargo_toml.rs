@@ -42,6 +42,11 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str(&format!(
         "\n[features]\ndefault = [\"tracing\"]\n# `tracing` spans and events for every call and attempt (never a credential or a body).\ntracing = [\"{tracing}\"]\n"
     ));
+    let mock = match options.runtime {
+        crate::Runtime::Registry => "sdk-runtime/mock",
+        crate::Runtime::Vendored => "dep:wiremock",
+    };
+    out.push_str(&format!("# Typed mock helpers for tests (`mock` module): a local server that checks requests as the API would.\nmock = [\"{mock}\"]\n"));
     out.push_str(&cli_feature);
     if super::has_cli(api) {
         out.push_str(&super::cli_rs::bin_manifest(api));

@@ -38,16 +38,34 @@ impl Example {
     }
 }
 
+/// Whether `operation` can be called in an example: literal arguments, a
+/// canned success, and no body to make up.
+fn usable(operation: &&OperationFacts) -> bool {
+    operation.example.arguments.is_some() && operation.example.success.is_some() && operation.upload.is_none() && operation.body.is_none()
+}
+
+/// The operation of the quick start: the first usable GET, else the first usable one.
+fn first_operation(api: &Api) -> Option<&OperationFacts> {
+    api.operations.iter().filter(usable).find(|o| o.http_method == "GET").or_else(|| api.operations.iter().find(usable))
+}
+
+/// The operation of the pagination example.
+fn paged_operation(api: &Api) -> Option<&OperationFacts> {
+    api.operations.iter().filter(usable).find(|o| o.pagination.is_some())
+}
+
+/// The operation of the upload example.
+fn upload_operation(api: &Api) -> Option<&OperationFacts> {
+    api.operations.iter().find(|o| o.upload.is_some() && o.example.arguments.is_some() && o.example.success.is_some())
+}
+
 /// Every example the crate's docs show, in section order.
 pub fn examples(api: &Api) -> Vec<Example> {
-    let usable = |operation: &&OperationFacts| {
-        operation.example.arguments.is_some() && operation.example.success.is_some() && operation.upload.is_none() && operation.body.is_none()
-    };
-    let Some(first) = api.operations.iter().filter(usable).find(|o| o.http_method == "GET").or_else(|| api.operations.iter().find(usable)) else {
+    let Some(first) = first_operation(api) else {
         return Vec::new();
     };
     let mut out = vec![quick_start(api, first)];
-    if let Some(paged) = api.operations.iter().filter(usable).find(|o| o.pagination.is_some()) {
+    if let Some(paged) = paged_operation(api) {
         out.push(pagination(api, paged));
     }
     if first.idempotency == crate::model::Idempotency::Safe {
@@ -55,8 +73,7 @@ pub fn examples(api: &Api) -> Vec<Example> {
     }
     out.push(per_call(api, first));
     out.push(observability(api, first));
-    let uploadable = |o: &&OperationFacts| o.upload.is_some() && o.example.arguments.is_some() && o.example.success.is_some();
-    if let Some(upload) = api.operations.iter().find(uploadable) {
+    if let Some(upload) = upload_operation(api) {
         out.push(uploads(api, upload));
     }
     out.push(errors(api, first));
@@ -167,7 +184,8 @@ fn errors(api: &Api, operation: &OperationFacts) -> Example {
     let failure = operation.example.error.clone().unwrap_or(CannedResponse { status: 404, body: None });
     let code = format!(
         "use {lib}::Error;\n\n\
-         match {call}.send().await {{\n    \
+         let outcome = {call}    .send()\n    .await;\n\
+         match outcome {{\n    \
          Ok(response) => println!(\"{{:?}}\", response.status()),\n    \
          Err(Error::Api(api)) => eprintln!(\"{{}} failed with {{}}: {{:?}}\", api.operation.id, api.status, api.body),\n    \
          Err(other) => return Err(other.into()),\n}}\n",
@@ -175,6 +193,149 @@ fn errors(api: &Api, operation: &OperationFacts) -> Example {
         call = chain(operation),
     );
     Example { section: "Errors", code, setup: with_client(api, operation, &[&failure]) }
+}
+
+/// The "Testing with mocks" example, written only against the crate's
+/// mock helpers (the `mock` module's docs, so it runs only with the `mock`
+/// feature): pages followed to the end (or the quick start's call), an
+/// upload expected once with its bytes, and a documented error status.
+pub fn mock_example(api: &Api) -> Option<Example> {
+    let first = first_operation(api).or_else(|| api.operations.iter().find(|o| with_sample_body(o)))?;
+    let lib = &api.lib_name;
+    let paged = paged_operation(api).filter(|o| o.example.item.is_some());
+    let upload = upload_operation(api);
+    let main = paged.unwrap_or(first);
+    let mut imports = vec!["Error"];
+    if paged.is_some() {
+        imports.extend(["types", "TryStreamExt"]);
+    } else if success_sample(first).is_some() || upload.and_then(success_sample).is_some() || with_sample_body(first) {
+        imports.push("types");
+    }
+    if upload.is_some() {
+        imports.push("Upload");
+    }
+    let sample_used = paged.is_some() || success_sample(first).is_some() || upload.and_then(success_sample).is_some() || with_sample_body(first);
+    let mock_imports = if sample_used { "{MockServer, Sample}" } else { "MockServer" };
+    let imports = match imports.as_slice() {
+        [one] => one.to_string(),
+        many => format!("{{{}}}", many.join(", ")),
+    };
+    let mut code = format!(
+        "use {lib}::mock::{mock_imports};\nuse {lib}::{imports};\n\n\
+         let server = MockServer::start().await;\n\
+         // A client for the server, with the test credentials it checks.\n\
+         let client = server.client();\n",
+    );
+    match paged {
+        Some(operation) => {
+            let item = &operation.pagination.as_ref().expect("a paged operation").item_type;
+            code.push_str(&format!(
+                "\n// Two pages, linked as the API links them; `items()` follows them to the end.\n\
+                 let item = types::{item}::sample();\n\
+                 server\n    .{method}()\n{matchers}    .respond_pages([vec![item.clone(), item.clone()], vec![item]])\n    .await;\n\
+                 let items: Vec<types::{item}> = {call}    .items()\n    .try_collect()\n    .await?;\n\
+                 assert_eq!(items.len(), 3);\n",
+                method = operation.method_name,
+                matchers = matchers(operation),
+                call = chain_lines(operation),
+            ));
+        }
+        None => {
+            let status = success_status(first);
+            let (respond, what) = match success_sample(first) {
+                Some(ty) => (format!(".respond(&{ty}::sample())"), "a sample of the documented success"),
+                None => (format!(".respond_documented({status})"), "the documented success"),
+            };
+            code.push_str(&format!(
+                "\n// Expected once; answers {what}.\n\
+                 server\n    .{method}()\n{matchers}    .expect(1)\n    {respond}\n    .await;\n\
+                 let response = {call}    .send()\n    .await?;\n\
+                 assert_eq!(response.status(), {status});\n",
+                method = first.method_name,
+                matchers = matchers(first),
+                call = chain_lines(first),
+            ));
+        }
+    }
+    if let Some(operation) = upload {
+        let file_name = operation.upload.as_ref().and_then(|u| u.file_name_setter.as_ref()).map(|setter| format!("    .{setter}(\"notes.txt\")\n"));
+        let respond = match success_sample(operation) {
+            Some(ty) => format!(".respond(&{ty}::sample())"),
+            None => format!(".respond_documented({})", success_status(operation)),
+        };
+        code.push_str(&format!(
+            "\n// Expected once, with exactly these bytes.\n\
+             server\n    .{method}()\n{matchers}{file_name}    .body(&b\"file contents\"[..])\n    .expect(1)\n    {respond}\n    .await;\n\
+             let upload = Upload::from_bytes(&b\"file contents\"[..]).with_file_name(\"notes.txt\");\n\
+             {call}    .send_upload(upload)\n    .await?;\n",
+            method = operation.method_name,
+            matchers = matchers(operation),
+            file_name = file_name.unwrap_or_default(),
+            call = chain_lines(operation),
+        ));
+    }
+    let documented_error = main.example.error.as_ref().and_then(|error| main.example.documented.iter().find(|c| c.status == error.status));
+    let (status, respond, which) = match documented_error {
+        Some(canned) => (canned.status, format!(".respond_documented({})", canned.status), "the documented"),
+        None => (404, ".respond_status(404)".to_owned(), "a"),
+    };
+    code.push_str(&format!(
+        "\n// Check the expectations so far, then forget them: now the call fails.\n\
+         server.verify().await;\n\
+         server.reset().await;\n\
+         server\n    .{method}()\n{matchers}    {respond}\n    .await;\n\
+         let outcome = {call}    .send()\n    .await;\n\
+         match outcome {{\n    \
+         Err(Error::Api(api)) => assert_eq!(api.status, {status}),\n    \
+         _ => panic!(\"expected {which} {status}\"),\n}}\n",
+        method = main.method_name,
+        matchers = matchers(main),
+        call = chain_lines(main),
+    ));
+    Some(Example { section: "Testing with mocks", code, setup: String::new() })
+}
+
+/// `client\n    .op()\n    .setter(value)\n...`: a call, one line per step.
+fn chain_lines(operation: &OperationFacts) -> String {
+    format!("client\n    .{}()\n{}", operation.method_name, matchers(operation))
+}
+
+/// `    .setter(value)` lines, one per required argument (and the body,
+/// when it is a sample): the mock's checks, and the call's arguments.
+fn matchers(operation: &OperationFacts) -> String {
+    let mut out: String = arguments(operation).into_iter().map(|(setter, value)| format!("    .{setter}({value})\n")).collect();
+    if with_sample_body(operation) {
+        out.push_str(&format!("    .body({}::sample())\n", operation.body_type.as_deref().unwrap_or_default()));
+    }
+    out
+}
+
+/// Whether `operation` takes a JSON or form body the mock module has a
+/// `Sample` of (see `mock_rs::samples`), and is otherwise usable.
+fn with_sample_body(operation: &OperationFacts) -> bool {
+    let typed = operation.body_type.as_deref().is_some_and(|ty| ty.starts_with("types::"));
+    let structured = matches!(operation.body, Some(crate::model::BodyKind::Json | crate::model::BodyKind::Form));
+    typed && structured && operation.example.body.is_some() && operation.example.arguments.is_some() && operation.example.success.is_some() && operation.upload.is_none()
+}
+
+/// The type of `operation`'s success body when the mock module has a
+/// `Sample` of it (see `mock_rs::samples`): a JSON success with a canned
+/// body, typed `types::X`.
+fn success_sample(operation: &OperationFacts) -> Option<&str> {
+    let success = operation.example.success.as_ref()?;
+    let json = success.body.as_ref().is_some_and(|(media, _)| media.contains("json"));
+    let ty = operation.success_type.as_deref().filter(|ty| ty.starts_with("types::"))?;
+    (json && operation.outcomes.is_empty()).then_some(ty)
+}
+
+/// The first documented success status (200 for a range or `default`).
+pub(super) fn success_status(operation: &OperationFacts) -> u16 {
+    use crate::model::Status;
+    let codes = operation.responses.iter().filter(|r| r.success).filter_map(|r| match r.status {
+        Status::Code(code) => Some(code),
+        _ => None,
+    });
+    codes.min().unwrap_or(200)
 }
 
 /// `client.op().setter(value)...` on one line per call.

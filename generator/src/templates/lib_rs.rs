@@ -67,6 +67,10 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #vendored
         #cli
 
+        /// Typed mock helpers for tests: a local server that checks requests as the API would.
+        #[cfg(feature = "mock")]
+        pub mod mock;
+
         pub use auth::Credentials;
         pub use operations::Error;
         pub use client::ClientBuilder;

@@ -612,7 +612,7 @@ fn send_upload(upload: &UploadFacts, success: &syn::Type, descriptor: &syn::Iden
 
 /// The crate's error body: the operations' shared error type, or a JSON
 /// value when they differ or document none.
-fn error_body(builders: &[Builder]) -> syn::Type {
+pub(super) fn error_body(builders: &[Builder]) -> syn::Type {
     let mut types = builders.iter().map(|builder| builder.error.to_token_stream().to_string());
     let first = types.next();
     let shared = first.as_ref().filter(|first| types.all(|ty| &ty == *first) && !matches!(first.as_str(), "()" | "ByteStream"));

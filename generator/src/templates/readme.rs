@@ -150,6 +150,7 @@ pub fn readme(api: &Api) -> String {
          and unknown fields are ignored.\n",
     );
     out.push_str(&block("Errors"));
+    out.push_str(&testing_with_mocks(api));
     out.push_str(&super::cli_rs::readme_section(api));
     out.push_str("\n## Operations\n\n| Method | Path | Rust |\n|---|---|---|\n");
     for operation in &api.operations {
@@ -166,6 +167,30 @@ pub fn readme(api: &Api) -> String {
         for warning in &api.warnings {
             out.push_str(&format!("- {}: {}\n", warning.item, warning.message.replace('\n', " ")));
         }
+    }
+    out
+}
+
+/// What the `mock` feature offers, with its example when the crate has one.
+fn testing_with_mocks(api: &Api) -> String {
+    let first = api.operations.first().map_or("operation".to_owned(), |operation| operation.method_name.clone());
+    let pages = if api.paginated { ", `respond_pages` (pages linked by the API's cursors or page numbers, the last one ending the list)" } else { "" };
+    let ncp = if api.schemes.iter().any(|s| s.kind == SchemeKind::NcpSignatureV2) { "; NAVER Cloud signatures are recomputed" } else { "" };
+    let mut out = format!(
+        "\n## Testing with mocks\n\n\
+         With the `mock` feature, `mock::MockServer` runs a local server for your tests, with one \
+         method per operation: `server.{first}()` takes the request builder's setters as checks on \
+         the request, `expect(n)` says how often it must come, and a `respond*` method what it \
+         answers: `respond` (the typed success){pages}, `respond_error` (a typed error body) or \
+         `respond_documented(status)` (the response the spec documents). Every request is checked as \
+         the API would check it: path, parameters, body, required headers and credentials \
+         (`MockServer::credentials()`, which `server.client()` uses{ncp}). A request no mock takes \
+         is answered 501 with the reason each mock refused it, and fails the test when the server is \
+         verified or dropped.\n\n```toml\n[dev-dependencies]\n{} = {{ version = \"{}\", features = [\"mock\"] }}\n```\n",
+        api.package.name, api.package.version
+    );
+    if let Some(example) = example::mock_example(api) {
+        out.push_str(&format!("\n{}", example.readme_block()));
     }
     out
 }

@@ -125,7 +125,9 @@
 //! # let client = call_pipeline_client::Client::new(&server.uri(), { use call_pipeline_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use call_pipeline_client::Error;
 //!
-//! match client.type_().thing_id("abcd").send().await {
+//! let outcome = client.type_().thing_id("abcd")    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -141,6 +143,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

@@ -119,7 +119,9 @@
 //! # let client = json_without_schema_client::Client::new(&server.uri(), { use json_without_schema_client::Credentials; Credentials::none() })?;
 //! use json_without_schema_client::Error;
 //!
-//! match client.get_anything().send().await {
+//! let outcome = client.get_anything()    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -135,6 +137,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

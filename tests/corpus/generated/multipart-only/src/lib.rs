@@ -11,6 +11,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

@@ -9,6 +9,9 @@ mod client;
 #[allow(dead_code, unused_comparisons)]
 mod generated_sdk;
 mod operations;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

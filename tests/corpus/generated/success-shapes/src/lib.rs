@@ -95,7 +95,9 @@
 //! # let client = success_shapes_client::Client::new(&server.uri(), { use success_shapes_client::Credentials; Credentials::none() })?;
 //! use success_shapes_client::Error;
 //!
-//! match client.create_thing().send().await {
+//! let outcome = client.create_thing()    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -111,6 +113,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

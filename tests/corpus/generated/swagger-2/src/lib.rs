@@ -119,7 +119,9 @@
 //! # let client = swagger_2_client::Client::new(&server.uri(), { use swagger_2_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use swagger_2_client::Error;
 //!
-//! match client.list_pets().send().await {
+//! let outcome = client.list_pets()    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -135,6 +137,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;

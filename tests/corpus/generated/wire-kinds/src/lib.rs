@@ -121,7 +121,9 @@
 //! # let client = wire_kinds_client::Client::new(&server.uri(), { use wire_kinds_client::Credentials; Credentials::api_key("my-api-key") })?;
 //! use wire_kinds_client::Error;
 //!
-//! match client.download_report().send().await {
+//! let outcome = client.download_report()    .send()
+//!     .await;
+//! match outcome {
 //!     Ok(response) => println!("{:?}", response.status()),
 //!     Err(Error::Api(api)) => eprintln!("{} failed with {}: {:?}", api.operation.id, api.status, api.body),
 //!     Err(other) => return Err(other.into()),
@@ -137,6 +139,9 @@ mod generated_sdk;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+/// Typed mock helpers for tests: a local server that checks requests as the API would.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use auth::Credentials;
 pub use operations::Error;
 pub use client::ClientBuilder;
