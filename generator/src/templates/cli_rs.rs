@@ -792,7 +792,10 @@ enum Success {
 
 fn success_kind(ty: &syn::Type) -> Success {
     match ty.to_token_stream().to_string().replace(' ', "").as_str() {
+        // A WebSocket upgrade (`101`): the command line cannot speak the
+        // protocol, so the upgrade succeeding is all it reports.
         "()" => Success::Empty,
+        text if text.ends_with("Upgraded") => Success::Empty,
         text if text.ends_with("ByteStream") => Success::Stream,
         _ => Success::Json,
     }
