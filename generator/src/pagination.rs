@@ -117,10 +117,7 @@ fn walk(document: &OpenAPI, schema: &ReferenceOr<Schema>, pointer: &str) -> Resu
             _ => return Err(format!("`{name}` is looked up in something that is not an object")),
         };
         let property = object.properties.get(&name).ok_or_else(|| format!("no property `{name}`"))?;
-        let property: ReferenceOr<Schema> = match property {
-            ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
-            ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
-        };
+        let property = crate::resolve::unboxed(property);
         let nullable = resolve(document, &property).is_some_and(|s| s.schema_data.nullable);
         fields.push(Field { rust: field_name(&name), optional: nullable || !object.required.contains(&name) });
         current = property;
@@ -129,14 +126,7 @@ fn walk(document: &OpenAPI, schema: &ReferenceOr<Schema>, pointer: &str) -> Resu
 }
 
 fn resolve<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            let target = document.components.as_ref()?.schemas.get(name)?;
-            resolve(document, target)
-        }
-    }
+    crate::resolve::schema_item(document, schema).ok()
 }
 
 /// The field name typify gives a property: snake case, `_` after a keyword.

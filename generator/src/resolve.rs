@@ -141,6 +141,15 @@ pub fn schema_item<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -
     item(schema, "schemas", |name| document.components.as_ref()?.schemas.get(name))
 }
 
+/// A boxed schema (a property, an array's items) as a plain
+/// `ReferenceOr<Schema>`, for the functions that take one.
+pub fn unboxed(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+    }
+}
+
 /// A request body, following `$ref`s into `components.requestBodies`.
 ///
 /// # Errors

@@ -10,6 +10,8 @@
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::{json, Map, Value};
 
+use crate::resolve::{schema_item, unboxed};
+
 /// How deep a sample follows nested schemas before it stops adding
 /// optional properties (recursive schemas end there).
 const MAX_DEPTH: usize = 6;
@@ -20,7 +22,7 @@ pub fn sample(document: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<Value>
 }
 
 fn build(document: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> Option<Value> {
-    let schema = resolve(document, schema, 0)?;
+    let schema = schema_item(document, schema).ok()?;
     if let Some(example) = &schema.schema_data.example {
         return Some(example.clone());
     }
@@ -85,7 +87,7 @@ fn build(document: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> Opti
         SchemaKind::Type(Type::Array(array)) => {
             let count = array.min_items.unwrap_or(1).max(1);
             let item = match &array.items {
-                Some(items) => boxed(items),
+                Some(items) => unboxed(items),
                 None => return Some(json!([])),
             };
             let one = build(document, &item, depth + 1)?;
@@ -98,9 +100,9 @@ fn build(document: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> Opti
                 if !required && depth >= MAX_DEPTH {
                     continue;
                 }
-                let property = boxed(property);
+                let property = unboxed(property);
                 // A response never carries a write-only property.
-                let write_only = resolve(document, &property, 0).is_some_and(|s| s.schema_data.write_only);
+                let write_only = schema_item(document, &property).is_ok_and(|s| s.schema_data.write_only);
                 if write_only && !required {
                     continue;
                 }
@@ -134,25 +136,6 @@ fn build(document: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> Opti
             None => None,
         },
         _ => None,
-    }
-}
-
-fn boxed(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
-        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
-    }
-}
-
-fn resolve<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>, hops: usize) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { reference } if hops < 32 => {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            let target = document.components.as_ref()?.schemas.get(name)?;
-            resolve(document, target, hops + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
     }
 }
 

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde::{Deserialize, Serialize};
 
+use crate::resolve::unboxed;
+
 /// What callers of a generated crate can name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Surface {
@@ -123,7 +125,7 @@ impl Surface {
         }
         for (name, schema) in document.components.iter().flat_map(|components| components.schemas.iter()) {
             let request = request_types.contains(name);
-            let Some(schema) = resolve(document, schema) else { continue };
+            let Ok(schema) = crate::resolve::schema_item(document, schema) else { continue };
             let kind = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => TypeSurface::Struct {
                     fields: object
@@ -131,7 +133,7 @@ impl Surface {
                         .iter()
                         .map(|(field, property)| {
                             let required = object.required.contains(field);
-                            (field.clone(), FieldSurface { required, kind: type_of(&unbox(property)) })
+                            (field.clone(), FieldSurface { required, kind: type_of(&unboxed(property)) })
                         })
                         .collect(),
                     request,
@@ -297,7 +299,7 @@ fn type_of_schema(schema: &Schema) -> String {
         SchemaKind::Type(Type::Integer(integer)) => with_format("integer", format_name(&integer.format)),
         SchemaKind::Type(Type::Number(number)) => with_format("number", format_name(&number.format)),
         SchemaKind::Type(Type::Boolean(_)) => "boolean".to_owned(),
-        SchemaKind::Type(Type::Array(array)) => format!("array<{}>", array.items.as_ref().map(|items| type_of(&unbox(items))).unwrap_or_default()),
+        SchemaKind::Type(Type::Array(array)) => format!("array<{}>", array.items.as_ref().map(|items| type_of(&unboxed(items))).unwrap_or_default()),
         SchemaKind::Type(Type::Object(_)) => "object".to_owned(),
         SchemaKind::OneOf { .. } => "oneOf".to_owned(),
         SchemaKind::AnyOf { .. } => "anyOf".to_owned(),
@@ -319,27 +321,6 @@ fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>) -> Strin
         VariantOrUnknownOrEmpty::Unknown(other) => other.clone(),
         VariantOrUnknownOrEmpty::Empty => String::new(),
     }
-}
-
-fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
-        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
-    }
-}
-
-fn resolve<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-    let mut current = schema;
-    for _ in 0..32 {
-        match current {
-            ReferenceOr::Item(schema) => return Some(schema),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/schemas/")?;
-                current = document.components.as_ref()?.schemas.get(name)?;
-            }
-        }
-    }
-    None
 }
 
 /// Adds the component names `schema` reaches to `out`.
