@@ -1,34 +1,220 @@
-//! Generation time: our whole pipeline against bare progenitor (builder
-//! interface, same spec, same formatting), in this process.
+//! Generation time, in this process: our whole pipeline against bare
+//! progenitor (builder interface, same document, formatted with
+//! prettyplease) on the seed specs, every corpus spec with more than 100
+//! operations and a synthetic 1000-operation spec. `cargo xtask bench
+//! generate` runs it with the peer and compile-time tables.
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
-const ROUNDS: u32 = 20;
+/// A spec the benchmarks generate, with what bare progenitor is given.
+pub struct BenchSpec {
+    /// The spec as our generator reads it.
+    pub source: generator::SpecSource,
+    /// The file on disk, for tools that read files (absent for the synthetic spec).
+    pub file: Option<PathBuf>,
+    /// The OpenAPI 3.0 text bare progenitor reads: the spec itself, or our
+    /// conversion of a Swagger 2.0 spec (progenitor cannot read 2.0).
+    pub openapi3_text: String,
+    /// Whether `openapi3_text` is JSON (else YAML).
+    pub openapi3_is_json: bool,
+    /// What `openapi3_text` is.
+    pub given: Given,
+    /// Its operation count.
+    pub operations: usize,
+}
 
-/// Prints the generation table.
-pub fn report() -> Result<()> {
-    let specs = xtask::read_specs(&xtask::repo_root())?;
-    println!("\n### Generation: mean of {ROUNDS} rounds per spec\n");
-    println!("| spec | ours | bare progenitor | ratio |\n|---|---|---|---|");
-    for spec in &specs {
-        let ours = mean_ms(|| generator::generate(spec).map(drop).map_err(|e| anyhow!("{e}")))?;
-        let bare = mean_ms(|| bare_progenitor(&spec.text))?;
-        println!("| `{}` | {ours:.1} ms | {bare:.1} ms | {:.2} |", spec.label, ours / bare);
+impl BenchSpec {
+    fn new(source: generator::SpecSource, file: Option<PathBuf>) -> Result<Self> {
+        let (value, _) = generator::load::converted(&source).map_err(|e| anyhow!("{e}"))?;
+        let operations = count_operations(&value);
+        let raw: serde_yaml::Value = serde_yaml::from_str(&source.text)?;
+        let mut spec = Self {
+            openapi3_text: source.text.clone(),
+            openapi3_is_json: source.text.trim_start().starts_with('{'),
+            given: Given::Spec,
+            source,
+            file,
+            operations,
+        };
+        if raw.get("swagger").is_some() {
+            spec.given = Given::Converted;
+        } else if spec.progenitor_reads_spec() {
+            return Ok(spec);
+        } else {
+            spec.given = Given::Normalised;
+        }
+        // What our loader hands progenitor: converted, normalised, and
+        // without the operations progenitor fails on.
+        let (mut document, mut warnings) = generator::load::load(&spec.source).map_err(|e| anyhow!("{e}"))?;
+        generator::progenitor_pass::run(&spec.source, &mut document, &mut warnings).map_err(|e| anyhow!("{e}"))?;
+        spec.openapi3_text = serde_json::to_string(&document)?;
+        spec.openapi3_is_json = true;
+        Ok(spec)
     }
-    let all = mean_ms(|| xtask::plan(&specs).map(drop))?;
-    println!("| all {} specs (`xtask::plan`, what `cargo xtask generate` runs) | {all:.1} ms | | |", specs.len());
-    let large = large_spec(500);
+
+    /// Whether bare progenitor generates from the spec as it is (without
+    /// an error or a panic).
+    fn progenitor_reads_spec(&self) -> bool {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let read = std::panic::catch_unwind(|| self.bare_progenitor().is_ok()).unwrap_or(false);
+        std::panic::set_hook(previous);
+        read
+    }
+
+    /// The label used in tables, saying what bare progenitor was given.
+    pub fn label(&self) -> String {
+        let given = match self.given {
+            Given::Spec => "",
+            Given::Converted => " (Swagger 2.0: progenitor given our 3.0 conversion)",
+            Given::Normalised => " (progenitor fails on it: given our normalised document)",
+        };
+        format!("`{}`, {} operations{given}", self.source.label, self.operations)
+    }
+
+    /// Generates with bare progenitor, as its users do: parse, generate, format.
+    pub fn bare_progenitor(&self) -> Result<String> {
+        let document: openapiv3::OpenAPI = if self.openapi3_is_json {
+            serde_json::from_str(&self.openapi3_text)?
+        } else {
+            serde_yaml::from_str(&self.openapi3_text)?
+        };
+        let mut settings = GenerationSettings::new();
+        settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
+        let tokens = Generator::new(&settings).generate_tokens(&document)?;
+        let file: syn::File = syn::parse2(tokens)?;
+        Ok(prettyplease::unparse(&file))
+    }
+
+    /// Generates with our pipeline.
+    pub fn ours(&self) -> Result<generator::GeneratedCrate> {
+        generator::generate(&self.source).map_err(|e| anyhow!("{e}"))
+    }
+}
+
+/// What bare progenitor is given to generate from.
+pub enum Given {
+    /// The spec itself.
+    Spec,
+    /// Our OpenAPI 3.0 conversion of a Swagger 2.0 spec.
+    Converted,
+    /// The document our pipeline hands progenitor, for a spec that bare
+    /// progenitor fails on (it panics or refuses).
+    Normalised,
+}
+
+/// Operations in an OpenAPI 3.0 JSON value (every method under `paths`).
+fn count_operations(document: &serde_json::Value) -> usize {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let Some(paths) = document.get("paths").and_then(|p| p.as_object()) else { return 0 };
+    paths.values().filter_map(|item| item.as_object()).map(|item| METHODS.iter().filter(|m| item.contains_key(**m)).count()).sum()
+}
+
+/// The specs of the generation benchmark: the seed specs, every corpus
+/// spec with more than `min_operations` operations, and the synthetic one.
+pub fn bench_specs(min_operations: usize) -> Result<Vec<BenchSpec>> {
+    let root = xtask::repo_root();
+    let mut specs = Vec::new();
+    for source in xtask::read_specs(&root)? {
+        let file = root.join("specs").join(&source.label);
+        specs.push(BenchSpec::new(source, Some(file))?);
+    }
+    specs.extend(large_corpus_specs(&root.join("../shared/spec-corpus"), min_operations)?);
+    specs.push(BenchSpec::new(large_spec(500), None)?);
+    Ok(specs)
+}
+
+/// Every spec under `corpus/*/` with more than `min_operations` operations.
+fn large_corpus_specs(corpus: &Path, min_operations: usize) -> Result<Vec<BenchSpec>> {
+    let mut files = Vec::new();
+    for folder in std::fs::read_dir(corpus).with_context(|| format!("cannot list {}", corpus.display()))? {
+        let folder = folder?.path();
+        if folder.is_dir() {
+            for entry in std::fs::read_dir(&folder)? {
+                files.push(entry?.path());
+            }
+        }
+    }
+    files.retain(|path| path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "json" | "yaml" | "yml")));
+    files.sort();
+    let mut specs = Vec::new();
+    for path in files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let text = std::fs::read_to_string(&path)?;
+        let slug = xtask::kebab(name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem));
+        let source = generator::SpecSource { label: name, slug, text };
+        match BenchSpec::new(source, Some(path.clone())) {
+            Ok(spec) if spec.operations > min_operations => specs.push(spec),
+            _ => {}
+        }
+    }
+    Ok(specs)
+}
+
+/// Median times, in milliseconds, of our generation and bare progenitor's
+/// on one spec, the two interleaved round by round so that both see the
+/// same machine.
+pub struct Timing {
+    pub ours_ms: f64,
+    pub bare_ms: f64,
+}
+
+/// Times `spec` over `rounds` rounds (after one warm-up of each).
+pub fn time(spec: &BenchSpec, rounds: usize) -> Result<Timing> {
+    spec.ours()?;
+    spec.bare_progenitor()?;
+    let (mut ours, mut bare) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let started = Instant::now();
+        std::hint::black_box(spec.ours()?);
+        ours.push(started.elapsed().as_secs_f64() * 1000.0);
+        let started = Instant::now();
+        std::hint::black_box(spec.bare_progenitor()?);
+        bare.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(Timing { ours_ms: median(&mut ours), bare_ms: median(&mut bare) })
+}
+
+/// The median of `values` (sorted in place).
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Prints the in-process generation table.
+pub fn report(rounds: usize) -> Result<()> {
+    println!("\n### Generation in one process: median of {rounds} interleaved rounds per spec\n");
+    println!("| spec | ours | bare progenitor | ours / bare |\n|---|---|---|---|");
+    for spec in bench_specs(100)? {
+        let timing = time(&spec, rounds)?;
+        println!("| {} | {:.1} ms | {:.1} ms | {:.2} |", spec.label(), timing.ours_ms, timing.bare_ms, timing.ours_ms / timing.bare_ms);
+    }
+    Ok(())
+}
+
+/// Runs our generation of `file` `rounds` times, then bare progenitor's,
+/// for a profiler.
+pub fn profile(file: &str, rounds: u32) -> Result<()> {
+    let text = std::fs::read_to_string(file)?;
+    let spec = BenchSpec::new(generator::SpecSource { label: file.into(), slug: "profiled".into(), text }, None)?;
     let started = Instant::now();
-    let generated = generator::generate(&large).map_err(|e| anyhow!("{e}"))?;
-    let ours = started.elapsed().as_secs_f64() * 1000.0;
+    for _ in 0..rounds {
+        std::hint::black_box(spec.ours()?);
+    }
+    println!("ours: {:.1} ms per round", started.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds));
     let started = Instant::now();
-    bare_progenitor(&large.text)?;
-    let bare = started.elapsed().as_secs_f64() * 1000.0;
-    let lines: usize = generated.files.values().map(|text| text.lines().count()).sum();
-    println!("| synthetic spec, 1000 operations, {lines} lines generated (one round) | {ours:.0} ms | {bare:.0} ms | {:.2} |", ours / bare);
+    for _ in 0..rounds {
+        std::hint::black_box(spec.bare_progenitor()?);
+    }
+    println!("bare progenitor: {:.1} ms per round", started.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds));
     Ok(())
 }
 
@@ -67,25 +253,5 @@ fn large_spec(resources: usize) -> generator::SpecSource {
              items: {{type: array, items: {{$ref: '#/components/schemas/Resource{index}'}}}}\n        next: {{type: string, nullable: true}}\n"
         ));
     }
-    generator::SpecSource { label: "large.yaml".into(), slug: "large".into(), text }
-}
-
-fn mean_ms(mut run: impl FnMut() -> Result<()>) -> Result<f64> {
-    run()?;
-    let started = Instant::now();
-    for _ in 0..ROUNDS {
-        run()?;
-    }
-    Ok(started.elapsed().as_secs_f64() * 1000.0 / f64::from(ROUNDS))
-}
-
-/// What a progenitor user does: parse, generate, format.
-fn bare_progenitor(text: &str) -> Result<()> {
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(text)?;
-    let mut settings = GenerationSettings::new();
-    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
-    let tokens = Generator::new(&settings).generate_tokens(&spec)?;
-    let file: syn::File = syn::parse2(tokens)?;
-    std::hint::black_box(prettyplease::unparse(&file));
-    Ok(())
+    generator::SpecSource { label: "synthetic.yaml".into(), slug: "synthetic".into(), text }
 }

@@ -107,8 +107,37 @@ pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
 
 /// Generates the crate for `spec` with `options`.
 pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCrate, GenerateError> {
-    let (mut document, mut warnings) = load::load(spec)?;
-    let sdk = progenitor_pass::run(spec, &mut document, &mut warnings)?;
+    let (document, warnings) = load::load(spec)?;
+    let header = render::header(&package::portable_label(&spec.label));
+    let vendored = options.runtime == Runtime::Vendored;
+    // progenitor and the formatting of its (large) file run on one thread,
+    // our templates on this one and a third: syn's trees cannot cross
+    // threads, so each thread parses and formats what it prints.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let header = header.as_str();
+        let sdk = scope.spawn(move || progenitor_pass::run_and_format(spec, document, warnings, header, vendored, sender));
+        let handoff = match receiver.recv() {
+            Ok(handoff) => handoff?,
+            Err(_) => return Err(joined(sdk).err().unwrap_or_else(|| GenerateError::new(&spec.label, "progenitor output", "progenitor's thread stopped"))),
+        };
+        let mut crate_files = assemble(spec, options, header, handoff)?;
+        crate_files.files.insert("src/generated_sdk.rs".to_owned(), joined(sdk)?);
+        Ok(crate_files)
+    })
+}
+
+/// What a scoped thread returned; its panic goes on unwinding here.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, GenerateError>>) -> Result<T, GenerateError> {
+    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Every file but `src/generated_sdk.rs`, from progenitor's [`Handoff`];
+/// the two largest templates render on a thread of their own.
+///
+/// [`Handoff`]: progenitor_pass::Handoff
+fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progenitor_pass::Handoff) -> Result<GeneratedCrate, GenerateError> {
+    let progenitor_pass::Handoff { document, mut warnings, builders, uses, types } = handoff;
     let mut api = model::Api::from_spec(spec, &document)?;
     warnings.append(&mut api.warnings);
     if let (true, Some(first)) = (options.strict, warnings.first()) {
@@ -121,17 +150,9 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     }
     api.package = package::Package::new(&document, &api.crate_name, options);
     api.vendored_runtime = options.runtime == Runtime::Vendored;
-    let header = render::header(&api.spec_label);
-    let mut sdk_file = sdk.file;
-    if api.vendored_runtime {
-        vendored_runtime::retarget(&mut sdk_file);
-    }
-    let sdk_text = render::syn_file(&header, &sdk_file)
-        .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
-    api.uses = sdk.uses.with_rust_types(&document);
-    let mut files = BTreeMap::new();
-    files.insert("src/generated_sdk.rs".to_owned(), sdk_text);
-    let builders = matching::match_builders(spec, &api.operations, sdk.builders)?;
+    api.uses = uses.with_rust_types(&document);
+    let builders = parse_builders(spec, &builders)?;
+    let builders = matching::match_builders(spec, &api.operations, builders)?;
     for (operation, builder) in api.operations.iter_mut().zip(&builders) {
         operation.success_type = Some(quote::ToTokens::to_token_stream(&builder.success).to_string().replace(' ', ""));
         operation.body_type = templates::body_type(builder);
@@ -143,7 +164,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
             // prefix where the name cannot start an identifier.
             let pascal = names::sanitize(component, names::Case::Pascal);
             let candidates = [pascal.clone(), format!("X{}", pascal.trim_start_matches('_'))];
-            let rust = match candidates.iter().find(|name| sdk.types.contains(*name)) {
+            let rust = match candidates.iter().find(|name| types.contains(*name)) {
                 Some(name) => format!("types::{name}"),
                 None => {
                     api.warnings.push(Warning::new(
@@ -158,34 +179,35 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     }
     let pagination = templates::pagination_rs(&api, &builders);
     api.paginated = pagination.is_some();
-    let sources = [
-        ("src/lib.rs", Some(templates::lib_rs(&api))),
-        ("src/auth.rs", Some(templates::auth_rs(&api))),
-        ("src/client.rs", Some(templates::client_rs(&api))),
-        ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
-        ("src/pagination.rs", pagination),
-        ("src/cli.rs", templates::cli_rs(&api, &builders)),
-        ("src/mock.rs", Some(templates::mock_rs(&api, &builders))),
-    ];
-    for (path, tokens) in sources {
-        let Some(tokens) = tokens else { continue };
-        let text = render::parse(tokens)
-            .and_then(|mut file| {
-                if api.vendored_runtime {
-                    vendored_runtime::retarget(&mut file);
-                }
-                render::syn_file(&header, &file)
-            })
-            .map_err(|reason| GenerateError::new(&spec.label, path, format!("generated code does not parse: {reason}")))?;
-        files.insert(path.to_owned(), text);
-    }
-    if templates::has_cli(&api) {
-        let path = templates::bin_path(&api);
-        let text = render::parse(templates::bin_rs(&api))
-            .and_then(|file| render::syn_file(&header, &file))
-            .map_err(|reason| GenerateError::new(&spec.label, &path, format!("generated code does not parse: {reason}")))?;
-        files.insert(path, text);
-    }
+    let api = api;
+    let matched: Vec<progenitor_pass::BuilderText> = builders.iter().map(Into::into).collect();
+    let mut files: BTreeMap<String, String> = std::thread::scope(|scope| {
+        let large = scope.spawn(|| {
+            let builders = parse_builders(spec, &matched)?;
+            let sources = [
+                ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
+                ("src/mock.rs", Some(templates::mock_rs(&api, &builders))),
+            ];
+            format_all(spec, &api, header, sources)
+        });
+        let sources = [
+            ("src/lib.rs", Some(templates::lib_rs(&api))),
+            ("src/auth.rs", Some(templates::auth_rs(&api))),
+            ("src/client.rs", Some(templates::client_rs(&api))),
+            ("src/pagination.rs", pagination),
+            ("src/cli.rs", templates::cli_rs(&api, &builders)),
+        ];
+        let mut files = format_all(spec, &api, header, sources)?;
+        if templates::has_cli(&api) {
+            let path = templates::bin_path(&api);
+            let text = render::parse(templates::bin_rs(&api))
+                .and_then(|file| render::syn_file(header, &file))
+                .map_err(|reason| GenerateError::new(&spec.label, &path, format!("generated code does not parse: {reason}")))?;
+            files.push((path, text));
+        }
+        files.extend(joined(large)?);
+        Ok::<_, GenerateError>(files.into_iter().collect())
+    })?;
     if api.vendored_runtime {
         files.extend(vendored_runtime::files(&api.lib_name));
     }
@@ -204,4 +226,32 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         warnings: api.warnings.clone(),
         notes,
     })
+}
+
+fn parse_builders(spec: &SpecSource, builders: &[progenitor_pass::BuilderText]) -> Result<Vec<progenitor_pass::Builder>, GenerateError> {
+    builders.iter().map(|builder| builder.parse().map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))).collect()
+}
+
+/// Each template's tokens (skipping the absent ones) as a formatted file,
+/// retargeted at the vendored runtime when the crate carries it.
+fn format_all<const N: usize>(
+    spec: &SpecSource,
+    api: &model::Api,
+    header: &str,
+    sources: [(&str, Option<proc_macro2::TokenStream>); N],
+) -> Result<Vec<(String, String)>, GenerateError> {
+    let mut files = Vec::new();
+    for (path, tokens) in sources {
+        let Some(tokens) = tokens else { continue };
+        let text = render::parse(tokens)
+            .and_then(|mut file| {
+                if api.vendored_runtime {
+                    vendored_runtime::retarget(&mut file);
+                }
+                render::syn_file(header, &file)
+            })
+            .map_err(|reason| GenerateError::new(&spec.label, path, format!("generated code does not parse: {reason}")))?;
+        files.push((path.to_owned(), text));
+    }
+    Ok(files)
 }

@@ -45,8 +45,10 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
         let impls: syn::File = syn::parse2(open.impls()).map_err(|e| format!("open enum {}: {e}", open.name))?;
         types.extend(impls.items);
     }
-    RenameVariants { renames }.visit_file_mut(file);
-    DropDenyUnknownFields.visit_file_mut(file);
+    drop_deny_unknown_fields(types);
+    if !renames.is_empty() {
+        RenameVariants { renames }.visit_file_mut(file);
+    }
     Ok(())
 }
 
@@ -284,24 +286,21 @@ impl VisitMut for RenameWithSelf<'_> {
 }
 
 /// Removes the `#[serde(deny_unknown_fields)]` typify writes for
-/// `additionalProperties: false`: a response with a new field must decode.
-struct DropDenyUnknownFields;
-
-impl DropDenyUnknownFields {
-    fn keep(attr: &syn::Attribute) -> bool {
-        !(attr.path().is_ident("serde") && quote!(#attr).to_string().replace(' ', "") == "#[serde(deny_unknown_fields)]")
-    }
-}
-
-impl VisitMut for DropDenyUnknownFields {
-    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        item.attrs.retain(Self::keep);
-        syn::visit_mut::visit_item_struct_mut(self, item);
-    }
-
-    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        item.attrs.retain(Self::keep);
-        syn::visit_mut::visit_item_enum_mut(self, item);
+/// `additionalProperties: false` on the structs and enums of the `types`
+/// module (and its submodules): a response with a new field must decode.
+fn drop_deny_unknown_fields(items: &mut [syn::Item]) {
+    let keep = |attr: &syn::Attribute| !(attr.path().is_ident("serde") && quote!(#attr).to_string().replace(' ', "") == "#[serde(deny_unknown_fields)]");
+    for item in items {
+        match item {
+            syn::Item::Struct(item) => item.attrs.retain(keep),
+            syn::Item::Enum(item) => item.attrs.retain(keep),
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = &mut module.content {
+                    drop_deny_unknown_fields(items);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

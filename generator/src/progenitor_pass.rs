@@ -55,6 +55,88 @@ impl Builder {
     }
 }
 
+/// A [`Builder`] as text, to hand to another thread: syn's trees cannot
+/// cross threads.
+#[derive(Clone, Debug)]
+pub struct BuilderText {
+    name: String,
+    method: String,
+    fields: Vec<(String, String)>,
+    success: String,
+    error: String,
+}
+
+impl From<&Builder> for BuilderText {
+    fn from(builder: &Builder) -> Self {
+        let text = |ty: &syn::Type| quote::ToTokens::to_token_stream(ty).to_string();
+        Self {
+            name: builder.name.to_string(),
+            method: builder.method.clone(),
+            fields: builder.fields.iter().map(|(name, ty)| (name.clone(), text(ty))).collect(),
+            success: text(&builder.success),
+            error: text(&builder.error),
+        }
+    }
+}
+
+impl BuilderText {
+    /// The builder again, on this thread.
+    pub fn parse(&self) -> Result<Builder, String> {
+        let ty = |text: &str| syn::parse_str::<syn::Type>(text).map_err(|e| format!("builder {}: type `{text}`: {e}", self.name));
+        Ok(Builder {
+            name: syn::parse_str(&self.name).map_err(|e| format!("builder `{}`: {e}", self.name))?,
+            method: self.method.clone(),
+            fields: self.fields.iter().map(|(name, text)| Ok((name.clone(), ty(text)?))).collect::<Result<_, String>>()?,
+            success: ty(&self.success)?,
+            error: ty(&self.error)?,
+        })
+    }
+}
+
+/// What the progenitor thread hands over before it formats
+/// `src/generated_sdk.rs`: everything the templates need.
+pub struct Handoff {
+    /// The document, without the operations progenitor failed on.
+    pub document: OpenAPI,
+    /// The load warnings, and one per skipped operation.
+    pub warnings: Vec<crate::Warning>,
+    /// Each operation's request builder, in spec order.
+    pub builders: Vec<BuilderText>,
+    /// The optional crates the generated types use.
+    pub uses: Uses,
+    /// The names of the types in the `types` module.
+    pub types: std::collections::BTreeSet<String>,
+}
+
+/// The progenitor half of a generation, run on its own thread: [`run`],
+/// then the [`Handoff`] sent on `handoff` (or the error), then progenitor's
+/// file retargeted (for a vendored runtime) and formatted with `header`.
+pub fn run_and_format(
+    spec: &SpecSource,
+    mut document: OpenAPI,
+    mut warnings: Vec<crate::Warning>,
+    header: &str,
+    vendored: bool,
+    handoff: std::sync::mpsc::Sender<Result<Handoff, GenerateError>>,
+) -> Result<String, GenerateError> {
+    let output = match run(spec, &mut document, &mut warnings) {
+        Ok(output) => output,
+        Err(error) => {
+            // The receiver is gone only when the caller gave up; nothing to tell.
+            let _ = handoff.send(Err(error.clone()));
+            return Err(error);
+        }
+    };
+    let builders = output.builders.iter().map(BuilderText::from).collect();
+    let _ = handoff.send(Ok(Handoff { document, warnings, builders, uses: output.uses, types: output.types }));
+    let mut file = output.file;
+    if vendored {
+        crate::vendored_runtime::retarget(&mut file);
+    }
+    crate::render::syn_file(header, &file)
+        .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))
+}
+
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
 /// operation progenitor fails on is removed from `document`, with a
 /// warning naming it, and the rest generated again; a failure that no
@@ -318,9 +400,10 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
     Ok(builders)
 }
 
-/// Removes progenitor's ```` ```ignore ```` examples from the docs (each
-/// client method has one that is never compiled): every example a crate's
-/// docs show runs, and the crate docs have a running one per topic.
+/// Removes progenitor's ```` ```ignore ```` examples from the docs of the
+/// client methods (the top-level `impl` blocks; each method has one that
+/// is never compiled): every example a crate's docs show runs, and the
+/// crate docs have a running one per topic.
 fn strip_ignored_examples(file: &mut syn::File) {
     struct Strip;
     impl syn::visit_mut::VisitMut for Strip {
@@ -341,7 +424,11 @@ fn strip_ignored_examples(file: &mut syn::File) {
             }
         }
     }
-    syn::visit_mut::VisitMut::visit_file_mut(&mut Strip, file);
+    for item in &mut file.items {
+        if let syn::Item::Impl(block) = item {
+            syn::visit_mut::VisitMut::visit_item_impl_mut(&mut Strip, block);
+        }
+    }
 }
 
 /// The builder field that holds a call's own options.

@@ -161,7 +161,8 @@ pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Option
     Ok(summary)
 }
 
-fn kebab(title: &str) -> String {
+/// `title` as lowercase ASCII words joined by `-` (`api` when it has none).
+pub fn kebab(title: &str) -> String {
     let words: Vec<String> = title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())

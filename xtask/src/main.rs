@@ -1,6 +1,7 @@
 //! The project's commands: `cargo xtask generate` (every crate, or one from
 //! any spec with `--spec`/`--out`), `check`, `corpus`, `convert` and
-//! `package-check`.
+//! `package-check`, and `bench` (the benchmarks of BENCHMARKS.md, built
+//! in release).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,6 +36,15 @@ enum Command {
     /// empty folders outside the repository (vendored runtime, and runtime
     /// by version through a [patch]).
     PackageCheck,
+    /// Run a benchmark of BENCHMARKS.md in a release build: `generate`
+    /// (generation against bare progenitor and openapi-generator, and the
+    /// generated crates' compile time), `generation`, `overhead`,
+    /// `pagination`, `upload`, `compile` or `all`.
+    Bench {
+        /// The benchmark, and its arguments (such as `--rounds 9`).
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -80,6 +90,7 @@ fn main() -> ExitCode {
         Command::Corpus { dir, report_only } => corpus(&root, &dir, report_only),
         Command::Convert { file } => convert(&file),
         Command::PackageCheck => xtask::package_check::run(&root),
+        Command::Bench { args } => bench(&root, &args),
     };
     match outcome {
         Ok(summary) => {
@@ -114,6 +125,20 @@ fn generate(root: &Path, args: GenerateArgs) -> anyhow::Result<String> {
         documentation: args.documentation,
     };
     xtask::generate_one(spec, out, options)
+}
+
+/// Runs `cargo run --release -p bench -- <args>`: timings of a debug
+/// build would measure the wrong thing.
+fn bench(root: &Path, args: &[String]) -> anyhow::Result<String> {
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["run", "--quiet", "--release", "--package", "bench", "--"])
+        .args(args)
+        .current_dir(root)
+        .status()?;
+    if !status.success() {
+        anyhow::bail!("the benchmark failed ({status})");
+    }
+    Ok(String::new())
 }
 
 /// Runs the corpus over `dir` in `target/corpus/<dir name>`.
