@@ -77,7 +77,7 @@ pub mod validate;
 pub use auth::{Credential, CredentialSet, EnvError};
 pub use call::Call;
 pub use context::{
-    normalize_base_url, request_id, ClientContext, ClientIdentity, ConfigError, Timeouts, DEFAULT_ERROR_BODY_LIMIT,
+    normalize_base_url, request_id, ClientContext, ClientIdentity, ConfigError, Timeouts, DEFAULT_BODY_LIMIT, DEFAULT_ERROR_BODY_LIMIT, DEFAULT_JSON_DEPTH_LIMIT,
     DEFAULT_REQUEST_ID_HEADERS,
 };
 pub use error::{ApiError, CallError, Error, ErrorHints, TimeLimit};
@@ -86,7 +86,7 @@ pub use ncp_signature::ncp_signature_v2;
 pub use operation::{Idempotency, Location, Operation, Parameter, Style, SuccessWhen};
 pub use options::CallOptions;
 pub use response::Response;
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use validate::Rule;
 
