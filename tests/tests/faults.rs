@@ -485,3 +485,23 @@ async fn successes_refill_a_budget_shared_by_clients() {
     server.abort();
     failing_server.abort();
 }
+
+#[tokio::test]
+async fn the_limits_can_be_changed_per_client_and_per_call() {
+    let (url, _, server) = serve(Fault::Page).await;
+    let project = uuid::Uuid::parse_str(PROJECT).unwrap();
+    let strict = Client::builder(&url, Credentials::api_key("key")).body_limit(10).json_depth_limit(1).build().unwrap();
+
+    let error = strict.list_project_assets().project_id(project).send().await.unwrap_err();
+    let expected = Some(PAGE.len() as u64);
+    assert!(matches!(error, Error::BodyTooLarge { limit: 10, content_length, .. } if content_length == expected), "{error:?}");
+
+    let roomier = indream_client::CallOptions::new().with_body_limit(PAGE.len());
+    let error = strict.list_project_assets().project_id(project).with_options(roomier).send().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert!(error.to_string().contains("JSON nested deeper than 1 levels (`json_depth_limit`)"), "{error}");
+
+    let exact = Client::builder(&url, Credentials::api_key("key")).body_limit(PAGE.len()).json_depth_limit(2).build().unwrap();
+    exact.list_project_assets().project_id(project).send().await.unwrap();
+    server.abort();
+}
