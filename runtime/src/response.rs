@@ -216,8 +216,9 @@ impl Parts {
             return Err(too_large(Some(length)));
         }
         let read = async {
-            // Chunks are kept apart and joined once, so a body never costs
-            // more than twice its length, nor more than twice the limit.
+            // Chunks are kept apart and joined once (no buffer that doubles
+            // as it grows), so a body costs about twice its length at most,
+            // and a body over the limit about the limit.
             let (mut chunks, mut length) = (Vec::new(), 0);
             while let Some(chunk) = response.chunk().await.map_err(|error| CallError::http(self.operation, error))? {
                 length += chunk.len();
