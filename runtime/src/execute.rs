@@ -61,7 +61,8 @@ async fn run(call: Call<'_>, trace: &CallTrace, attempts: &mut u32) -> Result<Re
     let replayable = request.body().is_none_or(|body| body.as_bytes().is_some());
     let host = host_of(request.url());
     let total = options.timeout().unwrap_or(context.timeouts.total);
-    let deadline = (replayable || options.timeout().is_some()).then(|| Instant::now() + total);
+    // A total too long to add to the clock (`Duration::MAX`) is no deadline.
+    let deadline = (replayable || options.timeout().is_some()).then(|| Instant::now().checked_add(total)).flatten();
     let pipeline = Pipeline {
         http: call.http,
         context,
@@ -246,7 +247,7 @@ impl Pipeline<'_> {
     /// `attempt` within the attempt limit and the call's deadline, whichever
     /// comes first.
     async fn timed(&self, attempt: impl std::future::Future<Output = Result<reqwest::Response, CallError>>) -> Result<reqwest::Response, CallError> {
-        let limit = self.attempt_limit.map(|limit| (Instant::now() + limit, TimeLimit::Attempt(limit)));
+        let limit = self.attempt_limit.and_then(|limit| Some((Instant::now().checked_add(limit)?, TimeLimit::Attempt(limit))));
         let deadline = self.deadline.map(|deadline| (deadline, TimeLimit::Total(self.total)));
         let end = match (limit, deadline) {
             (Some(limit), Some(deadline)) if deadline.0 <= limit.0 => Some(deadline),

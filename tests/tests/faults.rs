@@ -522,3 +522,15 @@ async fn a_retry_after_of_a_year_under_no_cap_still_ends_at_the_deadline() {
     assert_eq!(requests.load(Ordering::SeqCst), 1);
     server.abort();
 }
+
+#[tokio::test]
+async fn timeouts_too_long_for_the_clock_are_no_limits_rather_than_a_panic() {
+    let (url, _, server) = serve(Fault::Page).await;
+    let endless = indream_client::Timeouts { attempt: Duration::MAX, total: Duration::MAX, ..indream_client::Timeouts::default() };
+    let client = Client::builder(&url, Credentials::api_key("key")).timeouts(endless).build().unwrap();
+    let project = uuid::Uuid::parse_str(PROJECT).unwrap();
+
+    client.list_project_assets().project_id(project).send().await.unwrap();
+    client.list_project_assets().project_id(project).with_timeout(Duration::MAX).send().await.unwrap();
+    server.abort();
+}
