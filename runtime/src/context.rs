@@ -1,6 +1,6 @@
-//! Per-client settings: credentials, retry policy, timeouts, error
-//! reporting (request-id headers, how much of an error body is kept) and
-//! interceptors.
+//! Per-client settings: credentials, retry policy and retry budget,
+//! timeouts, limits on what a server can make the client read (error and
+//! success bodies), error reporting (request-id headers) and interceptors.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, HeaderName};
 use super::auth::CredentialSet;
 use super::error::ErrorHints;
 use super::intercept::Interceptor;
-use super::retry::RetryPolicy;
+use super::retry::{RetryBudget, RetryPolicy};
 
 /// The response headers [`ClientContext::request_id_headers`] holds by
 /// default, in the order they are looked for: the de-facto standard
@@ -24,6 +24,18 @@ pub const DEFAULT_REQUEST_ID_HEADERS: [&str; 6] =
 /// How much of an error body [`ClientContext::error_body_limit`] keeps by
 /// default: 64 KiB.
 pub const DEFAULT_ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// How deep arrays and objects may nest in a JSON body decoded by default
+/// ([`ClientContext::json_depth_limit`]): 128, serde_json's own recursion
+/// limit.
+pub const DEFAULT_JSON_DEPTH_LIMIT: usize = 128;
+
+/// How long a success body that is read into memory (to decode JSON) may
+/// be by default ([`ClientContext::body_limit`]): 16 MiB. It keeps a client
+/// within a small memory bound whatever the server sends; raise it for an
+/// API whose documented responses are larger. Streamed bodies (downloads)
+/// are not limited.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Timeouts of a client.
 ///
@@ -74,6 +86,11 @@ pub struct ClientContext {
     pub credentials: CredentialSet,
     /// How failed requests are retried.
     pub retry: RetryPolicy,
+    /// The retries all calls of the client may make together, so that a
+    /// failing server gets a bounded number of extra requests (see
+    /// [`RetryBudget`]). Clones of the context, and so copies of a client,
+    /// share it. Default: [`RetryBudget::default`].
+    pub retry_budget: RetryBudget,
     /// Timeouts; `connect` and `read` are fixed when the client is built.
     pub timeouts: Timeouts,
     /// What error messages suggest when the credentials are refused.
@@ -91,6 +108,17 @@ pub struct ClientContext {
     /// ([`super::ApiError::text`]); the rest is not read. Default:
     /// [`DEFAULT_ERROR_BODY_LIMIT`] (64 KiB).
     pub error_body_limit: usize,
+    /// How many bytes of a success body read into memory to be decoded may
+    /// be read; a longer body is an [`super::Error::BodyTooLarge`] (a
+    /// `Content-Length` over the limit is refused before reading). Default:
+    /// [`DEFAULT_BODY_LIMIT`] (16 MiB). Streamed bodies are not limited.
+    pub body_limit: usize,
+    /// How deep arrays and objects may nest in a decoded JSON body, checked
+    /// in one pass before decoding; a deeper body is an
+    /// [`super::Error::Decode`] naming the limit. Default:
+    /// [`DEFAULT_JSON_DEPTH_LIMIT`] (128). Above 128, serde_json's own
+    /// recursion limit still ends decoding of the typed part at 128.
+    pub json_depth_limit: usize,
     /// Called around every attempt of every call, in this order before the
     /// attempt and in reverse order after it (see [`Interceptor`]).
     pub interceptors: Vec<Arc<dyn Interceptor>>,
@@ -101,11 +129,14 @@ impl Default for ClientContext {
         Self {
             credentials: CredentialSet::default(),
             retry: RetryPolicy::default(),
+            retry_budget: RetryBudget::default(),
             timeouts: Timeouts::default(),
             hints: ErrorHints::default(),
             identity: None,
             request_id_headers: DEFAULT_REQUEST_ID_HEADERS.iter().map(|name| HeaderName::from_static(name)).collect(),
             error_body_limit: DEFAULT_ERROR_BODY_LIMIT,
+            body_limit: DEFAULT_BODY_LIMIT,
+            json_depth_limit: DEFAULT_JSON_DEPTH_LIMIT,
             interceptors: Vec::new(),
         }
     }
@@ -116,11 +147,14 @@ impl fmt::Debug for ClientContext {
         f.debug_struct("ClientContext")
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
+            .field("retry_budget", &self.retry_budget)
             .field("timeouts", &self.timeouts)
             .field("hints", &self.hints)
             .field("identity", &self.identity)
             .field("request_id_headers", &self.request_id_headers)
             .field("error_body_limit", &self.error_body_limit)
+            .field("body_limit", &self.body_limit)
+            .field("json_depth_limit", &self.json_depth_limit)
             .field("interceptors", &format_args!("[{} interceptor(s)]", self.interceptors.len()))
             .finish()
     }

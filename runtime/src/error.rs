@@ -59,6 +59,21 @@ pub enum Error<E> {
         /// What did not match.
         source: serde_json::Error,
     },
+    /// A success response whose body is longer than the body limit
+    /// (`ClientContext::body_limit`, 16 MiB by default, or the call's
+    /// `CallOptions::with_body_limit`). A `Content-Length` over the limit is
+    /// refused before any of the body is read; otherwise reading stops at the
+    /// limit and the rest is not read.
+    BodyTooLarge {
+        /// The operation called.
+        operation: &'static Operation,
+        /// The response status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The length the server announced in `Content-Length`, if it did.
+        content_length: Option<u64>,
+    },
     /// A paginated stream cannot go on: the server repeated a cursor, or a
     /// page lacks what the spec says it carries.
     Pagination {
@@ -147,6 +162,7 @@ impl<E> Error<E> {
             Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
             | Error::Pagination { operation, .. }
             | Error::Validation { operation, .. } => operation,
         }
@@ -156,7 +172,7 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) | Error::RateLimited(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -234,9 +250,19 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 }
                 write!(f, ": {source}; body starts with: {}", one_line(body_start, 200))
             }
+            Error::BodyTooLarge { status, limit, content_length, .. } => write_too_large(f, *status, *limit, *content_length),
             Error::Validation { parameter, message, .. } => write!(f, "invalid `{parameter}`: {message}; nothing was sent"),
             Error::Pagination { message, .. } => write!(f, "pagination stopped: {message}"),
         }
+    }
+}
+
+/// The message of a body over the limit, for [`Error`] and [`CallError`].
+fn write_too_large(f: &mut fmt::Formatter<'_>, status: StatusCode, limit: usize, content_length: Option<u64>) -> fmt::Result {
+    write!(f, "the {status} response body is longer than the limit of {limit} bytes (`body_limit`)")?;
+    match content_length {
+        Some(length) => write!(f, ": Content-Length is {length}; nothing was read"),
+        None => f.write_str("; reading stopped at the limit"),
     }
 }
 
@@ -273,6 +299,7 @@ enum Failure {
     Timeout { operation: &'static Operation, limit: TimeLimit, source: Option<reqwest::Error> },
     Transport { operation: &'static Operation, source: reqwest::Error },
     Validation { operation: &'static Operation, parameter: String, message: String },
+    TooLarge { operation: &'static Operation, status: StatusCode, limit: usize, content_length: Option<u64> },
 }
 
 impl CallError {
@@ -282,6 +309,10 @@ impl CallError {
 
     pub(crate) fn timeout(operation: &'static Operation, limit: TimeLimit) -> Self {
         Self(Failure::Timeout { operation, limit, source: None })
+    }
+
+    pub(crate) fn too_large(operation: &'static Operation, status: StatusCode, limit: usize, content_length: Option<u64>) -> Self {
+        Self(Failure::TooLarge { operation, status, limit, content_length })
     }
 
     /// Classifies an error of the HTTP client: its own timeouts (connect,
@@ -299,7 +330,10 @@ impl CallError {
     /// The operation whose call failed.
     pub fn operation(&self) -> &'static Operation {
         match &self.0 {
-            Failure::Timeout { operation, .. } | Failure::Transport { operation, .. } | Failure::Validation { operation, .. } => operation,
+            Failure::Timeout { operation, .. }
+            | Failure::Transport { operation, .. }
+            | Failure::Validation { operation, .. }
+            | Failure::TooLarge { operation, .. } => operation,
         }
     }
 
@@ -314,7 +348,8 @@ impl CallError {
     }
 
     /// A short, credential-free name of what went wrong, for traces:
-    /// `timeout`, `connect`, `body`, `request`, `transport` or `invalid`.
+    /// `timeout`, `connect`, `body`, `request`, `transport`, `invalid` or
+    /// `too_large`.
     /// (reqwest's own message quotes the URL, which may carry an API key.)
     pub fn kind(&self) -> &'static str {
         match &self.0 {
@@ -324,6 +359,7 @@ impl CallError {
             Failure::Transport { source, .. } if source.is_request() => "request",
             Failure::Transport { .. } => "transport",
             Failure::Validation { .. } => "invalid",
+            Failure::TooLarge { .. } => "too_large",
         }
     }
 
@@ -333,7 +369,7 @@ impl CallError {
         match &self.0 {
             Failure::Timeout { .. } => true,
             Failure::Transport { source, .. } => super::retry::is_transient(source),
-            Failure::Validation { .. } => false,
+            Failure::Validation { .. } | Failure::TooLarge { .. } => false,
         }
     }
 }
@@ -356,6 +392,10 @@ impl fmt::Display for CallError {
             Failure::Validation { operation, parameter, message } => {
                 write!(f, "{operation}: invalid `{parameter}`: {message}; nothing was sent")
             }
+            Failure::TooLarge { operation, status, limit, content_length } => {
+                write!(f, "{operation}: ")?;
+                write_too_large(f, *status, *limit, *content_length)
+            }
         }
     }
 }
@@ -375,6 +415,7 @@ impl<E> From<CallError> for Error<E> {
             Failure::Timeout { operation, limit, source } => Error::Timeout { operation, limit, source },
             Failure::Transport { operation, source } => Error::Transport { operation, source },
             Failure::Validation { operation, parameter, message } => Error::Validation { operation, parameter, message },
+            Failure::TooLarge { operation, status, limit, content_length } => Error::BodyTooLarge { operation, status, limit, content_length },
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The pipeline every call goes through, in named steps: build the request
 //! from the [`Call`], then attempt it (credentials, redirects, the attempt
-//! time limit) as often as the retry policy and the operation allow, all
-//! within the call's total deadline.
+//! time limit) as often as the retry policy, the client's retry budget and
+//! the operation allow, all within the call's total deadline.
 
 use std::time::Duration;
 
@@ -32,7 +32,9 @@ const MAX_REDIRECTS: usize = 10;
 ///   the client's read timeout ends a stall.
 /// - Retries follow the client's [`RetryPolicy`](super::RetryPolicy) (or the
 ///   call's), only for operations that may be repeated and bodies that can
-///   be replayed.
+///   be replayed, and each takes one from the client's
+///   [`RetryBudget`](super::RetryBudget); a call that ends in a success
+///   status refunds part of one.
 /// - Interceptors are called around every attempt, before credentials.
 pub(crate) async fn execute(call: Call<'_>) -> Result<Response, CallError> {
     let trace = CallTrace::start(call.operation);
@@ -59,7 +61,8 @@ async fn run(call: Call<'_>, trace: &CallTrace, attempts: &mut u32) -> Result<Re
     let replayable = request.body().is_none_or(|body| body.as_bytes().is_some());
     let host = host_of(request.url());
     let total = options.timeout().unwrap_or(context.timeouts.total);
-    let deadline = (replayable || options.timeout().is_some()).then(|| Instant::now() + total);
+    // A total too long to add to the clock (`Duration::MAX`) is no deadline.
+    let deadline = (replayable || options.timeout().is_some()).then(|| Instant::now().checked_add(total)).flatten();
     let pipeline = Pipeline {
         http: call.http,
         context,
@@ -71,7 +74,11 @@ async fn run(call: Call<'_>, trace: &CallTrace, attempts: &mut u32) -> Result<Re
         trace,
     };
     let response = pipeline.attempt_with_retries(request, replayable, attempts).await?;
-    Ok(Response::new(response, operation, host, deadline, total, context))
+    if response.status().is_success() {
+        context.retry_budget.refund();
+    }
+    let body_limit = options.body_limit().unwrap_or(context.body_limit);
+    Ok(Response::new(response, operation, host, deadline, total, body_limit, context))
 }
 
 /// Adds the call's extra headers, each replacing what the call set under
@@ -196,10 +203,16 @@ impl Pipeline<'_> {
             let Some(delay) = self.retry.delay_before_retry(retry, attempt_of(&outcome)) else {
                 return outcome;
             };
+            // The client's budget is shared by all its calls: when it is
+            // spent, the call ends with its last outcome.
+            if !self.context.retry_budget.try_take() {
+                return outcome;
+            }
             trace.retrying(&retry_reason(&outcome), delay);
             drop((outcome, trace));
             match self.deadline {
-                Some(deadline) if Instant::now() + delay >= deadline => {
+                // A wait too long to add to a clock is past any deadline.
+                Some(deadline) if Instant::now().checked_add(delay).is_none_or(|end| end >= deadline) => {
                     tokio::time::sleep_until(deadline).await;
                     return Err(CallError::timeout(self.operation, TimeLimit::Total(self.total)));
                 }
@@ -234,7 +247,7 @@ impl Pipeline<'_> {
     /// `attempt` within the attempt limit and the call's deadline, whichever
     /// comes first.
     async fn timed(&self, attempt: impl std::future::Future<Output = Result<reqwest::Response, CallError>>) -> Result<reqwest::Response, CallError> {
-        let limit = self.attempt_limit.map(|limit| (Instant::now() + limit, TimeLimit::Attempt(limit)));
+        let limit = self.attempt_limit.and_then(|limit| Some((Instant::now().checked_add(limit)?, TimeLimit::Attempt(limit))));
         let deadline = self.deadline.map(|deadline| (deadline, TimeLimit::Total(self.total)));
         let end = match (limit, deadline) {
             (Some(limit), Some(deadline)) if deadline.0 <= limit.0 => Some(deadline),

@@ -40,6 +40,13 @@
 //!   by default); on 401 and 403 it names the credential environment
 //!   variables only when the credentials were read from them
 //!   ([`CredentialSet::read_from_env`]).
+//! - **Limits** on what a server can make a client spend:
+//!   [`ClientContext::body_limit`] ([`DEFAULT_BODY_LIMIT`], 16 MiB, for a
+//!   success body read to be decoded; [`Error::BodyTooLarge`] beyond),
+//!   [`ClientContext::json_depth_limit`] ([`DEFAULT_JSON_DEPTH_LIMIT`], 128),
+//!   [`ClientContext::error_body_limit`], [`RetryPolicy::with_max_retry_after`]
+//!   (30 s), and [`RetryBudget`], the retries all calls of a client share
+//!   (100 by default).
 //! - **Per-call options**: [`CallOptions`] (extra headers, total timeout,
 //!   retry policy, idempotency key), applied with [`Call::options`].
 //! - **Interceptors**: [`Interceptor`]s in [`ClientContext::interceptors`]
@@ -77,7 +84,7 @@ pub mod validate;
 pub use auth::{Credential, CredentialSet, EnvError};
 pub use call::Call;
 pub use context::{
-    normalize_base_url, request_id, ClientContext, ClientIdentity, ConfigError, Timeouts, DEFAULT_ERROR_BODY_LIMIT,
+    normalize_base_url, request_id, ClientContext, ClientIdentity, ConfigError, Timeouts, DEFAULT_BODY_LIMIT, DEFAULT_ERROR_BODY_LIMIT, DEFAULT_JSON_DEPTH_LIMIT,
     DEFAULT_REQUEST_ID_HEADERS,
 };
 pub use error::{ApiError, CallError, Error, ErrorHints, TimeLimit};
@@ -86,7 +93,7 @@ pub use ncp_signature::ncp_signature_v2;
 pub use operation::{Idempotency, Location, Operation, Parameter, Style, SuccessWhen};
 pub use options::CallOptions;
 pub use response::Response;
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 pub use validate::Rule;
 

@@ -1,8 +1,9 @@
 //! OAuth2 access tokens: a [`TokenProvider`] hands the client a bearer token
 //! before each request (and a fresh one after a 401), and
 //! [`ClientCredentials`] is the provider for the client-credentials flow: it
-//! fetches a token from the token URL, caches it until shortly before it
-//! expires, and fetches a new one when asked to.
+//! fetches a token from the token URL (within 30 s, reading at most 64 KiB
+//! of the answer), caches it until shortly before it expires, and fetches a
+//! new one when asked to.
 
 use std::fmt;
 use std::future::Future;
@@ -97,7 +98,12 @@ impl ClientCredentials {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             scopes: Vec::new(),
-            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(TOKEN_TIMEOUT)
+                .timeout(TOKEN_TIMEOUT)
+                .build()
+                .unwrap_or_default(),
             cached: Mutex::new(None),
         }
     }
@@ -128,7 +134,7 @@ impl ClientCredentials {
             .await
             .map_err(|e| fail(e.to_string()))?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| fail(e.to_string()))?;
+        let bytes = read_token_body(response).await.map_err(fail)?;
         if !status.is_success() {
             return Err(fail(format!("{status}: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(300)]))));
         }
@@ -138,9 +144,33 @@ impl ClientCredentials {
             expires_in: Option<u64>,
         }
         let token: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| fail(format!("the response is not a token: {e}")))?;
-        let expires = token.expires_in.map(|seconds| Instant::now() + Duration::from_secs(seconds).saturating_sub(EXPIRY_MARGIN));
+        // A lifetime too long to add to the clock is no expiry at all.
+        let expires = token.expires_in.and_then(|seconds| Instant::now().checked_add(Duration::from_secs(seconds).saturating_sub(EXPIRY_MARGIN)));
         Ok((Secret::new(token.access_token), expires))
     }
+}
+
+/// The most of a token endpoint's response that is read: a token response
+/// is a few hundred bytes.
+const TOKEN_BODY_LIMIT: usize = 64 * 1024;
+
+/// The bound on connecting to the token endpoint, and on the whole request.
+const TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The token endpoint's response body, refused past [`TOKEN_BODY_LIMIT`].
+async fn read_token_body(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+    let too_long = || format!("the response is longer than {TOKEN_BODY_LIMIT} bytes");
+    if response.content_length().is_some_and(|length| length > TOKEN_BODY_LIMIT as u64) {
+        return Err(too_long());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if body.len() + chunk.len() > TOKEN_BODY_LIMIT {
+            return Err(too_long());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl TokenProvider for ClientCredentials {

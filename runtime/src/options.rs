@@ -1,6 +1,6 @@
 //! Per-call options: what one call may change of its client's settings
 //! (extra headers, its total deadline, its retry policy, its idempotency
-//! key) without cloning the client.
+//! key, its body limit) without cloning the client.
 //!
 //! Generated code hands a [`CallOptions`] to [`super::Call::options`]; the
 //! pipeline ([`super::Call::send`]) applies it.
@@ -32,6 +32,8 @@ use super::retry::RetryPolicy;
 ///   is sent unchanged on every retry. A call of an operation that declares
 ///   no such header fails with a validation error (nothing is sent): the
 ///   key would not make a retry safe.
+/// - **Body limit** replaces `ClientContext::body_limit` for this call: how
+///   long a success body read into memory to be decoded may be.
 ///
 /// # Example
 ///
@@ -44,8 +46,10 @@ use super::retry::RetryPolicy;
 ///     .with_header(HeaderName::from_static("x-tenant"), HeaderValue::from_static("acme"))
 ///     .with_timeout(Duration::from_secs(5))
 ///     .with_retry_policy(RetryPolicy::none())
-///     .with_idempotency_key("order-2024-0001");
+///     .with_idempotency_key("order-2024-0001")
+///     .with_body_limit(256 * 1024 * 1024);
 /// assert_eq!(options.timeout(), Some(Duration::from_secs(5)));
+/// assert_eq!(options.body_limit(), Some(256 * 1024 * 1024));
 /// assert_eq!(options.idempotency_key(), Some("order-2024-0001"));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -54,6 +58,7 @@ pub struct CallOptions {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     idempotency_key: Option<String>,
+    body_limit: Option<usize>,
 }
 
 impl CallOptions {
@@ -102,6 +107,13 @@ impl CallOptions {
         self
     }
 
+    /// Lets this call read a success body of up to `bytes` into memory
+    /// instead of the client's `body_limit`.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = Some(bytes);
+        self
+    }
+
     /// The extra headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
@@ -120,5 +132,10 @@ impl CallOptions {
     /// The idempotency key of this call, if one was given.
     pub fn idempotency_key(&self) -> Option<&str> {
         self.idempotency_key.as_deref()
+    }
+
+    /// The body limit of this call, if it replaces the client's.
+    pub fn body_limit(&self) -> Option<usize> {
+        self.body_limit
     }
 }

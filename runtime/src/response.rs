@@ -34,6 +34,9 @@ struct Report {
     hints: ErrorHints,
     credentials_from_env: bool,
     error_body_limit: usize,
+    /// The most of a success body [`Parts::read`] reads.
+    body_limit: usize,
+    json_depth_limit: usize,
 }
 
 impl Response {
@@ -43,6 +46,7 @@ impl Response {
         host: String,
         deadline: Option<Instant>,
         total: std::time::Duration,
+        body_limit: usize,
         context: &ClientContext,
     ) -> Self {
         let request_id = request_id_in(&context.request_id_headers, inner.headers()).map(str::to_owned);
@@ -50,6 +54,8 @@ impl Response {
             hints: context.hints,
             credentials_from_env: context.credentials.is_from_env(),
             error_body_limit: context.error_body_limit,
+            body_limit,
+            json_depth_limit: context.json_depth_limit,
         };
         Self { inner, operation, host, deadline, total, request_id, report }
     }
@@ -75,13 +81,19 @@ impl Response {
     ///
     /// # Errors
     ///
-    /// `Error::Decode` when the body does not match `T`; `Error::Api` for a
-    /// failing envelope; `Error::Timeout` or `Error::Transport` when the
-    /// body cannot be read in time.
+    /// `Error::Decode` when the body does not match `T` or nests arrays and
+    /// objects deeper than `ClientContext::json_depth_limit`;
+    /// `Error::BodyTooLarge` when it is longer than the body limit;
+    /// `Error::Api` for a failing envelope; `Error::Timeout` or
+    /// `Error::Transport` when the body cannot be read in time.
     pub async fn json<T: DeserializeOwned, E: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error<E>> {
         let (status, headers) = (self.inner.status(), self.inner.headers().clone());
         let (inner, parts) = self.split();
         let body = parts.read(inner).await?;
+        if nested_deeper_than(&body, parts.report.json_depth_limit) {
+            let message = format!("JSON nested deeper than {} levels (`json_depth_limit`)", parts.report.json_depth_limit);
+            return Err(parts.decode_error(status, headers, &body, serde::de::Error::custom(message)));
+        }
         if let Some(rule) = parts.operation.success_when {
             let succeeded = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
@@ -93,14 +105,7 @@ impl Response {
         }
         match serde_json::from_slice(&body) {
             Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-            Err(source) => Err(Error::Decode {
-                operation: parts.operation,
-                status,
-                headers,
-                request_id: parts.request_id,
-                body_start: text_start(&body, DECODE_TEXT_LIMIT),
-                source,
-            }),
+            Err(source) => Err(parts.decode_error(status, headers, &body, source)),
         }
     }
 
@@ -201,16 +206,33 @@ struct Parts {
 }
 
 impl Parts {
-    /// Reads the whole body within the call's deadline.
-    async fn read(&self, response: reqwest::Response) -> Result<bytes::Bytes, CallError> {
-        let read = response.bytes();
-        let body = match self.deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, read)
-                .await
-                .map_err(|_| CallError::timeout(self.operation, TimeLimit::Total(self.total)))?,
-            None => read.await,
+    /// Reads the whole body within the call's deadline, up to the body
+    /// limit: a `Content-Length` over it is refused before reading, and
+    /// reading stops as soon as the body goes past it.
+    async fn read(&self, mut response: reqwest::Response) -> Result<bytes::Bytes, CallError> {
+        let (status, limit) = (response.status(), self.report.body_limit);
+        let too_large = |content_length| CallError::too_large(self.operation, status, limit, content_length);
+        if let Some(length) = response.content_length().filter(|&length| length > limit as u64) {
+            return Err(too_large(Some(length)));
+        }
+        let read = async {
+            // Chunks are kept apart and joined once (no buffer that doubles
+            // as it grows), so a body costs about twice its length at most,
+            // and a body over the limit about the limit.
+            let (mut chunks, mut length) = (Vec::new(), 0);
+            while let Some(chunk) = response.chunk().await.map_err(|error| CallError::http(self.operation, error))? {
+                length += chunk.len();
+                if length > limit {
+                    return Err(too_large(None));
+                }
+                chunks.push(chunk);
+            }
+            Ok(match chunks.len() {
+                1 => chunks.swap_remove(0),
+                _ => chunks.concat().into(),
+            })
         };
-        body.map_err(|error| CallError::http(self.operation, error))
+        self.within_deadline(read).await
     }
 
     /// Reads the body up to `limit` bytes within the call's deadline, and
@@ -218,7 +240,7 @@ impl Parts {
     async fn read_start(&self, mut response: reqwest::Response, limit: usize) -> Result<(bytes::Bytes, bool), CallError> {
         let read = async {
             let mut kept = bytes::BytesMut::new();
-            while let Some(chunk) = response.chunk().await? {
+            while let Some(chunk) = response.chunk().await.map_err(|error| CallError::http(self.operation, error))? {
                 let room = limit - kept.len();
                 if chunk.len() > room {
                     kept.extend_from_slice(&chunk[..room]);
@@ -228,13 +250,28 @@ impl Parts {
             }
             Ok((kept.freeze(), false))
         };
-        let body = match self.deadline {
+        self.within_deadline(read).await
+    }
+
+    /// `read` within the call's deadline, when it has one.
+    async fn within_deadline<T>(&self, read: impl std::future::Future<Output = Result<T, CallError>>) -> Result<T, CallError> {
+        match self.deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, read)
                 .await
                 .map_err(|_| CallError::timeout(self.operation, TimeLimit::Total(self.total)))?,
             None => read.await,
-        };
-        body.map_err(|error: reqwest::Error| CallError::http(self.operation, error))
+        }
+    }
+
+    fn decode_error<E>(&self, status: StatusCode, headers: HeaderMap, body: &[u8], source: serde_json::Error) -> Error<E> {
+        Error::Decode {
+            operation: self.operation,
+            status,
+            headers,
+            request_id: self.request_id.clone(),
+            body_start: text_start(body, DECODE_TEXT_LIMIT),
+            source,
+        }
     }
 
     fn api_error<E: DeserializeOwned>(&self, status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error<E> {
@@ -262,5 +299,51 @@ impl Parts {
         } else {
             Error::Api(api)
         }
+    }
+}
+
+/// Whether `json` nests arrays and objects deeper than `limit`: one pass
+/// over the bytes, skipping strings, that stops at the first level too
+/// deep. (serde_json stops at 128 levels itself, but only for what it
+/// decodes: a field the client ignores is skipped at any depth.)
+fn nested_deeper_than(json: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in json {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nested_deeper_than;
+
+    #[test]
+    fn depth_counts_arrays_and_objects_but_not_strings() {
+        assert!(!nested_deeper_than(br#"{"a": [1, {"b": []}]}"#, 4));
+        assert!(nested_deeper_than(br#"{"a": [1, {"b": []}]}"#, 3));
+        assert!(!nested_deeper_than(br#"{"a": "[[[[{{{{\"[[["}"#, 1));
+        assert!(!nested_deeper_than(b"[][][][]", 1));
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(nested_deeper_than(deep.as_bytes(), 128));
     }
 }

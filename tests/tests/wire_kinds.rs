@@ -248,3 +248,29 @@ async fn a_token_endpoint_that_refuses_is_an_error_naming_it_and_nothing_is_sent
     assert!(message.starts_with(&format!("search (GET /search): invalid `credentials`: cannot get an OAuth2 access token from {}/token: 401 Unauthorized", tokens.uri())), "{message}");
     assert!(api.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_token_lifetime_too_long_to_count_never_expires_and_does_not_panic() {
+    let (api, tokens) = (server().await, token_server(u64::MAX).await);
+    let client = oauth_client(&api, &tokens);
+
+    client.search().send().await.unwrap();
+    client.search().send().await.unwrap();
+
+    assert_eq!(tokens.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_token_response_longer_than_64_kib_is_refused_unread() {
+    let api = server().await;
+    let tokens = MockServer::start().await;
+    let huge = format!(r#"{{"access_token": "{}"}}"#, "a".repeat(100_000));
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json")).mount(&tokens).await;
+    let provider = sdk_runtime::oauth2::ClientCredentials::new(format!("{}/token", tokens.uri()), "my-id", "my-secret");
+    let client = Client::new(&api.uri(), Credentials::oauth2_provider(provider)).unwrap();
+
+    let message = client.search().send().await.unwrap_err().to_string();
+
+    assert!(message.ends_with("/token: the response is longer than 65536 bytes; nothing was sent"), "{message}");
+    assert!(api.received_requests().await.unwrap().is_empty());
+}

@@ -194,7 +194,7 @@ pub use client::DEFAULT_BASE_URL;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{
     ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError,
-    Interceptor, RetryPolicy, TimeLimit, Timeouts,
+    Interceptor, RetryBudget, RetryPolicy, TimeLimit, Timeouts,
 };
 mod pagination;
 pub use operations::PageError;

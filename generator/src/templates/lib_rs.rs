@@ -76,7 +76,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use client::ClientBuilder;
         #server_export
         pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
-        pub use sdk_runtime::{ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError, Interceptor, RetryPolicy, TimeLimit, Timeouts};
+        pub use sdk_runtime::{ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError, Interceptor, RetryBudget, RetryPolicy, TimeLimit, Timeouts};
         #pagination
         #uploads
         #multipart

@@ -79,6 +79,7 @@ pub fn readme(api: &Api) -> String {
     }
     out.push_str(&retries_and_timeouts(api));
     out.push_str(&block("Retries and timeouts"));
+    out.push_str(LIMITS);
     out.push_str(
         "\n## Per-call options\n\nEvery request builder takes settings for that call only, without a copy of \
          the client: `with_header` (a header the credentials set is refused), `with_timeout` (the whole \
@@ -139,8 +140,9 @@ pub fn readme(api: &Api) -> String {
          - `Error::Timeout { limit, .. }`: the call ran out of `limit` (an attempt, the whole \
          call, or a stalled transfer).\n\
          - `Error::Transport`: the connection failed.\n\
-         - `Error::Decode`: a success response that does not match the spec, with its status \
-         and the start of the body.\n\
+         - `Error::Decode`: a success response that does not match the spec (or JSON nested \
+         deeper than the depth limit), with its status and the start of the body.\n\
+         - `Error::BodyTooLarge { limit, .. }`: a success body longer than the body limit.\n\
          - `Error::Validation`: a parameter breaks a documented constraint (a range, a length, a \
          required value); nothing was sent.\n\n\
          Every error names its operation (`error.operation()`: id, method and path template), and \
@@ -228,7 +230,29 @@ fn retries_and_timeouts(api: &Api) -> String {
          silence limit ends it.\n\
          - Change them per client with `Client::builder(..).retry_policy(..).timeouts(Timeouts { .. })`, \
          or for a group of calls with `client.with_retry_policy(RetryPolicy::none())` and \
-         `client.with_request_timeout(..)` (the total limit).\n",
+         `client.with_request_timeout(..)` (the total limit).\n\
+         - Retry budget: all calls of a client (and of its copies) share 100 retries, refilled by \
+         0.2 per successful call; when it is spent, a failing call returns its error without \
+         retrying, so a server that fails everything gets at most 100 extra requests. Change it with \
+         `ClientBuilder::retry_budget(RetryBudget::new(..))` (`RetryBudget::unlimited()` to switch \
+         it off).\n",
     );
     out
 }
+
+/// The README's table of the limits that bound what a server can make a
+/// client spend.
+const LIMITS: &str = "\n## Limits\n\n\
+         What a server sends cannot make the client use unbounded memory or time:\n\n\
+         | Limit | Default | Knob | When it is exceeded |\n\
+         |---|---|---|---|\n\
+         | Success body read to decode | 16 MiB | `ClientBuilder::body_limit`, `CallOptions::with_body_limit` | `Error::BodyTooLarge`, refused from `Content-Length` or when reading passes the limit |\n\
+         | Error body kept | 64 KiB | `ClientBuilder::error_body_limit` | the rest is not read; `api.truncated` |\n\
+         | JSON nesting | 128 levels | `ClientBuilder::json_depth_limit` | `Error::Decode`, found in one pass before decoding |\n\
+         | `Retry-After` honoured | 30 s | `RetryPolicy::with_max_retry_after` | the error is returned at once, no wait |\n\
+         | Redirects per attempt | 10 | fixed | the last 3xx is returned as `Error::Api` |\n\
+         | Time per call | 60 s | `Timeouts::total`, `with_timeout` | `Error::Timeout` |\n\
+         | Retries of all calls | 100, +0.2 per success | `ClientBuilder::retry_budget` | the call's last error |\n\n\
+         Streamed downloads are bounded by the read timeout only. Responses are never \
+         decompressed (no `Content-Encoding` is asked for or decoded), so a compressed bomb stays \
+         its compressed size.\n";

@@ -2,7 +2,9 @@
 
 //! Building a [`Client`]: base URL, credentials, retries, timeouts.
 use std::time::Duration;
-use sdk_runtime::{ClientContext, ConfigError, ErrorHints, RetryPolicy, Timeouts};
+use sdk_runtime::{
+    ClientContext, ConfigError, ErrorHints, RetryBudget, RetryPolicy, Timeouts,
+};
 use crate::{Client, Credentials};
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 /// What error messages suggest when the credentials are refused.
@@ -137,6 +139,35 @@ impl ClientBuilder {
     /// `ApiError::truncated` says when a body was longer.
     pub fn error_body_limit(mut self, bytes: usize) -> Self {
         self.context.error_body_limit = bytes;
+        self
+    }
+
+    /// How long a success body read into memory to be decoded may be,
+    /// in bytes (default 16 MiB); a longer one is an
+    /// `Error::BodyTooLarge`, refused from its `Content-Length` before
+    /// reading or when reading goes past the limit. Streamed
+    /// downloads are not limited. One call can change it with
+    /// `with_options(CallOptions::new().with_body_limit(..))`.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.context.body_limit = bytes;
+        self
+    }
+
+    /// How deep arrays and objects may nest in a JSON body the client
+    /// decodes (default 128, also serde_json's own limit); a deeper
+    /// body is an `Error::Decode` naming the limit, found in one pass
+    /// before decoding.
+    pub fn json_depth_limit(mut self, levels: usize) -> Self {
+        self.context.json_depth_limit = levels;
+        self
+    }
+
+    /// Sets the retries all calls of the client (and of its copies)
+    /// may make together (default: [`RetryBudget::default`],
+    /// 100 retries, refilled by 0.2 per successful call);
+    /// `RetryBudget::unlimited()` leaves only the retry policy.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.context.retry_budget = budget;
         self
     }
 

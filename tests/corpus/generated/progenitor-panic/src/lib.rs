@@ -146,7 +146,7 @@ pub use client::ClientBuilder;
 pub use generated_sdk::{builder, prelude, types, ByteStream, Client, ResponseValue};
 pub use sdk_runtime::{
     ApiError, AttemptInfo, AttemptOutcome, CallOptions, ConfigError, EnvError,
-    Interceptor, RetryPolicy, TimeLimit, Timeouts,
+    Interceptor, RetryBudget, RetryPolicy, TimeLimit, Timeouts,
 };
 pub use bytes::Bytes;
 pub use futures_core::Stream;
