@@ -25,9 +25,6 @@ pub struct Comparison {
 
 /// Writes both crates of every spec into `scratch` and times them.
 pub fn compare(specs: &[&BenchSpec], scratch: &Path, rounds: usize) -> Result<Vec<Comparison>> {
-    if scratch.exists() {
-        std::fs::remove_dir_all(scratch)?;
-    }
     let mut members = Vec::new();
     for spec in specs {
         let ours = format!("ours-{}", spec.source.slug);
@@ -38,15 +35,15 @@ pub fn compare(specs: &[&BenchSpec], scratch: &Path, rounds: usize) -> Result<Ve
     }
     let root = xtask::repo_root();
     let names: Vec<String> = members.iter().flat_map(|(ours, bare)| [format!("{ours:?}"), format!("{bare:?}")]).collect();
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        format!(
+    write_if_changed(
+        &scratch.join("Cargo.toml"),
+        &format!(
             "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[patch.crates-io]\nsdk-runtime = {{ path = {:?} }}\n",
             names.join(", "),
             root.join("runtime").display().to_string()
         ),
     )?;
-    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
+    write_if_changed(&scratch.join("Cargo.lock"), &std::fs::read_to_string(root.join("Cargo.lock"))?)?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     let cargo = |args: &[&str]| -> Result<f64> {
         let started = Instant::now();
@@ -86,24 +83,32 @@ pub fn compare(specs: &[&BenchSpec], scratch: &Path, rounds: usize) -> Result<Ve
     Ok(results)
 }
 
+/// Writes `files` under `folder`, leaving a file that already holds the
+/// same text untouched (so cargo reuses a previous run's build of it).
 fn write_files(folder: &Path, files: &std::collections::BTreeMap<String, String>) -> Result<()> {
     for (relative, contents) in files {
-        let path = folder.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, contents)?;
+        write_if_changed(&folder.join(relative), contents)?;
     }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents)?;
     Ok(())
 }
 
 /// A crate holding bare progenitor's output, with the dependencies its
 /// README asks for.
 fn write_bare_crate(folder: &Path, name: &str, code: &str) -> Result<()> {
-    std::fs::create_dir_all(folder.join("src"))?;
-    std::fs::write(
-        folder.join("Cargo.toml"),
-        format!(
+    write_if_changed(
+        &folder.join("Cargo.toml"),
+        &format!(
             "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\
              bytes = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\
              futures-core = \"0.3\"\nprogenitor-client = \"=0.15.1\"\nregress = \"0.12\"\n\
@@ -112,8 +117,7 @@ fn write_bare_crate(folder: &Path, name: &str, code: &str) -> Result<()> {
              uuid = {{ version = \"1\", features = [\"serde\"] }}\n"
         ),
     )?;
-    std::fs::write(folder.join("src/lib.rs"), code)?;
-    Ok(())
+    write_if_changed(&folder.join("src/lib.rs"), code)
 }
 
 /// The package name in `folder/Cargo.toml`.

@@ -133,7 +133,7 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, GenerateError>>
 }
 
 /// Every file but `src/generated_sdk.rs`, from progenitor's [`Handoff`];
-/// the two largest templates render on a thread of their own.
+/// the largest template (the mocks) renders on a thread of its own.
 ///
 /// [`Handoff`]: progenitor_pass::Handoff
 fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progenitor_pass::Handoff) -> Result<GeneratedCrate, GenerateError> {
@@ -184,16 +184,13 @@ fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progeni
     let mut files: BTreeMap<String, String> = std::thread::scope(|scope| {
         let large = scope.spawn(|| {
             let builders = parse_builders(spec, &matched)?;
-            let sources = [
-                ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
-                ("src/mock.rs", Some(templates::mock_rs(&api, &builders))),
-            ];
-            format_all(spec, &api, header, sources)
+            format_all(spec, &api, header, [("src/mock.rs", Some(templates::mock_rs(&api, &builders)))])
         });
         let sources = [
             ("src/lib.rs", Some(templates::lib_rs(&api))),
             ("src/auth.rs", Some(templates::auth_rs(&api))),
             ("src/client.rs", Some(templates::client_rs(&api))),
+            ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
             ("src/pagination.rs", pagination),
             ("src/cli.rs", templates::cli_rs(&api, &builders)),
         ];
