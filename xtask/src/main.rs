@@ -1,6 +1,6 @@
 //! The project's commands: `cargo xtask generate` (every crate, or one from
-//! any spec with `--spec`/`--out`), `check`, `corpus`, `convert` and
-//! `package-check`.
+//! any spec with `--spec`/`--out`), `check`, `corpus`, `convert`,
+//! `package-check` and `fuzz`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,6 +31,13 @@ enum Command {
     },
     /// Print a Swagger 2.0 document converted to OpenAPI 3.0 (JSON), warnings on stderr.
     Convert { file: PathBuf },
+    /// Mutation-fuzz the generator with the corpus specs as seeds (a release
+    /// build of the `fuzz` crate; `cargo xtask fuzz --help` lists its flags,
+    /// such as --execs N, --seconds S, --seed K, --compile N).
+    Fuzz {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Package the runtime, and build, test and package generated crates in
     /// empty folders outside the repository (vendored runtime, and runtime
     /// by version through a [patch]).
@@ -80,6 +87,7 @@ fn main() -> ExitCode {
         Command::Corpus { dir, report_only } => corpus(&root, &dir, report_only),
         Command::Convert { file } => convert(&file),
         Command::PackageCheck => xtask::package_check::run(&root),
+        Command::Fuzz { args } => fuzz(&root, &args),
     };
     match outcome {
         Ok(summary) => {
@@ -125,6 +133,22 @@ fn corpus(root: &Path, dir: &Path, report_only: bool) -> anyhow::Result<String> 
         Ok(table)
     } else {
         Err(anyhow::anyhow!("{table}\nnot every spec gave a crate that compiles without warnings"))
+    }
+}
+
+/// Runs the fuzzer from a release build: generation is many times slower
+/// in the debug build that `cargo xtask` itself runs in.
+fn fuzz(root: &Path, args: &[String]) -> anyhow::Result<String> {
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["run", "--release", "--quiet", "--package", "fuzz", "--"])
+        .args(args)
+        .current_dir(root)
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok("fuzzing found nothing".to_owned())
+    } else {
+        Err(anyhow::anyhow!("fuzzing failed ({status}); failing inputs are under fuzz/crashes/"))
     }
 }
 
