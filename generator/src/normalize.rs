@@ -36,7 +36,8 @@
 //!
 //! Skipped, with a warning naming the operation and JSON pointer: an
 //! operation whose success responses have different bodies, a multipart
-//! body, or an OPTIONS method. Refused: `$ref`s that point nowhere or
+//! body, or an OPTIONS method. Refused: `$ref`s that point nowhere, in a
+//! circle (`A: {$ref: A}`), or
 //! outside the document.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -364,11 +365,15 @@ fn each_object(
     Ok(())
 }
 
-/// Every `$ref` must point at something in this document.
+/// Every `$ref` must point at something in this document, through a
+/// chain of references that ends.
 fn check_refs(document: &Value) -> Result<(), Problem> {
     each_object(document, &mut Vec::new(), &mut |object, here| {
         let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
         match reference.strip_prefix('#') {
+            Some(target) if document.pointer(target).is_some_and(|found| resolve(document, found).get("$ref").and_then(Value::as_str).is_some()) => {
+                Err(problem(here, format!("`$ref: {reference}` starts a chain of references that leads back to itself and never reaches a definition")))
+            }
             Some(target) if document.pointer(target).is_some() => Ok(()),
             Some(_) => Err(problem(here, format!("`$ref: {reference}` points nowhere"))),
             None => Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),

@@ -93,3 +93,12 @@ fn composition_nested_without_end_is_refused_naming_where() {
     assert_eq!(error.item, format!("#/components/schemas/Pet{}", "/oneOf/0".repeat(12)));
     assert_eq!(error.message, "allOf/oneOf/anyOf/not are nested 11 levels deep here; at most 10 are supported (merging them takes time exponential in the depth)");
 }
+
+#[test]
+fn a_reference_to_itself_is_refused_where_the_chain_starts() {
+    let error = generate("self-referencing-parameter.yaml").expect_err("the parameter never resolves");
+    assert_eq!(
+        error.to_string(),
+        "tests/corpus/fuzz/self-referencing-parameter.yaml: #/components/parameters/api-version: `$ref: #/components/parameters/api-version` starts a chain of references that leads back to itself and never reaches a definition"
+    );
+}
