@@ -285,12 +285,7 @@ fn install_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         panic::set_hook(Box::new(|info| {
-            let message = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic without a message".to_owned());
+            let message = generator::progenitor_pass::panic_message(info.payload());
             let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
             PANIC.with(|last| *last.borrow_mut() = Some(format!("{location}: {message}")));
         }));
@@ -362,20 +357,10 @@ pub fn check_write(work: &Path, text: &str) -> Result<Option<String>> {
 
 /// Every file under `dir` and its bytes.
 fn snapshot(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        for entry in fs::read_dir(&folder)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path.strip_prefix(dir)?.to_string_lossy().into_owned();
-                files.insert(relative, fs::read(&path)?);
-            }
-        }
-    }
-    Ok(files)
+    xtask::package_check::files(dir)?
+        .into_iter()
+        .map(|path| Ok((path.strip_prefix(dir)?.to_string_lossy().into_owned(), fs::read(&path)?)))
+        .collect()
 }
 
 /// Runs a campaign. Hangs end the process (exit code 3) after saving

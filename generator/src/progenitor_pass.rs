@@ -242,6 +242,15 @@ thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// The text of a panic's payload (a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic without a message".to_owned())
+}
+
 /// Keeps progenitor's panics off stderr while we generate (they become
 /// errors), and leaves every other panic to the previous hook.
 fn install_quiet_panic_hook() {
@@ -250,13 +259,7 @@ fn install_quiet_panic_hook() {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if QUIET.with(Cell::get) {
-                let message = info
-                    .payload()
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic without a message".to_owned());
-                LAST_PANIC.with(|last| *last.borrow_mut() = Some(message));
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some(panic_message(info.payload())));
             } else {
                 previous(info);
             }
