@@ -142,7 +142,7 @@ fn generate_guarded(document: &OpenAPI) -> Result<(TokenStream, Uses), Failure> 
 /// typify internals, not the spec's words).
 fn readable(message: &str) -> String {
     let first = message.lines().next().unwrap_or_default();
-    let dump = [" Object(", " SchemaObject {", " Schema {", " Some(", " ReferenceOr", " Reference {", " Bool("]
+    let dump = [" Object(", " SchemaObject {", " Schema {", " Some(", " ReferenceOr", " Reference {", " Bool(", " [String(", " [Number(", " [Bool(", " [Null", " [Array(", " [Object("]
         .iter()
         .filter_map(|marker| first.find(marker))
         .min()
@@ -502,6 +502,10 @@ mod tests {
     fn progenitor_messages_stop_before_a_debug_dump() {
         assert_eq!(readable("not yet implemented: unhandled not schema Object(\n    SchemaObject {\n"), "not yet implemented: unhandled not schema");
         assert_eq!(readable("missing path name mapping id"), "missing path name mapping id");
+        assert_eq!(
+            readable("multiple implied types for an un-typed enum {Number, String} [String(\"a\"), Number(1.5)]"),
+            "multiple implied types for an un-typed enum {Number, String}"
+        );
         assert_eq!(readable(""), "no message");
     }
 }

@@ -102,3 +102,12 @@ fn a_reference_to_itself_is_refused_where_the_chain_starts() {
         "tests/corpus/fuzz/self-referencing-parameter.yaml: #/components/parameters/api-version: `$ref: #/components/parameters/api-version` starts a chain of references that leads back to itself and never reaches a definition"
     );
 }
+
+#[test]
+fn an_untyped_mixed_enum_is_refused_without_a_dump_of_its_values() {
+    let error = generate("untyped-mixed-enum.yaml").expect_err("progenitor cannot type the enum");
+    assert_eq!(
+        error.to_string(),
+        "tests/corpus/fuzz/untyped-mixed-enum.yaml: #/components: progenitor panicked: multiple implied types for an un-typed enum {Number, String}"
+    );
+}
