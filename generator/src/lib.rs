@@ -21,6 +21,7 @@ mod open_enums;
 pub mod package;
 pub mod pagination;
 pub mod progenitor_pass;
+mod recursion;
 pub mod render;
 pub mod resolve;
 mod sample;

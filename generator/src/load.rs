@@ -25,12 +25,95 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
         root.entry("paths").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
     }
     warnings.extend(crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?);
-    let document = serde_path_to_error::deserialize(value).map_err(|e| {
-        let at = e.path().iter().map(|segment| segment.to_string()).collect::<Vec<_>>();
-        let at = crate::model::pointer(&at.iter().map(String::as_str).collect::<Vec<_>>());
-        GenerateError::new(&spec.label, at, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
-    })?;
+    check_deep_schemas(&value, &mut Vec::new(), false).map_err(|(at, message)| GenerateError::new(&spec.label, at, message))?;
+    let document = read_at(&[], value).map_err(|(at, message)| GenerateError::new(&spec.label, at, format!("not a valid OpenAPI 3.0 document: {message}")))?;
     Ok((document, warnings))
+}
+
+/// Reads `value`, found at `prefix`, as a `T`: on failure, the JSON
+/// pointer of the part at fault and why.
+fn read_at<T: serde::de::DeserializeOwned>(prefix: &[String], value: serde_json::Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let at: Vec<String> = prefix.iter().cloned().chain(e.path().iter().map(|segment| segment.to_string())).collect();
+        (crate::model::pointer(&at.iter().map(String::as_str).collect::<Vec<_>>()), e.inner().to_string())
+    })
+}
+
+/// Schemas nested this many levels deep (or more) are read on their own
+/// before the document is.
+const DEEP_SCHEMA: usize = 8;
+
+/// How many levels of composition (`allOf` in `oneOf` in ...) typify is
+/// given: it merges a schema's own keywords into each member, level by
+/// level, in time exponential in the depth (22 levels took hours).
+const MAX_COMPOSITION: usize = 10;
+
+/// `openapiv3` reads a schema by trying each kind of schema in turn, so a
+/// schema that fails to read deep inside is tried again at every level
+/// above it: time exponential in the depth (a 32-level one took hours).
+/// Reading each deep schema on its own, deepest first, finds the fault in
+/// time linear in the depth, naming its JSON pointer. Also refuses
+/// composition nested deeper than [`MAX_COMPOSITION`]. Returns the schema
+/// height of `value` and its composition depth (0 when not a schema).
+fn check_deep_schemas(value: &serde_json::Value, path: &mut Vec<String>, is_schema: bool) -> Result<(usize, usize), (String, String)> {
+    use serde_json::Value;
+    let Value::Object(object) = value else {
+        if let Value::Array(items) = value {
+            for (index, item) in items.iter().enumerate() {
+                path.push(index.to_string());
+                check_deep_schemas(item, path, false)?;
+                path.pop();
+            }
+        }
+        return Ok((0, 0));
+    };
+    let mut below = 0;
+    let mut composition = 0;
+    for (key, child) in object {
+        if matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-") {
+            continue;
+        }
+        path.push(key.clone());
+        let members: Vec<(String, &Value)> = match (key.as_str(), child) {
+            ("properties", Value::Object(map)) if is_schema => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            ("schemas", Value::Object(map)) if path.len() == 2 && path[0] == "components" => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            ("allOf" | "oneOf" | "anyOf", Value::Array(items)) if is_schema => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            _ => Vec::new(),
+        };
+        let composed = is_schema && matches!(key.as_str(), "allOf" | "oneOf" | "anyOf" | "not");
+        let (height, inner) = if members.is_empty() {
+            let child_is_schema = if is_schema { matches!(key.as_str(), "items" | "additionalProperties" | "not") } else { key == "schema" };
+            check_deep_schemas(child, path, child_is_schema)?
+        } else {
+            let mut highest = (0, 0);
+            for (name, member) in members {
+                path.push(name);
+                let (height, inner) = check_deep_schemas(member, path, true)?;
+                highest = (highest.0.max(height), highest.1.max(inner));
+                path.pop();
+            }
+            highest
+        };
+        path.pop();
+        if is_schema {
+            below = below.max(height);
+        }
+        if composed {
+            composition = composition.max(inner + 1);
+        }
+    }
+    if !is_schema {
+        return Ok((0, 0));
+    }
+    if composition > MAX_COMPOSITION {
+        let at = crate::model::pointer(&path.iter().map(String::as_str).collect::<Vec<_>>());
+        let message = format!("allOf/oneOf/anyOf/not are nested {composition} levels deep here; at most {MAX_COMPOSITION} are supported (merging them takes time exponential in the depth)");
+        return Err((at, message));
+    }
+    if below + 1 >= DEEP_SCHEMA {
+        read_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(path, value.clone()).map_err(|(at, message)| (at, format!("not a valid OpenAPI 3.0 schema: {message}")))?;
+    }
+    Ok((below + 1, composition))
 }
 
 /// The spec as a JSON value (YAML or JSON text), converted to OpenAPI 3.0
@@ -51,12 +134,19 @@ pub fn converted(spec: &SpecSource) -> Result<(serde_json::Value, Vec<crate::War
     Ok((value, warnings))
 }
 
-/// The text as a JSON value. JSON text is read by serde_json (several
-/// times faster than a YAML parser); YAML, and JSON that serde_json
-/// refuses, by serde_yaml, whose errors carry a line and column.
-fn parse(spec: &SpecSource) -> Result<serde_json::Value, GenerateError> {
-    if spec.text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
-        if let Ok(value) = serde_json::from_str(spec.text.trim_start_matches('\u{feff}')) {
+/// The spec's YAML or JSON text as a JSON value, as written (no
+/// conversion), with non-string keys as strings. JSON text is read by
+/// serde_json (several times faster than a YAML parser); YAML, and JSON
+/// that serde_json refuses, by serde_yaml, whose errors carry a line and
+/// column.
+///
+/// # Errors
+///
+/// A [`GenerateError`] naming the line and column when the text is not YAML or JSON.
+pub fn parse(spec: &SpecSource) -> Result<serde_json::Value, GenerateError> {
+    let json = spec.text.trim_start_matches('\u{feff}');
+    if json.trim_start().starts_with('{') {
+        if let Ok(value) = serde_json::from_str(json) {
             return Ok(value);
         }
     }

@@ -29,12 +29,15 @@
 //! - a parameter described by `content` gets the first media type's schema;
 //! - an `Idempotency-Key` header parameter becomes optional: the client
 //!   sends a generated key when the caller sets none;
+//! - a `$ref` inside a component is inlined, and one that closes a cycle
+//!   typify cannot follow becomes `{}` (see [`crate::recursion`]);
 //! - enum values whose Rust names collide (`asc`/`ASC`) leave the schema a
 //!   plain string, with a warning.
 //!
 //! Skipped, with a warning naming the operation and JSON pointer: an
 //! operation whose success responses have different bodies, a multipart
-//! body, or an OPTIONS method. Refused: `$ref`s that point nowhere or
+//! body, or an OPTIONS method. Refused: `$ref`s that point nowhere, in a
+//! circle (`A: {$ref: A}`), or
 //! outside the document.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,7 +68,8 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
 pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     check_refs(document)?;
     let mut renamed = rename_colliding_schemas(document);
-    inline_deep_refs(document);
+    renamed.extend(crate::recursion::inline_deep_refs(document));
+    renamed.extend(crate::recursion::break_composition_cycles(document));
     drop_colliding_titles(document);
     let mut warnings = relax_colliding_enums(document);
     warnings.append(&mut renamed);
@@ -322,12 +326,16 @@ fn make_optional_if_idempotency_key(parameter: &mut Value) {
     }
 }
 
-/// Follows a local `$ref` once.
-fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        Some(target) => document.pointer(target).map(|v| resolve(document, v)).unwrap_or(value),
-        None => value,
+/// Follows a local `$ref` (and the chain of them) to what it names; a
+/// chain longer than 32 hops is a cycle, and stops where it is.
+fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|target| document.pointer(target)) {
+            Some(target) => value = target,
+            None => break,
+        }
     }
+    value
 }
 
 /// Calls `visit` on every object in `value` with its JSON pointer, depth
@@ -357,11 +365,15 @@ fn each_object(
     Ok(())
 }
 
-/// Every `$ref` must point at something in this document.
+/// Every `$ref` must point at something in this document, through a
+/// chain of references that ends.
 fn check_refs(document: &Value) -> Result<(), Problem> {
     each_object(document, &mut Vec::new(), &mut |object, here| {
         let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
         match reference.strip_prefix('#') {
+            Some(target) if document.pointer(target).is_some_and(|found| resolve(document, found).get("$ref").and_then(Value::as_str).is_some()) => {
+                Err(problem(here, format!("`$ref: {reference}` starts a chain of references that leads back to itself and never reaches a definition")))
+            }
             Some(target) if document.pointer(target).is_some() => Ok(()),
             Some(_) => Err(problem(here, format!("`$ref: {reference}` points nowhere"))),
             None => Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),
@@ -420,35 +432,6 @@ fn retarget_refs(value: &mut Value, targets: &BTreeMap<String, String>) {
         }
         Value::Array(items) => items.iter_mut().for_each(|child| retarget_refs(child, targets)),
         _ => {}
-    }
-}
-
-/// typify resolves only `$ref`s to a whole component; one that points
-/// inside a component (`#/components/schemas/A/allOf/0`) is replaced by a
-/// copy of what it points to.
-fn inline_deep_refs(document: &mut Value) {
-    for _ in 0..8 {
-        let mut deep: Vec<(String, Value)> = Vec::new();
-        let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
-            let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
-            let Some(target) = reference.strip_prefix('#') else { return Ok(()) };
-            let depth = target.split('/').filter(|s| !s.is_empty()).count();
-            let is_component = target.starts_with("/components/") && depth == 3;
-            if !is_component {
-                if let Some(value) = document.pointer(target) {
-                    deep.push((here, value.clone()));
-                }
-            }
-            Ok(())
-        });
-        if deep.is_empty() {
-            return;
-        }
-        for (here, value) in deep {
-            if let Some(slot) = document.pointer_mut(here.trim_start_matches('#')) {
-                *slot = value;
-            }
-        }
     }
 }
 

@@ -214,9 +214,24 @@ fn generate_guarded(document: &OpenAPI) -> Result<(TokenStream, Uses), Failure> 
     QUIET.with(|quiet| quiet.set(false));
     match outcome {
         Ok(Ok(generated)) => Ok(generated),
-        Ok(Err(error)) => Err(Failure::Error(error.to_string())),
-        Err(_) => Err(Failure::Panic(LAST_PANIC.with(|last| last.take()).unwrap_or_else(|| "unknown panic".to_owned()))),
+        Ok(Err(error)) => Err(Failure::Error(readable(&error.to_string()))),
+        Err(_) => Err(Failure::Panic(readable(&LAST_PANIC.with(|last| last.take()).unwrap_or_else(|| "unknown panic".to_owned())))),
     }
+}
+
+/// progenitor's message, on one line, up to where it starts a `Debug`
+/// dump of a schema (`unhandled not schema Object(` and many lines of
+/// typify internals, not the spec's words).
+fn readable(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default();
+    let dump = [" Object(", " SchemaObject {", " Schema {", " Some(", " ReferenceOr", " Reference {", " Bool(", " [String(", " [Number(", " [Bool(", " [Null", " [Array(", " [Object("]
+        .iter()
+        .filter_map(|marker| first.find(marker))
+        .min()
+        .unwrap_or(first.len());
+    let kept: String = first[..dump].chars().take(300).collect();
+    let kept = kept.trim_end_matches([' ', ':']);
+    if kept.is_empty() { "no message".to_owned() } else { kept.to_owned() }
 }
 
 /// Names the operation that made progenitor fail: its path and method, and
@@ -309,6 +324,15 @@ thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// The text of a panic's payload (a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic without a message".to_owned())
+}
+
 /// Keeps progenitor's panics off stderr while we generate (they become
 /// errors), and leaves every other panic to the previous hook.
 fn install_quiet_panic_hook() {
@@ -317,13 +341,7 @@ fn install_quiet_panic_hook() {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if QUIET.with(Cell::get) {
-                let message = info
-                    .payload()
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic without a message".to_owned());
-                LAST_PANIC.with(|last| *last.borrow_mut() = Some(message));
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some(panic_message(info.payload())));
             } else {
                 previous(info);
             }
@@ -565,5 +583,16 @@ mod tests {
         assert_eq!(output.builders.iter().map(|b| b.method.clone()).collect::<Vec<_>>(), ["list_things"]);
         let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         assert_eq!(warnings, ["operation getThing (GET /things/{id}): skipped: progenitor panicked: missing path name mapping id"]);
+    }
+
+    #[test]
+    fn progenitor_messages_stop_before_a_debug_dump() {
+        assert_eq!(readable("not yet implemented: unhandled not schema Object(\n    SchemaObject {\n"), "not yet implemented: unhandled not schema");
+        assert_eq!(readable("missing path name mapping id"), "missing path name mapping id");
+        assert_eq!(
+            readable("multiple implied types for an un-typed enum {Number, String} [String(\"a\"), Number(1.5)]"),
+            "multiple implied types for an un-typed enum {Number, String}"
+        );
+        assert_eq!(readable(""), "no message");
     }
 }

@@ -1,7 +1,7 @@
 //! The project's commands: `cargo xtask generate` (every crate, or one from
-//! any spec with `--spec`/`--out`), `check`, `corpus`, `convert` and
-//! `package-check`, and `bench` (the benchmarks of BENCHMARKS.md, built
-//! in release).
+//! any spec with `--spec`/`--out`), `check`, `corpus`, `convert`,
+//! `package-check`, `fuzz`, and `bench` (the benchmarks of BENCHMARKS.md,
+//! built in release).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +32,13 @@ enum Command {
     },
     /// Print a Swagger 2.0 document converted to OpenAPI 3.0 (JSON), warnings on stderr.
     Convert { file: PathBuf },
+    /// Mutation-fuzz the generator with the corpus specs as seeds (a release
+    /// build of the `fuzz` crate; `cargo xtask fuzz --help` lists its flags,
+    /// such as --execs N, --seconds S, --seed K, --compile N).
+    Fuzz {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Package the runtime, and build, test and package generated crates in
     /// empty folders outside the repository (vendored runtime, and runtime
     /// by version through a [patch]).
@@ -91,6 +98,7 @@ fn main() -> ExitCode {
         Command::Convert { file } => convert(&file),
         Command::PackageCheck => xtask::package_check::run(&root),
         Command::Bench { args } => bench(&root, &args),
+        Command::Fuzz { args } => fuzz(&root, &args),
     };
     match outcome {
         Ok(summary) => {
@@ -130,15 +138,19 @@ fn generate(root: &Path, args: GenerateArgs) -> anyhow::Result<String> {
 /// Runs `cargo run --release -p bench -- <args>`: timings of a debug
 /// build would measure the wrong thing.
 fn bench(root: &Path, args: &[String]) -> anyhow::Result<String> {
+    run_release(root, "bench", args).map_err(|status| anyhow::anyhow!("the benchmark failed ({status})"))?;
+    Ok(String::new())
+}
+
+/// `cargo run --release -p <package> -- <args>` in `root`, or how it ended.
+fn run_release(root: &Path, package: &str, args: &[String]) -> Result<(), String> {
     let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["run", "--quiet", "--release", "--package", "bench", "--"])
+        .args(["run", "--release", "--quiet", "--package", package, "--"])
         .args(args)
         .current_dir(root)
-        .status()?;
-    if !status.success() {
-        anyhow::bail!("the benchmark failed ({status})");
-    }
-    Ok(String::new())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(status.to_string()) }
 }
 
 /// Runs the corpus over `dir` in `target/corpus/<dir name>`.
@@ -150,6 +162,15 @@ fn corpus(root: &Path, dir: &Path, report_only: bool) -> anyhow::Result<String> 
         Ok(table)
     } else {
         Err(anyhow::anyhow!("{table}\nnot every spec gave a crate that compiles without warnings"))
+    }
+}
+
+/// Runs the fuzzer from a release build: generation is many times slower
+/// in the debug build that `cargo xtask` itself runs in.
+fn fuzz(root: &Path, args: &[String]) -> anyhow::Result<String> {
+    match run_release(root, "fuzz", args) {
+        Ok(()) => Ok("fuzzing found nothing".to_owned()),
+        Err(status) => Err(anyhow::anyhow!("fuzzing failed ({status}); failing inputs are under fuzz/crashes/")),
     }
 }
 

@@ -67,7 +67,8 @@ fn assert_portable(root: &Path, folder: &Path) -> Result<()> {
     Ok(())
 }
 
-fn files(folder: &Path) -> Result<Vec<PathBuf>> {
+/// Every file under `folder`, recursively.
+pub fn files(folder: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(dir) = pending.pop() {

@@ -1,0 +1,290 @@
+//! `$ref`s that lead back to where they start, made finite before anything
+//! follows them: progenitor's typify recurses without bound (a stack
+//! overflow, which no `catch_unwind` can catch) on a schema that contains
+//! itself through `allOf`/`oneOf`/`anyOf`/`not` or a bare `$ref` alias, and
+//! inlining a `$ref` that points inside a component (typify resolves only
+//! whole components) never ends when the target contains the reference.
+//!
+//! typify also merges a `$ref` that has sibling keywords with its target.
+//! Each composition member or alias that closes such a cycle loses its
+//! `$ref` (a bare one becomes `{}`, any JSON value), and a `$ref` with
+//! siblings loses the siblings (as
+//! OpenAPI 3.0 says to ignore them), with a warning naming its JSON
+//! pointer. Plain recursion through `properties`, `items` or
+//! `additionalProperties` is left alone: a field boxes it.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::Warning;
+
+/// The most schema nodes all inlined `$ref`s may copy in total; beyond
+/// it a reference is taken as any JSON value (a document of nested
+/// references can otherwise grow exponentially).
+const INLINE_BUDGET: usize = 200_000;
+
+/// Replaces each `$ref` that points inside a component (or anywhere but a
+/// whole component, such as `#/components/schemas/A/allOf/0` or `#`) by a
+/// copy of its target, itself with such references inlined.
+pub(crate) fn inline_deep_refs(document: &mut Value) -> Vec<Warning> {
+    let mut deep = Vec::new();
+    collect_deep_refs(document, "", &mut deep);
+    if deep.is_empty() {
+        return Vec::new();
+    }
+    let mut inliner = Inliner { document, budget: INLINE_BUDGET, stack: Vec::new(), warnings: Vec::new() };
+    let copies: Vec<(String, Value)> = deep.into_iter().map(|(here, target)| {
+        let value = inliner.expand(&here, &target);
+        (here, value)
+    }).collect();
+    let warnings = inliner.warnings;
+    // Inner references first: an outer one overwrites what holds them.
+    for (here, value) in copies.into_iter().rev() {
+        if let Some(slot) = document.pointer_mut(&here) {
+            *slot = value;
+        }
+    }
+    warnings
+}
+
+/// Whether `target` names a whole component (`/components/<kind>/<name>`).
+fn is_component(target: &str) -> bool {
+    target.starts_with("/components/") && target.split('/').filter(|s| !s.is_empty()).count() == 3
+}
+
+/// `(location, target)` of every local `$ref` under `value` that does not
+/// name a whole component, outside example values; pointers without `#`.
+fn collect_deep_refs(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(target) = object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                if !is_component(target) {
+                    found.push((at.to_owned(), target.to_owned()));
+                }
+            }
+            for (key, child) in object {
+                if key != "example" && key != "examples" {
+                    collect_deep_refs(child, &format!("{at}/{}", escape(key)), found);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().enumerate().for_each(|(index, child)| collect_deep_refs(child, &format!("{at}/{index}"), found)),
+        _ => {}
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Whether the node at pointer `inner` is the node at `outer` or inside it.
+fn is_within(inner: &str, outer: &str) -> bool {
+    inner == outer || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
+}
+
+struct Inliner<'a> {
+    document: &'a Value,
+    budget: usize,
+    /// The targets being copied, outermost first.
+    stack: Vec<String>,
+    warnings: Vec<Warning>,
+}
+
+impl Inliner<'_> {
+    /// The value the reference at `here` to `target` stands for.
+    fn expand(&mut self, here: &str, target: &str) -> Value {
+        let recursive = is_within(here, target) || self.stack.iter().any(|copying| is_within(copying, target));
+        let item = format!("#{here}");
+        if recursive {
+            self.warnings.push(Warning::new(item, format!("`$ref: #{target}` does not name a whole component and leads back to itself; it is taken as any JSON value")));
+            return json!({});
+        }
+        let Some(found) = self.document.pointer(target) else { return json!({}) };
+        let size = nodes(found);
+        if size > self.budget {
+            self.warnings.push(Warning::new(item, format!("`$ref: #{target}` would inline more than {INLINE_BUDGET} schema nodes in all; it is taken as any JSON value")));
+            return json!({});
+        }
+        self.budget -= size;
+        let mut copy = found.clone();
+        let mut nested = Vec::new();
+        collect_deep_refs(&copy, "", &mut nested);
+        self.stack.push(target.to_owned());
+        let values: Vec<(String, Value)> = nested.into_iter().map(|(at, inner)| {
+            let value = self.expand(&format!("{target}{at}"), &inner);
+            (at, value)
+        }).collect();
+        self.stack.pop();
+        for (at, value) in values.into_iter().rev() {
+            if let Some(slot) = copy.pointer_mut(&at) {
+                *slot = value;
+            }
+        }
+        copy
+    }
+}
+
+/// How many JSON nodes `value` has.
+fn nodes(value: &Value) -> usize {
+    1 + match value {
+        Value::Object(object) => object.values().map(nodes).sum(),
+        Value::Array(items) => items.iter().map(nodes).sum(),
+        _ => 0,
+    }
+}
+
+/// The composition keywords typify merges or wraps without a box.
+const COMBINATORS: [&str; 3] = ["allOf", "oneOf", "anyOf"];
+
+/// Keywords next to a `$ref` that make typify merge the referenced schema
+/// with them (rather than just name it).
+const VALIDATION: [&str; 10] = ["type", "properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not", "enum", "required"];
+
+/// How a reference that closes a cycle is cut.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// A composition member or alias: it becomes `{}`.
+    Replace,
+    /// A `$ref` with sibling keywords (which OpenAPI 3.0 ignores): the
+    /// siblings go, the reference stays (a field boxes it).
+    DropSiblings,
+}
+
+/// Cuts every cycle of component schemas that typify would follow
+/// without end: made only of bare `$ref` aliases, composition members
+/// (`allOf`, `oneOf`, `anyOf`, `not`) and `$ref`s with sibling keywords
+/// (which typify merges with their target).
+pub(crate) fn break_composition_cycles(document: &mut Value) -> Vec<Warning> {
+    let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else { return Vec::new() };
+    // (component, pointer of a `$ref` object in it, component it names, how to cut)
+    let mut edges: Vec<(String, String, String, Cut)> = Vec::new();
+    for (name, schema) in schemas {
+        let at = format!("/components/schemas/{}", escape(name));
+        merged_refs(schema, &at, true, &mut |location, target, cut| edges.push((name.clone(), location, target, cut)));
+    }
+    let mut cuts: Vec<(String, String, Cut)> = Vec::new();
+    for index in 0..edges.len() {
+        let (from, location, to, cut) = edges[index].clone();
+        if reaches(&edges, &to, &from) {
+            edges[index].2.clear();
+            cuts.push((location, to, cut));
+        }
+    }
+    let mut warnings = Vec::new();
+    for (location, to, cut) in cuts {
+        let Some(slot) = document.pointer_mut(&location) else { continue };
+        let message = match cut {
+            Cut::Replace => {
+                if let Some(object) = slot.as_object_mut() {
+                    object.remove("$ref");
+                }
+                format!("`$ref` to `{to}` leads back here through allOf/oneOf/anyOf/not or aliases only (a type that contains itself); it is dropped")
+            }
+            Cut::DropSiblings => {
+                if let Some(object) = slot.as_object_mut() {
+                    object.retain(|key, _| key == "$ref");
+                }
+                format!("`$ref` to `{to}` leads back here and has sibling keywords, which OpenAPI 3.0 ignores; they are dropped")
+            }
+        };
+        warnings.push(Warning::new(format!("#{location}"), message));
+    }
+    warnings
+}
+
+/// Calls `found(pointer, component, cut)` for each `$ref` to a component
+/// schema under `schema` (at `at`) that typify merges: where `merged`
+/// (the component itself, or a composition member), or next to
+/// validation keywords. Fields (`properties`, `items`, ...) are walked with
+/// `merged` off.
+fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(String, String, Cut)) {
+    let Some(object) = schema.as_object() else { return };
+    // typify takes the last segment of any reference as a schema's name
+    // (`#/components/responses/A` names schema `A`), and so does this.
+    let reference = object.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/"));
+    if let Some((_, name)) = reference.and_then(|r| r.rsplit_once('/')) {
+        let name = name.replace("~1", "/").replace("~0", "~");
+        if merged {
+            found(at.to_owned(), name, Cut::Replace);
+        } else if VALIDATION.iter().any(|keyword| object.contains_key(*keyword)) {
+            found(at.to_owned(), name, Cut::DropSiblings);
+        }
+    }
+    for keyword in COMBINATORS {
+        if let Some(Value::Array(members)) = object.get(keyword) {
+            for (index, member) in members.iter().enumerate() {
+                merged_refs(member, &format!("{at}/{keyword}/{index}"), true, found);
+            }
+        }
+    }
+    if let Some(not) = object.get("not") {
+        merged_refs(not, &format!("{at}/not"), true, found);
+    }
+    for keyword in ["items", "additionalProperties"] {
+        if let Some(child) = object.get(keyword) {
+            merged_refs(child, &format!("{at}/{keyword}"), false, found);
+        }
+    }
+    if let Some(Value::Object(properties)) = object.get("properties") {
+        for (name, property) in properties {
+            merged_refs(property, &format!("{at}/properties/{}", escape(name)), false, found);
+        }
+    }
+}
+
+/// Whether component `from` reaches component `to` along `edges`.
+fn reaches(edges: &[(String, String, String, Cut)], from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![from.to_owned()];
+    while let Some(name) = pending.pop() {
+        if name == to {
+            return true;
+        }
+        if seen.insert(name.clone()) {
+            pending.extend(edges.iter().filter(|(source, _, target, _)| *source == name && !target.is_empty()).map(|(_, _, target, _)| target.clone()));
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_to_its_own_ancestor_is_not_inlined() {
+        let mut document = json!({"components": {"schemas": {"A": {"properties": {"a": {"$ref": "#/components/schemas/A/properties"}, "b": {"$ref": "#"}}}}}});
+        let warnings = inline_deep_refs(&mut document);
+        assert_eq!(document["components"]["schemas"]["A"]["properties"]["a"], json!({}));
+        assert_eq!(document["components"]["schemas"]["A"]["properties"]["b"], json!({}));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn chains_of_deep_references_are_inlined_to_the_end() {
+        let mut document = json!({"x": {"y": {"$ref": "#/z"}}, "z": {"type": "string"}, "use": {"$ref": "#/x/y"}});
+        assert!(inline_deep_refs(&mut document).is_empty());
+        assert_eq!(document["use"], json!({"type": "string"}));
+        assert_eq!(document["x"]["y"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn composition_cycles_are_cut_once() {
+        let mut document = json!({"components": {"schemas": {
+            "E": {"oneOf": [{"$ref": "#/components/schemas/E"}, {"type": "string"}]},
+            "A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
+            "B": {"$ref": "#/components/schemas/A"},
+            "Tree": {"properties": {"children": {"items": {"$ref": "#/components/schemas/Tree"}}}},
+            "Node": {"properties": {"help": {"$ref": "#/components/schemas/Node", "type": "string", "description": "d"}}}
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["E"]["oneOf"][0], json!({}));
+        assert_eq!(schemas["A"]["allOf"][0], json!({}));
+        assert_eq!(schemas["B"], json!({"$ref": "#/components/schemas/A"}));
+        assert_eq!(schemas["Tree"]["properties"]["children"]["items"]["$ref"], "#/components/schemas/Tree");
+        assert_eq!(schemas["Node"]["properties"]["help"], json!({"$ref": "#/components/schemas/Node"}));
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+}
