@@ -23,6 +23,9 @@ pub fn report(rounds: usize) -> Result<()> {
     let large: Vec<&BenchSpec> = specs.iter().filter(|spec| spec.operations > LARGE).collect();
     eprintln!("compiling {} large crates, ours and bare progenitor's…", large.len());
     let compiled = crate_check::compare(&large, &scratch.join("crates"), COMPILE_ROUNDS)?;
+    for (spec, times) in large.iter().zip(&compiled) {
+        eprintln!("{}: check {:.1} s vs {:.1} s, build {:.1} s vs {:.1} s", spec.source.label, times.ours.check, times.bare.check, times.ours.build, times.bare.build);
+    }
     println!("\n### Generation and compile time, one run (generation: median of {rounds} rounds; compilation: one)\n");
     if let Err(why) = &oag {
         println!("openapi-generator skipped: {why}.\n");
@@ -35,7 +38,13 @@ pub fn report(rounds: usize) -> Result<()> {
         eprintln!("timing {}…", spec.source.label);
         let timing = generation::time(spec, rounds)?;
         let oag_ms = match &oag {
-            Ok(program) => Some(peers::time_openapi_generator(program, spec, &scratch.join("oag"), rounds.min(3))?),
+            Ok(program) => match peers::time_openapi_generator(program, spec, &scratch.join("oag"), rounds.min(3)) {
+                Ok(ms) => Some(ms),
+                Err(error) => {
+                    eprintln!("{error:#}");
+                    None
+                }
+            },
             Err(_) => None,
         };
         let compile = large.iter().position(|large| std::ptr::eq(*large, spec)).map(|index| &compiled[index]);

@@ -41,17 +41,17 @@ pub fn time_openapi_generator(program: &str, spec: &BenchSpec, scratch: &Path, r
             std::fs::remove_dir_all(&output)?;
         }
         let started = Instant::now();
-        let status = Command::new(program)
+        let run = Command::new(program)
             .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
             .arg(&input)
             .arg("-o")
             .arg(&output)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()?;
+            .stdin(Stdio::null())
+            .output()?;
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-        if !status.success() {
-            bail!("openapi-generator failed on {}", spec.source.label);
+        if !run.status.success() {
+            let said = String::from_utf8_lossy(&run.stdout).lines().chain(String::from_utf8_lossy(&run.stderr).lines()).filter(|l| l.contains("ERROR") || l.contains("Exception")).take(3).collect::<Vec<_>>().join(" / ");
+            bail!("openapi-generator failed on {} ({}): {said}", spec.source.label, run.status);
         }
         times.push(elapsed);
     }
