@@ -120,7 +120,8 @@ pub fn bench_specs(min_operations: usize) -> Result<Vec<BenchSpec>> {
     let root = xtask::repo_root();
     let mut specs = Vec::new();
     for source in xtask::read_specs(&root)? {
-        let file = root.join("specs").join(&source.label);
+        // The label is the path from the repository root (`specs/<slug>.yaml`).
+        let file = root.join(&source.label);
         specs.push(BenchSpec::new(source, Some(file))?);
     }
     specs.extend(large_corpus_specs(&root.join("../shared/spec-corpus"), min_operations)?);

@@ -117,7 +117,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let header = header.as_str();
-        let sdk = scope.spawn(move || progenitor_pass::run_and_format(spec, document, warnings, header, vendored, sender));
+        let sdk = spawn(scope, spec, "progenitor", move || progenitor_pass::run_and_format(spec, document, warnings, header, vendored, sender))?;
         let handoff = match receiver.recv() {
             Ok(handoff) => handoff?,
             Err(_) => return Err(joined(sdk).err().unwrap_or_else(|| GenerateError::new(&spec.label, "progenitor output", "progenitor's thread stopped"))),
@@ -126,6 +126,27 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         crate_files.files.insert("src/generated_sdk.rs".to_owned(), joined(sdk)?);
         Ok(crate_files)
     })
+}
+
+/// The stack of a generation thread: progenitor, typify and our schema
+/// walks recurse as deep as the spec nests (a debug build needs several
+/// MiB where a spawned thread's default is 2). Only what is used is
+/// committed.
+const THREAD_STACK: usize = 64 << 20;
+
+/// Starts `work` on a named thread of `scope` with a [`THREAD_STACK`]
+/// stack; a thread the system cannot start is an error naming `spec`.
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    spec: &SpecSource,
+    name: &str,
+    work: impl FnOnce() -> Result<T, GenerateError> + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, Result<T, GenerateError>>, GenerateError> {
+    std::thread::Builder::new()
+        .name(format!("generate: {name}"))
+        .stack_size(THREAD_STACK)
+        .spawn_scoped(scope, work)
+        .map_err(|error| GenerateError::new(&spec.label, "generation", format!("cannot start the {name} thread: {error}")))
 }
 
 /// What a scoped thread returned; its panic goes on unwinding here.
@@ -183,10 +204,10 @@ fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progeni
     let api = api;
     let matched: Vec<progenitor_pass::BuilderText> = builders.iter().map(Into::into).collect();
     let mut files: BTreeMap<String, String> = std::thread::scope(|scope| {
-        let large = scope.spawn(|| {
+        let large = spawn(scope, spec, "mock.rs", || {
             let builders = parse_builders(spec, &matched)?;
             format_all(spec, &api, header, [("src/mock.rs", Some(templates::mock_rs(&api, &builders)))])
-        });
+        })?;
         let sources = [
             ("src/lib.rs", Some(templates::lib_rs(&api))),
             ("src/auth.rs", Some(templates::auth_rs(&api))),
