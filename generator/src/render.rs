@@ -20,7 +20,35 @@ pub fn parse(tokens: TokenStream) -> Result<syn::File, String> {
 /// Pretty-prints an already parsed file, starting with `// <header>`.
 pub fn syn_file(header: &str, file: &syn::File) -> Result<String, String> {
     let text = prettyplease::unparse(file);
-    // progenitor's own pass that puts a blank line between items.
-    let text = progenitor_impl::space_out_items(text).map_err(|e| e.to_string())?;
-    Ok(format!("// {header}\n\n{text}"))
+    Ok(format!("// {header}\n\n{}", space_out_items(&text)))
+}
+
+/// progenitor's pass that puts a blank line after every closing brace
+/// followed by another item (`progenitor_impl::space_out_items`, which
+/// compiles its pattern on every call: a tenth of a small crate's
+/// generation time), with the pattern compiled once.
+fn space_out_items(text: &str) -> std::borrow::Cow<'_, str> {
+    static ITEM_END: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(\n\s*})(\n\s{0,8}[^} ])").expect("a valid pattern"));
+    ITEM_END.replace_all(text, "$1\n$2")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn items_are_spaced_out_as_progenitor_does() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct A { pub x: u8 }
+                impl A { fn f(&self) -> u8 { if true { 1 } else { 2 } } }
+                pub enum B { One, Two }
+            }
+            impl Client { pub fn new() -> Self { Self } }
+            pub struct Client;
+        };
+        let text = prettyplease::unparse(&file);
+        let ours = super::space_out_items(&text);
+        assert_eq!(ours, progenitor_impl::space_out_items(text.clone()).unwrap());
+        assert_ne!(ours, text, "the sample has items to space out");
+    }
 }
