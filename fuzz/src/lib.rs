@@ -16,7 +16,7 @@ pub mod minimize;
 pub mod mutate;
 pub mod seeds;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
@@ -57,6 +57,8 @@ pub struct Config {
     pub compile: usize,
     /// Print a progress line this often.
     pub progress: Option<Duration>,
+    /// Refused inputs whose message contains this text are saved too.
+    pub keep_refusals: Option<String>,
 }
 
 impl Config {
@@ -77,6 +79,7 @@ impl Config {
             write_every: 100,
             compile: 0,
             progress: None,
+            keep_refusals: None,
         }
     }
 }
@@ -277,17 +280,27 @@ pub const LABEL: &str = "fuzz/input.json";
 
 thread_local! {
     static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether this thread is running a generation (whose panics are findings).
+    static GENERATING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Records panics (message and location) instead of printing them; the
-/// generator's own quiet hook, installed later, forwards to it.
+/// Records the panics of a generation (message and location) instead of
+/// printing them; the generator's own quiet hook, installed later,
+/// forwards to it. A panic anywhere else (in the fuzzer itself) is
+/// printed, with the thread's name.
 fn install_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         panic::set_hook(Box::new(|info| {
             let message = generator::progenitor_pass::panic_message(info.payload());
             let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
-            PANIC.with(|last| *last.borrow_mut() = Some(format!("{location}: {message}")));
+            let thread = std::thread::current();
+            // The generator's own threads are named `generate: ...`.
+            if GENERATING.with(Cell::get) || thread.name().is_some_and(|name| name.starts_with("generate")) {
+                PANIC.with(|last| *last.borrow_mut() = Some(format!("{location}: {message}")));
+            } else {
+                eprintln!("[fuzz] panic outside a generation, in thread {:?}, at {location}: {message}", thread.name());
+            }
         }));
     });
 }
@@ -296,7 +309,10 @@ fn install_hook() {
 pub fn execute(text: &str) -> Verdict {
     install_hook();
     let spec = SpecSource { label: LABEL.to_owned(), slug: "fuzz".to_owned(), text: text.to_owned() };
-    match panic::catch_unwind(AssertUnwindSafe(|| generator::generate(&spec))) {
+    GENERATING.with(|flag| flag.set(true));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| generator::generate(&spec)));
+    GENERATING.with(|flag| flag.set(false));
+    match outcome {
         Err(_) => Verdict::Panic(PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| "unknown panic".to_owned())),
         Ok(Err(error)) => match unclear(&error, LABEL) {
             Some(why) => Verdict::UnclearError(format!("{why}: {error}")),
@@ -375,7 +391,7 @@ pub fn run(config: &Config) -> Result<Report> {
     let work = tempfile::tempdir().context("cannot create a work folder")?;
     fs::create_dir_all(&config.crashes).with_context(|| format!("cannot create {}", config.crashes.display()))?;
     // The last execution started, for replaying one that aborted the process.
-    let in_flight = config.crashes.join(format!("in-flight-{}.txt", config.seed));
+    let in_flight = config.crashes.join(format!("in-flight-{}-{}.txt", config.seed, config.start));
     let mut sample_rng = Rng::with_seed(config.seed);
     let mut compile_sample: Vec<String> = Vec::new();
     let mut successes = 0u64;
@@ -416,6 +432,9 @@ pub fn run(config: &Config) -> Result<Report> {
             Verdict::Refused(message) => {
                 report.refused += 1;
                 *report.refusals.entry(refusal_kind(message)).or_default() += 1;
+                if config.keep_refusals.as_ref().is_some_and(|text| message.contains(text.as_str())) {
+                    save_text(config, exec, "refused", &input.text, message);
+                }
             }
             _ => {}
         }

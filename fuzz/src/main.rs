@@ -39,6 +39,10 @@ struct Args {
     /// Compile this many generated crates (sampled) at the end.
     #[arg(long, default_value_t = 0)]
     compile: usize,
+    /// Also save refused inputs whose message contains this text (to triage
+    /// a kind of refusal); they are saved as `refused-*`, not counted as findings.
+    #[arg(long)]
+    keep_refusals: Option<String>,
     /// Print the input of execution --start instead of running.
     #[arg(long)]
     print: bool,
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
     config.hang_limit = Duration::from_secs(args.hang_seconds);
     config.write_every = args.write_every;
     config.compile = args.compile;
+    config.keep_refusals = args.keep_refusals;
     config.progress = Some(Duration::from_secs(30));
     if args.print {
         return match fuzz::seeds::load(&config.corpus) {
@@ -78,7 +83,8 @@ fn main() -> ExitCode {
     let campaign = std::thread::Builder::new().stack_size(8 << 20).spawn(move || fuzz::run(&config));
     let outcome = match campaign.map(|thread| thread.join()) {
         Ok(Ok(outcome)) => outcome,
-        _ => Err(anyhow::anyhow!("the campaign thread did not start or panicked")),
+        Ok(Err(payload)) => Err(anyhow::anyhow!("the campaign thread panicked: {}", generator::progenitor_pass::panic_message(&*payload))),
+        Err(error) => Err(anyhow::anyhow!("the campaign thread did not start: {error}")),
     };
     match outcome {
         Ok(report) => {

@@ -108,6 +108,8 @@ pub struct Server {
 pub struct ServerVariable {
     /// Name in the URL template.
     pub name: String,
+    /// Its Rust name (snake case, a valid identifier, unique in the URL).
+    pub field: String,
     /// What it stands for.
     pub description: Option<String>,
 }
@@ -349,7 +351,8 @@ impl Api {
                 url: server.url.clone(),
                 variables: url_variables(&server.url)
                     .into_iter()
-                    .map(|name| ServerVariable {
+                    .map(|(name, field)| ServerVariable {
+                        field,
                         description: server
                             .variables
                             .as_ref()
@@ -767,9 +770,23 @@ pub(crate) fn example_value(data: &openapiv3::ParameterData, schema: Option<&ope
     })
 }
 
-/// The `{names}` in a URL template, in order.
-fn url_variables(url: &str) -> Vec<String> {
-    url.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
+/// The `{names}` in a URL template, in order, each once, with its Rust
+/// name (`{region}` → `region`, `{type}` → `type_`, `{}` → `x`; a name
+/// taken already gets `_2`, `_3`...).
+fn url_variables(url: &str) -> Vec<(String, String)> {
+    let mut variables: Vec<(String, String)> = Vec::new();
+    for name in url.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)) {
+        if variables.iter().any(|(seen, _)| seen == name) {
+            continue;
+        }
+        let wanted = crate::names::field_name(name);
+        let field = std::iter::once(wanted.clone())
+            .chain((2..).map(|n| format!("{}_{n}", wanted.trim_end_matches('_'))))
+            .find(|candidate| variables.iter().all(|(_, taken)| taken != candidate))
+            .unwrap_or(wanted);
+        variables.push((name.to_owned(), field));
+    }
+    variables
 }
 
 /// A JSON pointer from unescaped segments.

@@ -92,6 +92,7 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
             if let Some(warning) = declare_missing_path_parameters(&snapshot, path, item_parameters.as_ref(), operation, &name) {
                 warnings.push(warning);
             }
+            warnings.extend(drop_invalid_statuses(operation, &name, &here));
             let outcome = normalize_operation(&snapshot, method, operation, &name, &here, &mut hoisted);
             if let Err(problem) = outcome {
                 item.remove(method);
@@ -125,11 +126,38 @@ fn normalize_operation(
         parameters.iter_mut().for_each(|parameter| declare_for_progenitor(document, parameter));
         rename_same_named_parameters(parameters);
     }
-    if !operation.contains_key("responses") {
+    // Missing, or emptied by `drop_invalid_statuses` (a value that is not a
+    // map is left for the model to refuse, naming it).
+    if operation.get("responses").is_none_or(|responses| responses.as_object().is_some_and(Map::is_empty)) {
         operation.insert("responses".to_owned(), serde_json::json!({"default": {"description": ""}}));
     }
     normalize_request(document, operation, name, here)?;
     normalize_responses(document, operation, name, here, hoisted)
+}
+
+/// Removes the responses keyed by something other than an HTTP status
+/// (100 to 599), a range (`1XX` to `5XX`) or `default`, with a warning
+/// each: the rest of the operation is usable without them.
+fn drop_invalid_statuses(operation: &mut Map<String, Value>, name: &str, here: &str) -> Vec<Warning> {
+    let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return Vec::new() };
+    let invalid: Vec<String> = responses.keys().filter(|status| !is_status_key(status)).cloned().collect();
+    invalid
+        .into_iter()
+        .map(|status| {
+            responses.remove(&status);
+            let at = format!("{here}/responses/{}", status.replace('~', "~0").replace('/', "~1"));
+            Warning::new(name, format!("{at}: the response key {status:?} is not an HTTP status, a range such as `4XX` or `default`; that response is ignored"))
+        })
+        .collect()
+}
+
+/// `200`, `4XX` (any case) or `default`.
+fn is_status_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    key == "default"
+        || (bytes.len() == 3
+            && (b'1'..=b'5').contains(&bytes[0])
+            && (bytes[1..].iter().all(u8::is_ascii_digit) || bytes[1..].eq_ignore_ascii_case(b"XX")))
 }
 
 /// Two parameters of one name in different places (`langCode` in the path

@@ -111,3 +111,38 @@ fn an_untyped_mixed_enum_is_refused_without_a_dump_of_its_values() {
         "tests/corpus/fuzz/untyped-mixed-enum.yaml: #/components: progenitor panicked: multiple implied types for an un-typed enum {Number, String}"
     );
 }
+
+#[test]
+fn odd_server_variables_become_distinct_valid_arguments() {
+    let generated = generate("odd-server-variables.yaml").expect("generates");
+    let client = &generated.files["src/client.rs"];
+    let signature = client.lines().find(|line| line.contains("fn server_url(")).expect("a server_url function");
+    assert!(signature.contains("x: &str, type_: &str, _1st: &str, a_b: &str, a_b_2: &str)"), "{signature}");
+    // Each placeholder is filled by its own argument, `{type}` once for both places.
+    for replace in [r#".replace("{}", x)"#, r#".replace("{type}", type_)"#, r#".replace("{1st}", _1st)"#, r#".replace("{a-b}", a_b)"#, r#".replace("{a_b}", a_b_2)"#] {
+        assert_eq!(client.matches(replace).count(), 1, "{replace}");
+    }
+}
+
+#[test]
+fn a_response_that_is_not_keyed_by_a_status_is_ignored_with_a_warning() {
+    let generated = generate("invalid-response-status.yaml").expect("generates");
+    let warnings = warnings(&generated);
+    for key in ["200-", "abc"] {
+        let at = format!("operation createThing (POST /post): #/paths/~1post/post/responses/{key}: the response key \"{key}\"");
+        assert!(warnings.iter().any(|w| w.starts_with(&at)), "{key}: {warnings:?}");
+    }
+    assert!(warnings.iter().any(|w| w.contains("responses/2000: the response key \"2000\" is not an HTTP status")), "{warnings:?}");
+    assert!(!warnings.iter().any(|w| w.contains("4xx")), "a lower-case range is a range: {warnings:?}");
+    // Both operations stay.
+    assert_eq!(generated.operations, 2);
+}
+
+#[test]
+fn an_operation_named_like_a_keyword_gets_a_command() {
+    let generated = generate("keyword-operation-id.yaml").expect("generates");
+    let cli = &generated.files["src/cli.rs"];
+    // `self` repeats `Self` as a Rust name: it is `self_2`, the variant `Self2`.
+    assert!(cli.contains("Self_ {") && cli.contains("Self2 {"), "the variants of `Self` and `self`");
+    assert_eq!(generated.operations, 2);
+}

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
@@ -296,9 +296,12 @@ impl Taken {
         chosen
     }
 
-    /// `wanted`, or `wanted_2`, ... when it is taken.
+    /// `wanted`, or `wanted_2`, ... when it is taken (`wanted_` when it is
+    /// a keyword, such as the variant `Self` of an operation `self`).
     fn ident(&mut self, wanted: &str) -> syn::Ident {
-        let mut candidates = std::iter::once(wanted.to_owned()).chain((2..).map(|n| format!("{wanted}_{n}")));
+        let keyword = syn::parse_str::<syn::Ident>(wanted).is_err();
+        let wanted = if keyword { format!("{wanted}_") } else { wanted.to_owned() };
+        let mut candidates = std::iter::once(wanted.clone()).chain((2..).map(|n| format!("{wanted}_{n}")));
         let chosen = candidates.find(|candidate| !self.idents.contains(candidate)).unwrap_or_default();
         self.idents.insert(chosen.clone());
         format_ident!("{chosen}")
@@ -604,7 +607,7 @@ fn base_url(api: &Api, global: &mut Taken) -> (TokenStream, TokenStream) {
             let mut names = Vec::new();
             let mut missing = vec![format!("--base-url (or {env})")];
             for variable in &server.variables {
-                let ident = global.ident(&format!("cli_server_{}", variable.name.to_snake_case()));
+                let ident = global.ident(&format!("cli_server_{}", variable.field.trim_end_matches('_')));
                 let flag = global.flag(&variable.name.to_kebab_case());
                 let var_env = server_variable_env(api, &variable.name);
                 let help = format!(
@@ -618,7 +621,7 @@ fn base_url(api: &Api, global: &mut Taken) -> (TokenStream, TokenStream) {
                     #[arg(long = #flag, env = #var_env, global = true, help = #help)]
                     #ident: Option<String>,
                 });
-                names.push(format_ident!("{}", variable.name.to_snake_case().trim_start_matches('_').to_owned() + "_value"));
+                names.push(format_ident!("{}_value", variable.field.trim_end_matches('_')));
                 idents.push(ident);
             }
             let message = format!("set {}", missing.join(", or "));

@@ -216,7 +216,7 @@ fn server_items(api: &Api) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         };
     }
-    let names = server.variables.iter().map(|v| format_ident!("{}", heck::ToSnakeCase::to_snake_case(v.name.as_str()))).collect::<Vec<_>>();
+    let names = server.variables.iter().map(|v| format_ident!("{}", v.field)).collect::<Vec<_>>();
     let mut text = format!("The server URL `{url}` with its variables filled in.\n\n# Arguments\n");
     for (variable, ident) in server.variables.iter().zip(&names) {
         let what = variable.description.as_deref().unwrap_or("server variable");
