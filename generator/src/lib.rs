@@ -170,6 +170,10 @@ fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progeni
         api.crate_name = name.clone();
         api.lib_name = heck::ToSnakeCase::to_snake_case(name.as_str());
     }
+    if let Some(problem) = package::crate_name_problem(&api.crate_name) {
+        let item = if options.crate_name.is_some() { "--crate-name" } else { "the crate name (from the spec's file name)" };
+        return Err(GenerateError::new(&spec.label, item, problem));
+    }
     api.package = package::Package::new(&document, &api.crate_name, options);
     api.vendored_runtime = options.runtime == Runtime::Vendored;
     api.uses = uses.with_rust_types(&document);

@@ -94,6 +94,24 @@ pub fn portable_label(label: &str) -> String {
     path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| label.to_owned())
 }
 
+/// Why `name` cannot name a package (and its library), if it cannot:
+/// Cargo takes ASCII letters, digits, `-` and `_`, at most 64, not
+/// starting with a digit, and the library name must not be a keyword.
+pub fn crate_name_problem(name: &str) -> Option<String> {
+    let lib_name = name.replace('-', "_");
+    if name.is_empty() || name.len() > 64 {
+        Some(format!("the crate name {name:?} must have 1 to 64 characters"))
+    } else if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        Some(format!("the crate name {name:?} has {bad:?}; only ASCII letters, digits, `-` and `_` are allowed"))
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        Some(format!("the crate name {name:?} starts with a digit"))
+    } else if syn::parse_str::<syn::Ident>(&lib_name).is_err() {
+        Some(format!("the crate name {name:?} is a Rust keyword as a library name (`{lib_name}`)"))
+    } else {
+        None
+    }
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").replace('"', "'")
 }
@@ -138,6 +156,17 @@ fn keywords(title: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_names_cargo_refuses_are_named() {
+        assert_eq!(crate_name_problem("pet-store-client"), None);
+        assert_eq!(crate_name_problem("_private"), None);
+        assert_eq!(crate_name_problem("0-client").as_deref(), Some("the crate name \"0-client\" starts with a digit"));
+        assert!(crate_name_problem("self").is_some_and(|p| p.contains("keyword")));
+        assert!(crate_name_problem("pet store").is_some_and(|p| p.contains("' '")));
+        assert!(crate_name_problem("").is_some());
+        assert!(crate_name_problem(&"a".repeat(65)).is_some());
+    }
 
     #[test]
     fn license_names_become_spdx_or_a_file() {

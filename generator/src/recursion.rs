@@ -11,7 +11,9 @@
 //! siblings loses the siblings (as
 //! OpenAPI 3.0 says to ignore them), with a warning naming its JSON
 //! pointer. Plain recursion through `properties`, `items` or
-//! `additionalProperties` is left alone: a field boxes it.
+//! `additionalProperties` is left alone: a field boxes it. Unless two
+//! parts of one composition define the same field: typify merges the two,
+//! resolving the `$ref`, and a `$ref` that leads back is dropped too.
 
 use std::collections::BTreeSet;
 
@@ -149,6 +151,9 @@ enum Cut {
     /// A `$ref` with sibling keywords (which OpenAPI 3.0 ignores): the
     /// siblings go, the reference stays (a field boxes it).
     DropSiblings,
+    /// A field that typify merges with the same field of another part of
+    /// a composition: it becomes `{}`, and the other part's schema types it.
+    MergedField,
 }
 
 /// Cuts every cycle of component schemas that typify would follow
@@ -162,6 +167,7 @@ pub(crate) fn break_composition_cycles(document: &mut Value) -> Vec<Warning> {
     for (name, schema) in schemas {
         let at = format!("/components/schemas/{}", escape(name));
         merged_refs(schema, &at, true, &mut |location, target, cut| edges.push((name.clone(), location, target, cut)));
+        merged_fields(schemas, name, schema, &at, &mut |location, target| edges.push((name.clone(), location, target, Cut::MergedField)));
     }
     let mut cuts: Vec<(String, String, Cut)> = Vec::new();
     for index in 0..edges.len() {
@@ -180,6 +186,12 @@ pub(crate) fn break_composition_cycles(document: &mut Value) -> Vec<Warning> {
                     object.remove("$ref");
                 }
                 format!("`$ref` to `{to}` leads back here through allOf/oneOf/anyOf/not or aliases only (a type that contains itself); it is dropped")
+            }
+            Cut::MergedField => {
+                if let Some(object) = slot.as_object_mut() {
+                    object.remove("$ref");
+                }
+                format!("`$ref` to `{to}` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped")
             }
             Cut::DropSiblings => {
                 if let Some(object) = slot.as_object_mut() {
@@ -229,6 +241,56 @@ fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(St
     if let Some(Value::Object(properties)) = object.get("properties") {
         for (name, property) in properties {
             merged_refs(property, &format!("{at}/properties/{}", escape(name)), false, found);
+        }
+    }
+}
+
+/// Calls `found(pointer, component)` for each field (`items`,
+/// `additionalProperties`, a property) that is a `$ref` to a component and
+/// that typify merges with the same field of another part of `schema`'s
+/// composition (its own keywords and each `allOf`/`oneOf`/`anyOf`
+/// member, a member `$ref` read as its component): to merge them, typify
+/// resolves the reference, and merges again whatever composition that
+/// leads to, without end when it leads back. A member naming `own` (the
+/// schema itself) is not a part: that member is cut as a cycle.
+fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &Value, at: &str, found: &mut impl FnMut(String, String)) {
+    let Some(object) = schema.as_object() else { return };
+    if !COMBINATORS.iter().any(|keyword| object.contains_key(*keyword)) {
+        return;
+    }
+    // Each part of the merge with the pointer of its fields.
+    let mut parts: Vec<(String, &serde_json::Map<String, Value>)> = vec![(at.to_owned(), object)];
+    for keyword in COMBINATORS {
+        let Some(Value::Array(members)) = object.get(keyword) else { continue };
+        for (index, member) in members.iter().enumerate() {
+            let Some(member) = member.as_object() else { continue };
+            let component = member.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
+            match component.map(|name| name.replace("~1", "/").replace("~0", "~")) {
+                Some(name) if name == own => {}
+                Some(name) => {
+                    if let Some(Value::Object(target)) = schemas.get(&name) {
+                        parts.push((format!("/components/schemas/{}", escape(&name)), target));
+                    }
+                }
+                None => parts.push((format!("{at}/{keyword}/{index}"), member)),
+            }
+        }
+    }
+    let fields = |part: &serde_json::Map<String, Value>| -> Vec<(String, Value)> {
+        let mut fields: Vec<(String, Value)> =
+            ["items", "additionalProperties"].iter().filter_map(|k| part.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
+        if let Some(Value::Object(properties)) = part.get("properties") {
+            fields.extend(properties.iter().map(|(name, v)| (format!("properties/{}", escape(name)), v.clone())));
+        }
+        fields
+    };
+    let all: Vec<(usize, String, Value)> =
+        parts.iter().enumerate().flat_map(|(index, (_, part))| fields(part).into_iter().map(move |(key, value)| (index, key, value))).collect();
+    for (index, key, value) in &all {
+        let shared = all.iter().any(|(other, other_key, _)| other != index && other_key == key);
+        let target = value.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/")).and_then(|r| r.rsplit_once('/'));
+        if let (true, Some((_, name))) = (shared, target) {
+            found(format!("{}/{key}", parts[*index].0), name.replace("~1", "/").replace("~0", "~"));
         }
     }
 }
@@ -286,5 +348,23 @@ mod tests {
         assert_eq!(schemas["Tree"]["properties"]["children"]["items"]["$ref"], "#/components/schemas/Tree");
         assert_eq!(schemas["Node"]["properties"]["help"], json!({"$ref": "#/components/schemas/Node"}));
         assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_field_merged_with_its_own_composition_is_cut() {
+        let mut document = json!({"components": {"schemas": {
+            "NewPet": {"items": {}},
+            "Pet": {"allOf": [{"$ref": "#/components/schemas/NewPet"}], "items": {"$ref": "#/components/schemas/Pet"}},
+            "Base": {"properties": {"parent": {"type": "object"}}},
+            "Node": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"parent": {"$ref": "#/components/schemas/Node"}}}]},
+            "Linked": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"next": {"$ref": "#/components/schemas/Linked"}}}]}
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["Pet"]["items"], json!({}));
+        assert_eq!(schemas["Node"]["allOf"][1]["properties"]["parent"], json!({}));
+        // A field only one part defines is not merged: its recursion stays.
+        assert_eq!(schemas["Linked"]["allOf"][1]["properties"]["next"]["$ref"], "#/components/schemas/Linked");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 }

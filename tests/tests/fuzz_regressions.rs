@@ -146,3 +146,36 @@ fn an_operation_named_like_a_keyword_gets_a_command() {
     assert!(cli.contains("Self_ {") && cli.contains("Self2 {"), "the variants of `Self` and `self`");
     assert_eq!(generated.operations, 2);
 }
+
+#[test]
+fn a_field_merged_with_a_reference_back_to_its_schema_does_not_overflow_the_stack() {
+    let generated = generate("merged-self-referencing-items.yaml").expect("generates");
+    assert!(
+        warnings(&generated).contains(
+            &"#/components/schemas/Pet/items: `$ref` to `Pet` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped"
+                .to_owned()
+        ),
+        "{:?}",
+        generated.warnings
+    );
+    assert_eq!(generated.operations, 1);
+}
+
+#[test]
+fn a_title_that_starts_with_a_digit_still_names_a_crate() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: '0', version: 1.0.0}\npaths: {}\n").expect("writes the spec");
+    let out = dir.path().join("out");
+    xtask::generate_one(&spec, &out, generator::Options::default()).expect("generates");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest");
+    assert!(manifest.contains("name = \"api-0-client\""), "{manifest}");
+}
+
+#[test]
+fn a_crate_name_cargo_refuses_is_a_clear_error() {
+    let spec = SpecSource { label: "spec.yaml".into(), slug: "x".into(), text: "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths: {}\n".into() };
+    let options = generator::Options { crate_name: Some("0-client".into()), ..generator::Options::default() };
+    let error = generator::generate_with(&spec, &options).expect_err("a crate name that starts with a digit");
+    assert_eq!(error.to_string(), "spec.yaml: --crate-name: the crate name \"0-client\" starts with a digit");
+}

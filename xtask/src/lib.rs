@@ -136,7 +136,7 @@ pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Option
     let document: serde_yaml_title::Title = serde_yaml_title::read(&text);
     let crate_name = match &options.crate_name {
         Some(name) => name.clone(),
-        None => format!("{}-client", kebab(document.title.as_deref().unwrap_or("api"))),
+        None => crate_name_for(document.title.as_deref().unwrap_or("api")),
     };
     let slug = crate_name.trim_end_matches("-client").to_owned();
     options.crate_name = Some(crate_name.clone());
@@ -159,6 +159,14 @@ pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Option
         summary.push_str(&format!("\nwarning: {warning}"));
     }
     Ok(summary)
+}
+
+/// The crate a spec titled `title` generates by default: `Pet Store` →
+/// `pet-store-client`, and `api-` in front of a title that starts with a
+/// digit (`3scale` → `api-3scale-client`): a package name cannot.
+pub fn crate_name_for(title: &str) -> String {
+    let stem = kebab(title);
+    if stem.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{stem}-client") } else { format!("{stem}-client") }
 }
 
 /// `title` as lowercase ASCII words joined by `-` (`api` when it has none).
@@ -371,4 +379,17 @@ fn remove_empty_dirs(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_name_for;
+
+    #[test]
+    fn a_title_names_its_crate_even_when_it_starts_with_a_digit() {
+        assert_eq!(crate_name_for("Swagger Petstore"), "swagger-petstore-client");
+        assert_eq!(crate_name_for("3scale API"), "api-3scale-api-client");
+        assert_eq!(crate_name_for("0"), "api-0-client");
+        assert_eq!(crate_name_for("¿?"), "api-client");
+    }
 }
