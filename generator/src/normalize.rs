@@ -18,6 +18,8 @@
 //!   then kept untyped, as a JSON value and raw text;
 //! - a `default` response next to a 2xx stands for the errors: it becomes
 //!   `4XX` and `5XX` where those are not declared;
+//! - a response keyed by anything but a status (100 to 599), a range
+//!   (`1XX` to `5XX`) or `default` is dropped, with a warning;
 //! - a request body with several media types keeps one: JSON, then form,
 //!   then octet-stream, then text, then any other type, which is sent as
 //!   raw bytes (`application/octet-stream` for progenitor, the real type in
