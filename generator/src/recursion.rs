@@ -247,8 +247,8 @@ fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(St
 
 /// Calls `found(pointer, component)` for each field (`items`,
 /// `additionalProperties`, a property) that is a `$ref` to a component and
-/// that typify merges with the same field of another part of `schema`'s
-/// composition (its own keywords and each `allOf`/`oneOf`/`anyOf`
+/// that typify merges with the same field (for a property, or
+/// `additionalProperties`) of another part of `schema`'s composition (its own keywords and each `allOf`/`oneOf`/`anyOf`
 /// member, a member `$ref` read as its component): to merge them, typify
 /// resolves the reference, and merges again whatever composition that
 /// leads to, without end when it leads back. A member naming `own` (the
@@ -286,8 +286,19 @@ fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &V
     };
     let all: Vec<(usize, String, Value)> =
         parts.iter().enumerate().flat_map(|(index, (_, part))| fields(part).into_iter().map(move |(key, value)| (index, key, value))).collect();
+    // A property one part defines is merged with the same property of
+    // another part, or else with that part's `additionalProperties` when
+    // that may hold an object (`{}`, `true`, an object schema or a `$ref`;
+    // not `false` or `{type: number}`, which fail the merge at once).
+    let may_hold_object = |schema: &Value| match schema {
+        Value::Bool(allowed) => *allowed,
+        Value::Object(schema) => schema.get("type").is_none_or(|kind| kind == "object"),
+        _ => false,
+    };
+    let open: Vec<bool> = parts.iter().map(|(_, part)| part.get("additionalProperties").is_some_and(may_hold_object)).collect();
     for (index, key, value) in &all {
-        let shared = all.iter().any(|(other, other_key, _)| other != index && other_key == key);
+        let shared = all.iter().any(|(other, other_key, _)| other != index && other_key == key)
+            || (key.starts_with("properties/") && open.iter().enumerate().any(|(other, open)| other != *index && *open));
         let target = value.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/")).and_then(|r| r.rsplit_once('/'));
         if let (true, Some((_, name))) = (shared, target) {
             found(format!("{}/{key}", parts[*index].0), name.replace("~1", "/").replace("~0", "~"));
@@ -364,7 +375,21 @@ mod tests {
         assert_eq!(schemas["Pet"]["items"], json!({}));
         assert_eq!(schemas["Node"]["allOf"][1]["properties"]["parent"], json!({}));
         // A field only one part defines is not merged: its recursion stays.
+        // (`Base` has no `additionalProperties` that `next` would merge with.)
         assert_eq!(schemas["Linked"]["allOf"][1]["properties"]["next"]["$ref"], "#/components/schemas/Linked");
         assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_property_merged_with_additional_properties_is_cut() {
+        let mut document = json!({"components": {"schemas": {
+            "ErrorMessage": {
+                "properties": {"inner": {"$ref": "#/components/schemas/ErrorMessage"}},
+                "oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {}}]
+            }
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        assert_eq!(document["components"]["schemas"]["ErrorMessage"]["properties"]["inner"], json!({}));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 }

@@ -179,3 +179,16 @@ fn a_crate_name_cargo_refuses_is_a_clear_error() {
     let error = generator::generate_with(&spec, &options).expect_err("a crate name that starts with a digit");
     assert_eq!(error.to_string(), "spec.yaml: --crate-name: the crate name \"0-client\" starts with a digit");
 }
+
+#[test]
+fn a_property_merged_with_an_open_member_does_not_overflow_the_stack() {
+    let generated = generate("property-merged-with-additional-properties.yaml").expect("generates");
+    assert!(
+        warnings(&generated).contains(
+            &"#/components/schemas/ErrorMessage/properties/inner: `$ref` to `ErrorMessage` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped"
+                .to_owned()
+        ),
+        "{:?}",
+        generated.warnings
+    );
+}
