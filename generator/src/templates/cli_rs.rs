@@ -607,7 +607,7 @@ fn base_url(api: &Api, global: &mut Taken) -> (TokenStream, TokenStream) {
             let mut names = Vec::new();
             let mut missing = vec![format!("--base-url (or {env})")];
             for variable in &server.variables {
-                let ident = global.ident(&format!("cli_server_{}", variable.field.trim_end_matches('_')));
+                let ident = global.ident(&format!("cli_server_{}", variable.field.trim_matches('_')));
                 let flag = global.flag(&variable.name.to_kebab_case());
                 let var_env = server_variable_env(api, &variable.name);
                 let help = format!(
