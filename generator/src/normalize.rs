@@ -34,7 +34,8 @@
 //! - a `$ref` inside a component is inlined, and one that closes a cycle
 //!   typify cannot follow becomes `{}` (see [`crate::recursion`]);
 //! - enum values whose Rust names collide (`asc`/`ASC`) leave the schema a
-//!   plain string, with a warning.
+//!   plain string, with a warning; an enum without `type` whose values are
+//!   of several JSON kinds (`[1, "1"]`) is dropped (any value), with a warning.
 //!
 //! Skipped, with a warning naming the operation and JSON pointer: an
 //! operation whose success responses have different bodies, a multipart
@@ -510,10 +511,21 @@ fn drop_colliding_titles(document: &mut Value) {
 }
 
 /// Enum values must have the schema's type and appear once: `""` in a
-/// number enum, or a repeated value, is dropped with a warning.
+/// number enum, or a repeated value, is dropped with a warning. An enum
+/// without `type` whose values are of several JSON kinds (`[{}, "a"]`,
+/// `[1, "1"]`), which progenitor cannot type (it panics), is dropped with
+/// a warning: the schema takes any value.
 fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
     let mut fixes: Vec<(String, Vec<Value>, Vec<Value>)> = Vec::new();
+    let mut mixed: Vec<(String, BTreeSet<&'static str>)> = Vec::new();
     let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
+        if let (Some(Value::Array(values)), None) = (object.get("enum"), object.get("type")) {
+            let kinds: BTreeSet<&'static str> = values.iter().filter_map(json_kind).collect();
+            if kinds.len() > 1 {
+                mixed.push((here, kinds));
+            }
+            return Ok(());
+        }
         let (Some(Value::Array(values)), Some(kind)) = (object.get("enum"), object.get("type").and_then(Value::as_str)) else { return Ok(()) };
         let fits = |value: &Value| crate::tolerate::fits_type(value, kind);
         let mut kept: Vec<Value> = Vec::new();
@@ -542,7 +554,26 @@ fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
             warnings.push(Warning::new(here, format!("enum values {listed} do not fit the schema's type or repeat one; they are dropped")));
         }
     }
+    for (here, kinds) in mixed {
+        if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
+            schema.remove("enum");
+            let kinds = kinds.into_iter().collect::<Vec<_>>().join(", ");
+            warnings.push(Warning::new(here, format!("the enum has no `type` and values of several kinds ({kinds}); it is dropped and the schema takes any value")));
+        }
+    }
     warnings
+}
+
+/// The JSON kind of an enum value (`None` for `null`, which any enum may hold).
+fn json_kind(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Null => None,
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(_) => Some("number"),
+        Value::String(_) => Some("string"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
+    }
 }
 
 /// Enum values must keep distinct Rust variant names; where they do not

@@ -224,14 +224,26 @@ fn generate_guarded(document: &OpenAPI) -> Result<(TokenStream, Uses), Failure> 
 /// typify internals, not the spec's words).
 fn readable(message: &str) -> String {
     let first = message.lines().next().unwrap_or_default();
-    let dump = [" Object(", " SchemaObject {", " Schema {", " Some(", " ReferenceOr", " Reference {", " Bool(", " [String(", " [Number(", " [Bool(", " [Null", " [Array(", " [Object("]
+    let dump = [" Object(", " SchemaObject {", " Schema {", " Some(", " ReferenceOr", " Reference {", " Bool("]
         .iter()
         .filter_map(|marker| first.find(marker))
+        .chain(debug_list_start(first))
         .min()
         .unwrap_or(first.len());
     let kept: String = first[..dump].chars().take(300).collect();
     let kept = kept.trim_end_matches([' ', ':']);
     if kept.is_empty() { "no message".to_owned() } else { kept.to_owned() }
+}
+
+/// Where a `Debug`-printed list of values starts in `line`: ` [` and a
+/// variant name (`[String("a"), Number(1.5)]`, `[Object {}, Null]`).
+fn debug_list_start(line: &str) -> Option<usize> {
+    line.match_indices(" [").map(|(at, _)| at).find(|&at| {
+        let rest = &line[at + 2..];
+        let name_end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_end);
+        name.starts_with(|c: char| c.is_ascii_uppercase()) && ["(", " {", ",", "]"].iter().any(|next| after.starts_with(next))
+    })
 }
 
 /// Names the operation that made progenitor fail: its path and method, and
@@ -593,6 +605,12 @@ mod tests {
             readable("multiple implied types for an un-typed enum {Number, String} [String(\"a\"), Number(1.5)]"),
             "multiple implied types for an un-typed enum {Number, String}"
         );
+        assert_eq!(
+            readable("multiple implied types for an un-typed enum {Object, String} [Object {}, String(\"unavailable\")]"),
+            "multiple implied types for an un-typed enum {Object, String}"
+        );
+        assert_eq!(readable("expected one of [a, b]"), "expected one of [a, b]", "a list of words is not a dump");
+        assert_eq!(readable("values [Null, Bool(true)]"), "values");
         assert_eq!(readable(""), "no message");
     }
 }
