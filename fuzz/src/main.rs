@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "fuzz", about = "Mutation-fuzz the generator with the corpus specs as seeds")]
 struct Args {
