@@ -15,7 +15,7 @@
 //! parts of one composition define the same field: typify merges the two,
 //! resolving the `$ref`, and a `$ref` that leads back is dropped too.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
@@ -178,7 +178,12 @@ pub(crate) fn break_composition_cycles(document: &mut Value) -> Vec<Warning> {
         }
     }
     let mut warnings = Vec::new();
+    let mut done = BTreeSet::new();
     for (location, to, cut) in cuts {
+        // A component merged into several schemas may be cut from each.
+        if !done.insert(location.clone()) {
+            continue;
+        }
         let Some(slot) = document.pointer_mut(&location) else { continue };
         let message = match cut {
             Cut::Replace => {
@@ -248,44 +253,30 @@ fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(St
 /// Calls `found(pointer, component)` for each field (`items`,
 /// `additionalProperties`, a property) that is a `$ref` to a component and
 /// that typify merges with the same field (for a property, or
-/// `additionalProperties`) of another part of `schema`'s composition (its own keywords and each `allOf`/`oneOf`/`anyOf`
-/// member, a member `$ref` read as its component): to merge them, typify
-/// resolves the reference, and merges again whatever composition that
-/// leads to, without end when it leads back. A member naming `own` (the
-/// schema itself) is not a part: that member is cut as a cycle.
+/// `additionalProperties`) of another part of `schema`'s composition (see
+/// [`merge_parts`]): to merge them, typify resolves the reference, and
+/// merges again whatever composition that leads to, without end when it
+/// leads back.
 fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &Value, at: &str, found: &mut impl FnMut(String, String)) {
     let Some(object) = schema.as_object() else { return };
     if !COMBINATORS.iter().any(|keyword| object.contains_key(*keyword)) {
         return;
     }
-    // Each part of the merge with the pointer of its fields.
-    let mut parts: Vec<(String, &serde_json::Map<String, Value>)> = vec![(at.to_owned(), object)];
-    for keyword in COMBINATORS {
-        let Some(Value::Array(members)) = object.get(keyword) else { continue };
-        for (index, member) in members.iter().enumerate() {
-            let Some(member) = member.as_object() else { continue };
-            let component = member.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
-            match component.map(|name| name.replace("~1", "/").replace("~0", "~")) {
-                Some(name) if name == own => {}
-                Some(name) => {
-                    if let Some(Value::Object(target)) = schemas.get(&name) {
-                        parts.push((format!("/components/schemas/{}", escape(&name)), target));
-                    }
-                }
-                None => parts.push((format!("{at}/{keyword}/{index}"), member)),
-            }
+    let mut parts = Vec::new();
+    merge_parts(schemas, object, at, &mut BTreeSet::from([own.to_owned()]), 0, &mut parts);
+    // Each field of each part: (part, key, schema).
+    let mut all: Vec<(usize, String, &Value)> = Vec::new();
+    for (index, (_, part)) in parts.iter().enumerate() {
+        all.extend(["items", "additionalProperties"].iter().filter_map(|key| part.get(*key).map(|value| (index, (*key).to_owned(), value))));
+        if let Some(Value::Object(properties)) = part.get("properties") {
+            all.extend(properties.iter().map(|(name, value)| (index, format!("properties/{}", escape(name)), value)));
         }
     }
-    let fields = |part: &serde_json::Map<String, Value>| -> Vec<(String, Value)> {
-        let mut fields: Vec<(String, Value)> =
-            ["items", "additionalProperties"].iter().filter_map(|k| part.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
-        if let Some(Value::Object(properties)) = part.get("properties") {
-            fields.extend(properties.iter().map(|(name, v)| (format!("properties/{}", escape(name)), v.clone())));
-        }
-        fields
-    };
-    let all: Vec<(usize, String, Value)> =
-        parts.iter().enumerate().flat_map(|(index, (_, part))| fields(part).into_iter().map(move |(key, value)| (index, key, value))).collect();
+    // How many parts define each field (a part defines a key once).
+    let mut defined_by: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, key, _) in &all {
+        *defined_by.entry(key.as_str()).or_default() += 1;
+    }
     // A property one part defines is merged with the same property of
     // another part, or else with that part's `additionalProperties` when
     // that may hold an object (`{}`, `true`, an object schema or a `$ref`;
@@ -295,13 +286,53 @@ fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &V
         Value::Object(schema) => schema.get("type").is_none_or(|kind| kind == "object"),
         _ => false,
     };
-    let open: Vec<bool> = parts.iter().map(|(_, part)| part.get("additionalProperties").is_some_and(may_hold_object)).collect();
+    let open: Vec<usize> =
+        parts.iter().enumerate().filter(|(_, (_, part))| part.get("additionalProperties").is_some_and(may_hold_object)).map(|(index, _)| index).collect();
     for (index, key, value) in &all {
-        let shared = all.iter().any(|(other, other_key, _)| other != index && other_key == key)
-            || (key.starts_with("properties/") && open.iter().enumerate().any(|(other, open)| other != *index && *open));
+        let shared = defined_by[key.as_str()] > 1 || (key.starts_with("properties/") && open.iter().any(|other| other != index));
         let target = value.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/")).and_then(|r| r.rsplit_once('/'));
         if let (true, Some((_, name))) = (shared, target) {
             found(format!("{}/{key}", parts[*index].0), name.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+}
+
+/// Composition deeper than this is refused before this pass runs; the
+/// bound only keeps a malformed document from recursing without end.
+const MAX_MERGE_DEPTH: usize = 64;
+
+/// Every part typify merges into one type for `object` (at `at`), each with
+/// the pointer of its fields: the object's own keywords, then each
+/// `allOf`/`oneOf`/`anyOf` member, flattened: an inline member's own
+/// composition, and a member `$ref`'s component with its composition, are
+/// merged too. A component already met (`seen`, which starts with the
+/// schema itself) is not a part again: a member naming the schema is cut as
+/// a cycle.
+fn merge_parts<'a>(
+    schemas: &'a serde_json::Map<String, Value>,
+    object: &'a serde_json::Map<String, Value>,
+    at: &str,
+    seen: &mut BTreeSet<String>,
+    depth: usize,
+    parts: &mut Vec<(String, &'a serde_json::Map<String, Value>)>,
+) {
+    parts.push((at.to_owned(), object));
+    if depth >= MAX_MERGE_DEPTH {
+        return;
+    }
+    for keyword in COMBINATORS {
+        let Some(Value::Array(members)) = object.get(keyword) else { continue };
+        for (index, member) in members.iter().enumerate() {
+            let Some(member) = member.as_object() else { continue };
+            let component = member.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
+            match component.map(|name| name.replace("~1", "/").replace("~0", "~")) {
+                Some(name) => {
+                    if let (true, Some(Value::Object(target))) = (seen.insert(name.clone()), schemas.get(&name)) {
+                        merge_parts(schemas, target, &format!("/components/schemas/{}", escape(&name)), seen, depth + 1, parts);
+                    }
+                }
+                None => merge_parts(schemas, member, &format!("{at}/{keyword}/{index}"), seen, depth + 1, parts),
+            }
         }
     }
 }
@@ -391,5 +422,18 @@ mod tests {
         let warnings = break_composition_cycles(&mut document);
         assert_eq!(document["components"]["schemas"]["ErrorMessage"]["properties"]["inner"], json!({}));
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn parts_of_nested_compositions_and_of_referenced_components_are_merged_too() {
+        let mut document = json!({"components": {"schemas": {
+            "Repository": {"properties": {"owner": {"$ref": "#/components/schemas/User"}}},
+            "Open": {"allOf": [{"additionalProperties": {"type": "object"}}]},
+            "User": {"allOf": [{"allOf": [{"allOf": [{"$ref": "#/components/schemas/Repository"}]}, {"$ref": "#/components/schemas/Open"}]}]},
+            "Team": {"allOf": [{"$ref": "#/components/schemas/User"}, {"$ref": "#/components/schemas/Open"}]}
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        assert_eq!(document["components"]["schemas"]["Repository"]["properties"]["owner"], json!({}));
+        assert_eq!(warnings.len(), 1, "one cut, though both User and Team merge it: {warnings:?}");
     }
 }

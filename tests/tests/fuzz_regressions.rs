@@ -180,6 +180,13 @@ fn a_property_merged_with_an_open_member_does_not_overflow_the_stack() {
     assert_warned(&generated, "#/components/schemas/ErrorMessage/properties/inner: `$ref` to `ErrorMessage` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped");
 }
 
+#[test]
+fn a_property_merged_through_nested_compositions_does_not_overflow_the_stack() {
+    let generated = generate("property-merged-through-nested-composition.yaml").expect("generates");
+    assert_warned(&generated, "#/components/schemas/Repository/properties/owner: `$ref` to `User` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped");
+    assert_eq!(generated.operations, 1);
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.
