@@ -8,8 +8,10 @@
 //! caller (`xtask`) decides where the files go.
 
 pub mod changelog;
+mod compositions;
 mod downgrade;
 mod error;
+mod enums;
 mod examples;
 pub mod help;
 pub mod load;

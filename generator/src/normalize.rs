@@ -33,9 +33,10 @@
 //!   sends a generated key when the caller sets none;
 //! - a `$ref` inside a component is inlined, and one that closes a cycle
 //!   typify cannot follow becomes `{}` (see [`crate::recursion`]);
-//! - enum values whose Rust names collide (`asc`/`ASC`) leave the schema a
-//!   plain string, with a warning; an enum without `type` whose values are
-//!   of several JSON kinds (`[1, "1"]`) is dropped (any value), with a warning.
+//! - enum values progenitor cannot type are dropped, with a warning (see
+//!   [`crate::enums`]);
+//! - composition members whose type contradicts their schema's are dropped,
+//!   with a warning (see [`crate::compositions`]).
 //!
 //! Skipped, with a warning naming the operation and JSON pointer: an
 //! operation whose success responses have different bodies, a multipart
@@ -74,7 +75,8 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     renamed.extend(crate::recursion::inline_deep_refs(document));
     renamed.extend(crate::recursion::break_composition_cycles(document));
     drop_colliding_titles(document);
-    let mut warnings = relax_colliding_enums(document);
+    let mut warnings = crate::enums::relax_colliding_enums(document);
+    warnings.extend(crate::compositions::drop_impossible_members(document));
     warnings.append(&mut renamed);
     make_idempotency_keys_optional(document);
     warnings.extend(assign_operation_ids(document));
@@ -371,7 +373,7 @@ fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
 
 /// Calls `visit` on every object in `value` with its JSON pointer, depth
 /// first, except inside example values, which are data, not description.
-fn each_object(
+pub(crate) fn each_object(
     value: &Value,
     path: &mut Vec<String>,
     visit: &mut impl FnMut(&Map<String, Value>, String) -> Result<(), Problem>,
@@ -508,98 +510,6 @@ fn drop_colliding_titles(document: &mut Value) {
             }
         }
     }
-}
-
-/// Enum values must have the schema's type and appear once: `""` in a
-/// number enum, or a repeated value, is dropped with a warning. An enum
-/// without `type` whose values are of several JSON kinds (`[{}, "a"]`,
-/// `[1, "1"]`), which progenitor cannot type (it panics), is dropped with
-/// a warning: the schema takes any value.
-fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
-    let mut fixes: Vec<(String, Vec<Value>, Vec<Value>)> = Vec::new();
-    let mut mixed: Vec<(String, BTreeSet<&'static str>)> = Vec::new();
-    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
-        if let (Some(Value::Array(values)), None) = (object.get("enum"), object.get("type")) {
-            let kinds: BTreeSet<&'static str> = values.iter().filter_map(json_kind).collect();
-            if kinds.len() > 1 {
-                mixed.push((here, kinds));
-            }
-            return Ok(());
-        }
-        let (Some(Value::Array(values)), Some(kind)) = (object.get("enum"), object.get("type").and_then(Value::as_str)) else { return Ok(()) };
-        let fits = |value: &Value| crate::tolerate::fits_type(value, kind);
-        let mut kept: Vec<Value> = Vec::new();
-        let mut dropped = Vec::new();
-        for value in values {
-            if value.is_null() || (fits(value) && !kept.contains(value)) {
-                kept.push(value.clone());
-            } else {
-                dropped.push(value.clone());
-            }
-        }
-        if !dropped.is_empty() {
-            fixes.push((here, kept, dropped));
-        }
-        Ok(())
-    });
-    let mut warnings = Vec::new();
-    for (here, kept, dropped) in fixes {
-        if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
-            if kept.is_empty() {
-                schema.remove("enum");
-            } else {
-                schema.insert("enum".to_owned(), Value::Array(kept));
-            }
-            let listed = dropped.iter().map(Value::to_string).collect::<Vec<_>>().join(", ");
-            warnings.push(Warning::new(here, format!("enum values {listed} do not fit the schema's type or repeat one; they are dropped")));
-        }
-    }
-    for (here, kinds) in mixed {
-        if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
-            schema.remove("enum");
-            let kinds = kinds.into_iter().collect::<Vec<_>>().join(", ");
-            warnings.push(Warning::new(here, format!("the enum has no `type` and values of several kinds ({kinds}); it is dropped and the schema takes any value")));
-        }
-    }
-    warnings
-}
-
-/// The JSON kind of an enum value (`None` for `null`, which any enum may hold).
-fn json_kind(value: &Value) -> Option<&'static str> {
-    match value {
-        Value::Null => None,
-        Value::Bool(_) => Some("boolean"),
-        Value::Number(_) => Some("number"),
-        Value::String(_) => Some("string"),
-        Value::Array(_) => Some("array"),
-        Value::Object(_) => Some("object"),
-    }
-}
-
-/// Enum values must keep distinct Rust variant names; where they do not
-/// (`asc` and `ASC`), the schema becomes a plain string, with a warning.
-fn relax_colliding_enums(document: &mut Value) -> Vec<Warning> {
-    let mut warnings = drop_mistyped_enum_values(document);
-    let mut colliding = Vec::new();
-    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
-        let Some(Value::Array(values)) = object.get("enum") else { return Ok(()) };
-        let mut names: BTreeMap<String, &str> = BTreeMap::new();
-        for text in values.iter().filter_map(Value::as_str) {
-            let name = crate::open_enums::variant_ident(text).to_string();
-            if let Some(other) = names.insert(name.clone(), text) {
-                colliding.push((here, format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`; the value is kept as a plain string")));
-                break;
-            }
-        }
-        Ok(())
-    });
-    for (here, message) in colliding {
-        if let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) {
-            schema.remove("enum");
-            warnings.push(Warning::new(here, message));
-        }
-    }
-    warnings
 }
 
 /// Turns `+json` media types into `application/json` (dropping them when

@@ -187,6 +187,24 @@ fn a_property_merged_through_nested_compositions_does_not_overflow_the_stack() {
     assert_eq!(generated.operations, 1);
 }
 
+#[test]
+fn enum_values_whose_elements_do_not_fit_are_dropped_with_a_warning() {
+    let generated = generate("enum-values-of-another-element-type.yaml").expect("generates");
+    assert_warned(&generated, "#/components/schemas/Tags: enum values [1], [null] do not fit the schema's type or repeat one; they are dropped");
+    assert_warned(&generated, "#/components/schemas/Pair: the enum's values hold objects of a schema with `properties`, which Rust cannot compare (its struct has no `PartialEq`); the enum is dropped and the schema keeps its shape");
+    assert_eq!(generated.operations, 1);
+}
+
+#[test]
+fn composition_members_of_another_type_are_dropped_with_a_warning() {
+    let generated = generate("members-of-another-type.yaml").expect("generates");
+    let level = "#/components/schemas/Score/properties/level";
+    assert_warned(&generated, &format!("{level}/oneOf/0: the member has type `string`, which the schema's own type `number` rules out: it can never match and is dropped"));
+    assert_warned(&generated, &format!("{level}/oneOf/1: the member has type `string`, which the schema's own type `number` rules out: it can never match and is dropped"));
+    assert_warned(&generated, "#/components/schemas/Score/properties/rank/allOf/0: the member has type `string`, which the schema's own type `number` rules out: no value can satisfy both; the member is dropped and the schema keeps its own type");
+    assert_eq!(generated.operations, 1);
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.
