@@ -61,24 +61,30 @@ pub fn compare(specs: &[&BenchSpec], scratch: &Path, rounds: usize) -> Result<Ve
     };
     cargo(&["check", "--workspace"])?;
     cargo(&["build", "--workspace"])?;
-    // The crate in `folder`, recompiled on its own `rounds` times.
+    // The crate in `folder`, recompiled on its own.
     let time = |folder: &str, package: &str, command: &str| -> Result<f64> {
         let lib = scratch.join(folder).join("src/lib.rs");
-        let mut seconds = Vec::new();
-        for _ in 0..rounds {
-            let text = std::fs::read(&lib)?;
-            std::fs::write(&lib, text)?;
-            seconds.push(cargo(&[command, "-p", package])?);
-        }
-        Ok(median(&mut seconds))
+        let text = std::fs::read(&lib)?;
+        std::fs::write(&lib, text)?;
+        cargo(&[command, "-p", package])
     };
     let mut results = Vec::new();
     for (ours, bare) in &members {
-        let times = |folder: &str, package: &str| -> Result<CompileTimes> {
-            Ok(CompileTimes { check: time(folder, package, "check")?, build: time(folder, package, "build")? })
-        };
         let ours_package = package_name(&scratch.join(ours))?;
-        results.push(Comparison { ours: times(ours, &ours_package)?, bare: times(bare, bare)? });
+        // Interleaved round by round, so that a slow spell of the shared
+        // machine hits both crates alike.
+        let mut seconds: [Vec<f64>; 4] = Default::default();
+        for _ in 0..rounds {
+            seconds[0].push(time(ours, &ours_package, "check")?);
+            seconds[1].push(time(bare, bare, "check")?);
+            seconds[2].push(time(ours, &ours_package, "build")?);
+            seconds[3].push(time(bare, bare, "build")?);
+        }
+        let [ours_check, bare_check, ours_build, bare_build] = seconds.map(|mut times| median(&mut times));
+        results.push(Comparison {
+            ours: CompileTimes { check: ours_check, build: ours_build },
+            bare: CompileTimes { check: bare_check, build: bare_build },
+        });
     }
     Ok(results)
 }
