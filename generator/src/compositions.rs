@@ -67,9 +67,10 @@ pub(crate) fn drop_impossible_members(document: &mut Value) -> Vec<Warning> {
 /// `$ref`s that lead back).
 const MAX_DEPTH: usize = 16;
 
-/// The types a member's values may have: its `type`, or else the types of
-/// all its own `oneOf`/`anyOf` members, read through `$ref`s to other parts
-/// of the document. `None` when any value may fit.
+/// The types a member's values may have: its `type`, or else those its
+/// own composition allows (any type of its `oneOf`/`anyOf` members, and
+/// only types every typed `allOf` part shares), read through `$ref`s to
+/// other parts of the document. `None` when any value may fit.
 fn member_types(member: &Value, document: &Value, depth: usize) -> Option<BTreeSet<String>> {
     let member: &Map<String, Value> = member.as_object()?;
     let target = match member.get("$ref").and_then(Value::as_str) {
@@ -82,10 +83,25 @@ fn member_types(member: &Value, document: &Value, depth: usize) -> Option<BTreeS
     if depth >= MAX_DEPTH {
         return None;
     }
+    let mut allowed = alternative_types(target, document, depth);
+    if let Some(Value::Array(parts)) = target.get("allOf") {
+        for types in parts.iter().filter_map(|part| member_types(part, document, depth + 1)) {
+            allowed = Some(match allowed {
+                None => types,
+                Some(allowed) => allowed.into_iter().filter(|kind| types.iter().any(|other| compatible(kind, other))).collect(),
+            });
+        }
+    }
+    allowed
+}
+
+/// Any type of the `oneOf`/`anyOf` members of `schema`; `None` when it has
+/// none or one of them may hold any value.
+fn alternative_types(schema: &Map<String, Value>, document: &Value, depth: usize) -> Option<BTreeSet<String>> {
     let mut types = BTreeSet::new();
     let mut any = false;
     for keyword in ALTERNATIVES {
-        let Some(Value::Array(members)) = target.get(keyword) else { continue };
+        let Some(Value::Array(members)) = schema.get(keyword) else { continue };
         for member in members {
             types.extend(member_types(member, document, depth + 1)?);
             any = true;
@@ -111,7 +127,9 @@ mod tests {
             "Text": {"type": "string"},
             "Code": {"type": "string", "anyOf": [{"type": "object"}], "allOf": [{"type": "boolean"}, {"minLength": 1}]},
             "Any": {"oneOf": [{"type": "string"}, {"type": "number"}]},
-            "Count": {"type": "integer", "oneOf": [{"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Text"}]}, {"oneOf": [{"type": "string"}, {}]}]}
+            "Count": {"type": "integer", "oneOf": [{"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Text"}]}, {"oneOf": [{"type": "string"}, {}]}]},
+            "Flag": {"type": "boolean", "anyOf": [{"allOf": [{"type": "string"}], "nullable": true}, {"allOf": [{}, {"type": "boolean"}]}]},
+            "Size": {"type": "number", "oneOf": [{"allOf": [{"type": "integer"}, {"type": "number"}]}]}
         }}});
         let warnings = drop_impossible_members(&mut document);
         let schemas = &document["components"]["schemas"];
@@ -120,7 +138,9 @@ mod tests {
         assert_eq!(schemas["Code"]["allOf"], json!([{"minLength": 1}]));
         assert_eq!(schemas["Any"]["oneOf"].as_array().map(Vec::len), Some(2));
         assert_eq!(schemas["Count"]["oneOf"], json!([{"oneOf": [{"type": "string"}, {}]}]), "a member that may hold anything stays");
+        assert_eq!(schemas["Flag"]["anyOf"], json!([{"allOf": [{}, {"type": "boolean"}]}]));
+        assert_eq!(schemas["Size"]["oneOf"].as_array().map(Vec::len), Some(1), "an integer is a number");
         let pointers: Vec<&str> = warnings.iter().map(|warning| warning.item.as_str()).collect();
-        assert_eq!(pointers, ["#/components/schemas/Amount/oneOf/0", "#/components/schemas/Amount/oneOf/2", "#/components/schemas/Code/anyOf/0", "#/components/schemas/Code/allOf/0", "#/components/schemas/Count/oneOf/0"]);
+        assert_eq!(pointers, ["#/components/schemas/Amount/oneOf/0", "#/components/schemas/Amount/oneOf/2", "#/components/schemas/Code/anyOf/0", "#/components/schemas/Code/allOf/0", "#/components/schemas/Count/oneOf/0", "#/components/schemas/Flag/anyOf/0"]);
     }
 }

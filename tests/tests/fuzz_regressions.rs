@@ -202,6 +202,7 @@ fn composition_members_of_another_type_are_dropped_with_a_warning() {
     assert_warned(&generated, &format!("{level}/oneOf/0: the member has type `string`, which the schema's own type `number` rules out: it can never match and is dropped"));
     assert_warned(&generated, &format!("{level}/oneOf/1: the member has type `string`, which the schema's own type `number` rules out: it can never match and is dropped"));
     assert_warned(&generated, "#/components/schemas/Score/properties/rank/allOf/0: the member has type `string`, which the schema's own type `number` rules out: no value can satisfy both; the member is dropped and the schema keeps its own type");
+    assert_warned(&generated, "#/components/schemas/Score/properties/flag/anyOf/0: the member has type `string`, which the schema's own type `boolean` rules out: it can never match and is dropped");
     assert_eq!(generated.operations, 1);
 }
 
