@@ -70,7 +70,10 @@ fn check_deep_schemas(value: &serde_json::Value, path: &mut Vec<String>, is_sche
     let mut below = 0;
     let mut composition = 0;
     for (key, child) in object {
-        if matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-") {
+        // Values, not schemas: a schema's `default`, `enum` and `const`, and
+        // examples anywhere. (Outside a schema, `default` is a response.)
+        let value_keyword = matches!(key.as_str(), "default" | "enum" | "const") && is_schema;
+        if value_keyword || matches!(key.as_str(), "example" | "examples") || key.starts_with("x-") {
             continue;
         }
         path.push(key.clone());

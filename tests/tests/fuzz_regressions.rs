@@ -86,6 +86,14 @@ fn a_deep_schema_that_does_not_read_fails_fast_naming_where() {
 }
 
 #[test]
+fn a_deep_schema_in_a_default_response_fails_fast_naming_where() {
+    let error = generate("deep-invalid-schema-in-default-response.yaml").expect_err("the innermost type is not a string");
+    let at = format!("#/paths/~1status/get/responses/default/content/application~1json/schema{}", "/items".repeat(5));
+    assert_eq!(error.item, at);
+    assert_eq!(error.message, "not a valid OpenAPI 3.0 schema: invalid type: boolean `false`, expected a string");
+}
+
+#[test]
 fn composition_nested_without_end_is_refused_naming_where() {
     let error = generate("nested-composition.yaml").expect_err("22 levels of oneOf");
     assert_eq!(error.item, format!("#/components/schemas/Pet{}", "/oneOf/0".repeat(12)));
@@ -215,6 +223,7 @@ fn the_crates_of_the_regression_specs_compile_without_warnings() {
     let report = xtask::corpus::run(&root.join("tests/corpus/fuzz"), &root.join("target/corpus-fuzz-regressions")).expect("runs");
     let refused = [
         "deep-invalid-schema.yaml",
+        "deep-invalid-schema-in-default-response.yaml",
         "nested-composition.yaml",
         "not-schema.yaml",
         "self-referencing-parameter.yaml",
