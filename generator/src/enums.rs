@@ -13,10 +13,12 @@ use crate::Warning;
 
 /// Enum values must have the schema's type, down to their elements and
 /// fields ([`conforms`]), and appear once: `""` in a number enum, `[1]` in
-/// an enum of string arrays, or a repeated value, is dropped with a warning. An enum
-/// without `type` whose values are of several JSON kinds (`[{}, "a"]`,
-/// `[1, "1"]`), which progenitor cannot type (it panics), is dropped with
-/// a warning: the schema takes any value.
+/// an enum of string arrays, or a repeated value, is dropped with a
+/// warning. Dropped whole, with a warning: an enum holding objects of a
+/// schema with `properties` ([`meets_properties`]), and an enum without
+/// `type` whose values are of several JSON kinds (`[{}, "a"]`, `[1,
+/// "1"]`), which progenitor cannot type (it panics): the schema takes any
+/// value.
 fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
     let mut fixes: Vec<(String, Vec<Value>, Vec<Value>)> = Vec::new();
     let mut mixed: Vec<(String, BTreeSet<&'static str>)> = Vec::new();
