@@ -264,6 +264,19 @@ fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &V
     }
     let mut parts = Vec::new();
     merge_parts(schemas, object, at, &mut BTreeSet::from([own.to_owned()]), 0, &mut parts);
+    shared_field_refs(&parts, 0, found);
+}
+
+/// Calls `found(pointer, component)` for each field of `parts` that is a
+/// `$ref` to a component and that typify merges with a field of another
+/// part: the same field, or, between a property and `additionalProperties`
+/// that may hold an object, either side. Fields that several parts define
+/// inline are merged field by field in turn, so the search goes on inside
+/// them.
+fn shared_field_refs(parts: &[(String, &serde_json::Map<String, Value>)], depth: usize, found: &mut impl FnMut(String, String)) {
+    if depth >= MAX_MERGE_DEPTH {
+        return;
+    }
     // Each field of each part: (part, key, schema).
     let mut all: Vec<(usize, String, &Value)> = Vec::new();
     for (index, (_, part)) in parts.iter().enumerate() {
@@ -288,11 +301,28 @@ fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &V
     };
     let open: Vec<usize> =
         parts.iter().enumerate().filter(|(_, (_, part))| part.get("additionalProperties").is_some_and(may_hold_object)).map(|(index, _)| index).collect();
+    let with_properties: Vec<usize> = all.iter().filter(|(_, key, _)| key.starts_with("properties/")).map(|(index, _, _)| *index).collect();
     for (index, key, value) in &all {
-        let shared = defined_by[key.as_str()] > 1 || (key.starts_with("properties/") && open.iter().any(|other| other != index));
+        let shared = defined_by[key.as_str()] > 1
+            || (key.starts_with("properties/") && open.iter().any(|other| other != index))
+            || (key == "additionalProperties" && open.contains(index) && with_properties.iter().any(|other| other != index));
         let target = value.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/")).and_then(|r| r.rsplit_once('/'));
         if let (true, Some((_, name))) = (shared, target) {
             found(format!("{}/{key}", parts[*index].0), name.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    // A field several parts define inline: its own fields are merged too.
+    for (key, count) in &defined_by {
+        if *count < 2 {
+            continue;
+        }
+        let inner: Vec<(String, &serde_json::Map<String, Value>)> = all
+            .iter()
+            .filter(|(_, other, value)| other == key && value.get("$ref").is_none())
+            .filter_map(|(index, _, value)| value.as_object().map(|object| (format!("{}/{key}", parts[*index].0), object)))
+            .collect();
+        if inner.len() > 1 {
+            shared_field_refs(&inner, depth + 1, found);
         }
     }
 }

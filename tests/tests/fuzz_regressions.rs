@@ -214,6 +214,20 @@ fn composition_members_of_another_type_are_dropped_with_a_warning() {
     assert_eq!(generated.operations, 1);
 }
 
+#[test]
+fn a_reference_inside_a_field_merged_inline_does_not_overflow_the_stack() {
+    let generated = generate("merged-inline-field-leading-back.yaml").expect("generates");
+    assert_warned(&generated, "#/components/schemas/Nested/properties/labels/items: `$ref` to `Label` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped");
+    assert_eq!(generated.operations, 1);
+}
+
+#[test]
+fn additional_properties_merged_with_a_property_do_not_overflow_the_stack() {
+    let generated = generate("additional-properties-merged-with-a-property.yaml").expect("generates");
+    assert_warned(&generated, "#/components/schemas/Resource/additionalProperties: `$ref` to `Namespace` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped");
+    assert_eq!(generated.operations, 1);
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.
