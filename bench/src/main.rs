@@ -20,6 +20,10 @@ mod upload;
 
 use anyhow::{bail, Result};
 
+/// The allocator `cargo xtask generate` uses (see `xtask/src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Timed rounds per measurement; the tables report medians.
 const ROUNDS: usize = 5;
 
