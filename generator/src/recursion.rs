@@ -253,18 +253,37 @@ fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(St
 /// Calls `found(pointer, component)` for each field (`items`,
 /// `additionalProperties`, a property) that is a `$ref` to a component and
 /// that typify merges with the same field (for a property, or
-/// `additionalProperties`) of another part of `schema`'s composition (see
-/// [`merge_parts`]): to merge them, typify resolves the reference, and
-/// merges again whatever composition that leads to, without end when it
-/// leads back.
+/// `additionalProperties`) of another part of a composition (see
+/// [`merge_parts`]) in component `own`'s `schema`, at any depth (a
+/// property's own `oneOf` is merged as the component's is): to merge them,
+/// typify resolves the reference, and merges again whatever composition
+/// that leads to, without end when it leads back.
 fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &Value, at: &str, found: &mut impl FnMut(String, String)) {
     let Some(object) = schema.as_object() else { return };
-    if !COMBINATORS.iter().any(|keyword| object.contains_key(*keyword)) {
-        return;
+    if COMBINATORS.iter().any(|keyword| object.contains_key(*keyword)) {
+        let mut parts = Vec::new();
+        merge_parts(schemas, object, at, &mut BTreeSet::from([own.to_owned()]), 0, &mut parts);
+        shared_field_refs(&parts, 0, found);
     }
-    let mut parts = Vec::new();
-    merge_parts(schemas, object, at, &mut BTreeSet::from([own.to_owned()]), 0, &mut parts);
-    shared_field_refs(&parts, 0, found);
+    // Nested schemas, inline members included: a member's own fields may
+    // hold a composition of their own.
+    for keyword in COMBINATORS {
+        if let Some(Value::Array(members)) = object.get(keyword) {
+            for (index, member) in members.iter().enumerate() {
+                merged_fields(schemas, own, member, &format!("{at}/{keyword}/{index}"), found);
+            }
+        }
+    }
+    for keyword in ["not", "items", "additionalProperties"] {
+        if let Some(child) = object.get(keyword) {
+            merged_fields(schemas, own, child, &format!("{at}/{keyword}"), found);
+        }
+    }
+    if let Some(Value::Object(properties)) = object.get("properties") {
+        for (name, property) in properties {
+            merged_fields(schemas, own, property, &format!("{at}/properties/{}", escape(name)), found);
+        }
+    }
 }
 
 /// Calls `found(pointer, component)` for each field of `parts` that is a
@@ -451,6 +470,28 @@ mod tests {
         }}});
         let warnings = break_composition_cycles(&mut document);
         assert_eq!(document["components"]["schemas"]["ErrorMessage"]["properties"]["inner"], json!({}));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_composition_inside_a_field_merges_its_parts_fields_too() {
+        // `children`'s own `items` is merged with its `oneOf` member's: the
+        // merge of `Node` and the member's object holds `children` again.
+        let mut document = json!({"components": {"schemas": {
+            "Node": {"properties": {"children": {
+                "items": {"$ref": "#/components/schemas/Node"},
+                "oneOf": [{"type": "array", "items": {"type": "object", "properties": {"x": {}}}}]
+            }}},
+            "Leaf": {"properties": {"children": {
+                "items": {"$ref": "#/components/schemas/Node"},
+                "oneOf": [{"type": "array", "items": {"type": "object"}}]
+            }}}
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["Node"]["properties"]["children"]["items"], json!({}));
+        // `Node` does not lead back to `Leaf`: merging it ends.
+        assert_eq!(schemas["Leaf"]["properties"]["children"]["items"]["$ref"], "#/components/schemas/Node");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 

@@ -273,6 +273,17 @@ fn additional_properties_merged_with_a_property_do_not_overflow_the_stack() {
     );
 }
 
+#[test]
+fn a_composition_inside_a_field_that_leads_back_does_not_hang() {
+    assert_generates(
+        "composition-inside-a-field-leading-back.yaml",
+        1,
+        &[
+            "#/components/schemas/Node/properties/children/items: `$ref` to `Node` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped",
+        ],
+    );
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.
