@@ -168,21 +168,35 @@ fn is_status_key(key: &str) -> bool {
 /// Two parameters of one name in different places (`langCode` in the path
 /// and in the query) would be one builder field: the one not in the path is
 /// renamed for progenitor (`langCodeInQuery`), keeping its wire name in
-/// `x-sdk-name`.
+/// `x-sdk-name`. So is a parameter whose Rust name another's already takes
+/// (`__` and `-` are both `x`; progenitor would write the field twice), with
+/// a number added until the name is free.
 fn rename_same_named_parameters(parameters: &mut [Value]) {
+    use heck::ToUpperCamelCase;
     let names: Vec<(String, String)> = parameters
         .iter()
         .map(|p| (p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(), p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned()))
         .collect();
+    let rust = |name: &str| crate::names::sanitize(name, crate::names::Case::Snake);
+    // Path parameters keep their names: the path template names them.
+    let mut taken: std::collections::BTreeSet<String> = names.iter().filter(|(_, l)| l == "path").map(|(n, _)| rust(n)).collect();
     for (index, parameter) in parameters.iter_mut().enumerate() {
         let (name, location) = &names[index];
+        if location == "path" {
+            continue;
+        }
         let shared = names.iter().enumerate().any(|(other, (n, l))| other != index && n == name && l != location);
-        if shared && location != "path" {
-            if let Some(object) = parameter.as_object_mut() {
-                use heck::ToUpperCamelCase;
-                object.insert("x-sdk-name".to_owned(), Value::String(name.clone()));
-                object.insert("name".to_owned(), Value::String(format!("{name}In{}", location.to_upper_camel_case())));
-            }
+        let base = format!("{name}In{}", location.to_upper_camel_case());
+        let mut renamed = shared.then(|| base.clone());
+        let mut attempt = 1;
+        while taken.contains(&rust(renamed.as_deref().unwrap_or(name))) {
+            renamed = Some(if attempt == 1 { base.clone() } else { format!("{base}{attempt}") });
+            attempt += 1;
+        }
+        taken.insert(rust(renamed.as_deref().unwrap_or(name)));
+        if let (Some(renamed), Some(object)) = (renamed, parameter.as_object_mut()) {
+            object.insert("x-sdk-name".to_owned(), Value::String(name.clone()));
+            object.insert("name".to_owned(), Value::String(renamed));
         }
     }
 }

@@ -284,6 +284,17 @@ fn a_composition_inside_a_field_that_leads_back_does_not_hang() {
     );
 }
 
+#[test]
+fn parameters_with_one_rust_name_get_distinct_fields() {
+    let generated = assert_generates("parameters-with-one-rust-name.yaml", 1, &[]);
+    let sdk = &generated.files["src/generated_sdk.rs"];
+    assert_eq!(sdk.matches("pub(crate) x: ").count(), 1, "one field `x`");
+    assert!(sdk.contains("pub(crate) in_query: "), "the second parameter's field");
+    // Both still go on the wire under their own names.
+    let operations = &generated.files["src/operations.rs"];
+    assert!(operations.contains(r#""__""#) && operations.contains(r#""-""#), "wire names kept");
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.
