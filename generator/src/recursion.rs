@@ -228,24 +228,31 @@ fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(St
             found(at.to_owned(), name, Cut::DropSiblings);
         }
     }
+    for_each_subschema(object, at, |child, pointer, member| merged_refs(child, &pointer, member, found));
+}
+
+/// Calls `visit(schema, pointer, member)` for each schema directly inside
+/// `object` (at `at`): composition members and `not` (`member` on), then
+/// `items`, `additionalProperties` and each property (`member` off).
+fn for_each_subschema<'a>(object: &'a serde_json::Map<String, Value>, at: &str, mut visit: impl FnMut(&'a Value, String, bool)) {
     for keyword in COMBINATORS {
         if let Some(Value::Array(members)) = object.get(keyword) {
             for (index, member) in members.iter().enumerate() {
-                merged_refs(member, &format!("{at}/{keyword}/{index}"), true, found);
+                visit(member, format!("{at}/{keyword}/{index}"), true);
             }
         }
     }
     if let Some(not) = object.get("not") {
-        merged_refs(not, &format!("{at}/not"), true, found);
+        visit(not, format!("{at}/not"), true);
     }
     for keyword in ["items", "additionalProperties"] {
         if let Some(child) = object.get(keyword) {
-            merged_refs(child, &format!("{at}/{keyword}"), false, found);
+            visit(child, format!("{at}/{keyword}"), false);
         }
     }
     if let Some(Value::Object(properties)) = object.get("properties") {
         for (name, property) in properties {
-            merged_refs(property, &format!("{at}/properties/{}", escape(name)), false, found);
+            visit(property, format!("{at}/properties/{}", escape(name)), false);
         }
     }
 }
@@ -267,23 +274,7 @@ fn merged_fields(schemas: &serde_json::Map<String, Value>, own: &str, schema: &V
     }
     // Nested schemas, inline members included: a member's own fields may
     // hold a composition of their own.
-    for keyword in COMBINATORS {
-        if let Some(Value::Array(members)) = object.get(keyword) {
-            for (index, member) in members.iter().enumerate() {
-                merged_fields(schemas, own, member, &format!("{at}/{keyword}/{index}"), found);
-            }
-        }
-    }
-    for keyword in ["not", "items", "additionalProperties"] {
-        if let Some(child) = object.get(keyword) {
-            merged_fields(schemas, own, child, &format!("{at}/{keyword}"), found);
-        }
-    }
-    if let Some(Value::Object(properties)) = object.get("properties") {
-        for (name, property) in properties {
-            merged_fields(schemas, own, property, &format!("{at}/properties/{}", escape(name)), found);
-        }
-    }
+    for_each_subschema(object, at, |child, pointer, _| merged_fields(schemas, own, child, &pointer, found));
 }
 
 /// Calls `found(pointer, component)` for each field of `parts` that is a
