@@ -24,6 +24,7 @@ pub mod package;
 pub mod pagination;
 pub mod progenitor_pass;
 mod recursion;
+pub mod reserved;
 pub mod render;
 pub mod resolve;
 mod sample;

@@ -8,7 +8,9 @@
 //! Rewrites:
 //! - an operation without `operationId` gets one from its method and path
 //!   (`GET /pets/{id}` → `getPetsById`), and a duplicate (also after
-//!   conversion to a Rust name) gets a numbered suffix, with a warning;
+//!   conversion to a Rust name) gets a numbered suffix, with a warning; so
+//!   does one whose method or builder the crate defines itself (`builder`,
+//!   `Error`: see [`crate::reserved`]), suffixed `Operation`;
 //! - a `+json` media type (`application/problem+json`, ...) and a JSON type
 //!   with parameters (`application/json; charset=utf-8`) become
 //!   `application/json`; next to `application/json` they are dropped;
@@ -28,6 +30,12 @@
 //!   (`x-sdk-in: cookie`), and a query parameter with another style as
 //!   `form` (`x-sdk-style`), so that progenitor writes its setter and our
 //!   pipeline serialises it as the spec says;
+//! - a path item's parameters are copied into each of its operations that
+//!   does not override them;
+//! - a parameter whose setter would be one of the request builder's own
+//!   (`send`, `body`: see [`crate::reserved`]) is renamed for progenitor
+//!   (`sendInQuery`, its wire name in `x-sdk-name`; a path parameter in its
+//!   template too), with a warning;
 //! - a parameter described by `content` gets the first media type's schema;
 //! - an `Idempotency-Key` header parameter becomes optional: the client
 //!   sends a generated key when the caller sets none;
@@ -85,26 +93,30 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(warnings) };
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
-        if let Some(Value::Array(shared)) = item.get_mut("parameters") {
-            shared.iter_mut().for_each(|parameter| declare_for_progenitor(&snapshot, parameter));
-        }
-        let item_parameters = item.get("parameters").cloned();
+        let shared = match item.get("parameters") {
+            Some(Value::Array(_)) => item.remove("parameters"),
+            _ => None,
+        };
         for method in METHODS {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
             let here = pointer(&["paths", path, method]);
             let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
             let name = format!("operation {id} ({} {path})", method.to_uppercase());
-            if let Some(warning) = declare_missing_path_parameters(&snapshot, path, item_parameters.as_ref(), operation, &name) {
+            if let Some(Value::Array(shared)) = &shared {
+                inherit_parameters(&snapshot, shared, operation);
+            }
+            if let Some(warning) = declare_missing_path_parameters(&snapshot, path, operation, &name) {
                 warnings.push(warning);
             }
             warnings.extend(drop_invalid_statuses(operation, &name, &here));
-            let outcome = normalize_operation(&snapshot, method, operation, &name, &here, &mut hoisted);
+            let outcome = normalize_operation(&snapshot, method, operation, &name, &here, &mut hoisted, &mut warnings);
             if let Err(problem) = outcome {
                 item.remove(method);
                 warnings.push(Warning::new(problem.item, format!("skipped: {}", problem.message)));
             }
         }
     }
+    warnings.extend(crate::reserved::rename_reserved_path_parameters(document));
     if !hoisted.is_empty() {
         let components = document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
         if let Some(Value::Object(components)) = components {
@@ -123,13 +135,20 @@ fn normalize_operation(
     name: &str,
     here: &str,
     hoisted: &mut Vec<(String, Value)>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(), Problem> {
     if method == "options" {
         return Err(problem(name, format!("{here}: OPTIONS operations are not supported (reqwest has no `options` method)")));
     }
     if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
         parameters.iter_mut().for_each(|parameter| declare_for_progenitor(document, parameter));
-        rename_same_named_parameters(parameters);
+        for (original, renamed) in rename_same_named_parameters(parameters) {
+            let (clash, setter) = (crate::names::field_name(&original), crate::names::field_name(&renamed));
+            warnings.push(Warning::new(
+                name,
+                format!("{here}: the parameter `{original}` would take the request builder's own `{clash}`; its setter is `{setter}` (its name on the wire is unchanged)"),
+            ));
+        }
     }
     // Missing, or emptied by `drop_invalid_statuses` (a value that is not a
     // map is left for the model to refuse, naming it).
@@ -171,7 +190,10 @@ fn is_status_key(key: &str) -> bool {
 /// `x-sdk-name`. So is a parameter whose Rust name another's already takes
 /// (`__` and `-` are both `x`; progenitor would write the field twice), with
 /// a number added until the name is free.
-fn rename_same_named_parameters(parameters: &mut [Value]) {
+///
+/// Returns `(name, renamed)` for each parameter renamed because its setter
+/// would be one of the builder's own ([`crate::reserved::SETTERS`]).
+fn rename_same_named_parameters(parameters: &mut [Value]) -> Vec<(String, String)> {
     use heck::ToUpperCamelCase;
     let names: Vec<(String, String)> = parameters
         .iter()
@@ -180,6 +202,8 @@ fn rename_same_named_parameters(parameters: &mut [Value]) {
     let rust = |name: &str| crate::names::sanitize(name, crate::names::Case::Snake);
     // Path parameters keep their names: the path template names them.
     let mut taken: std::collections::BTreeSet<String> = names.iter().filter(|(_, l)| l == "path").map(|(n, _)| rust(n)).collect();
+    taken.extend(crate::reserved::SETTERS.iter().map(|name| (*name).to_owned()));
+    let mut reserved = Vec::new();
     for (index, parameter) in parameters.iter_mut().enumerate() {
         let (name, location) = &names[index];
         if location == "path" {
@@ -195,26 +219,48 @@ fn rename_same_named_parameters(parameters: &mut [Value]) {
         }
         taken.insert(rust(renamed.as_deref().unwrap_or(name)));
         if let (Some(renamed), Some(object)) = (renamed, parameter.as_object_mut()) {
+            if crate::reserved::is_reserved_parameter(name) {
+                reserved.push((name.clone(), renamed.clone()));
+            }
             object.insert("x-sdk-name".to_owned(), Value::String(name.clone()));
             object.insert("name".to_owned(), Value::String(renamed));
         }
     }
+    reserved
+}
+
+/// Gives `operation` the parameters of its path item (`shared`) that it does
+/// not override with one of the same `name` and `in`, before its own, as
+/// OpenAPI reads them: every later rewrite of an operation's parameters
+/// (renames above all) then sees all of them.
+fn inherit_parameters(document: &Value, shared: &[Value], operation: &mut Map<String, Value>) {
+    let key = |parameter: &Value| {
+        let parameter = resolve(document, parameter);
+        (parameter.get("name").cloned(), parameter.get("in").cloned())
+    };
+    let own = match operation.get("parameters") {
+        Some(Value::Array(own)) => own.clone(),
+        // Not a list: the model refuses the operation, naming it.
+        Some(_) => return,
+        None => Vec::new(),
+    };
+    let overridden: Vec<_> = own.iter().map(key).collect();
+    let mut merged: Vec<Value> = shared.iter().filter(|parameter| !overridden.contains(&key(parameter))).cloned().collect();
+    if merged.is_empty() {
+        return;
+    }
+    merged.extend(own);
+    operation.insert("parameters".to_owned(), Value::Array(merged));
 }
 
 /// A `{name}` of the path that no parameter declares (a mistake of the
 /// spec) is declared as a required string path parameter, with a warning.
-fn declare_missing_path_parameters(
-    document: &Value,
-    path: &str,
-    shared: Option<&Value>,
-    operation: &mut Map<String, Value>,
-    name: &str,
-) -> Option<Warning> {
-    let declared: Vec<String> = shared
+fn declare_missing_path_parameters(document: &Value, path: &str, operation: &mut Map<String, Value>, name: &str) -> Option<Warning> {
+    let declared: Vec<String> = operation
+        .get("parameters")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .chain(operation.get("parameters").and_then(Value::as_array).into_iter().flatten())
         .map(|parameter| resolve(document, parameter))
         .filter(|parameter| parameter.get("in").and_then(Value::as_str) == Some("path"))
         .filter_map(|parameter| parameter.get("name").and_then(Value::as_str).map(str::to_owned))
@@ -250,17 +296,22 @@ fn assign_operation_ids(document: &mut Value) -> Vec<Warning> {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
             let here = pointer(&["paths", path, method]);
             let declared = operation.get("operationId").and_then(Value::as_str).filter(|id| !id.trim().is_empty()).map(str::to_owned);
-            let base = declared.clone().unwrap_or_else(|| derived_operation_id(method, path));
+            let wanted = declared.clone().unwrap_or_else(|| derived_operation_id(method, path));
+            let clash = crate::reserved::operation_clash(&wanted);
+            let base = if clash.is_some() { format!("{wanted}Operation") } else { wanted.clone() };
             let mut id = base.clone();
             let mut n = 2;
             while !taken.insert(crate::names::method_name(&id)) {
                 id = format!("{base}_{n}");
                 n += 1;
             }
-            let said = match &declared {
-                None => Some(format!("has no operationId; it is called `{id}`")),
-                Some(original) if *original != id => Some(format!("repeats the operationId `{original}` (as a Rust name); it is called `{id}`")),
-                Some(_) => None,
+            let said = match (&declared, &clash) {
+                (None, _) => Some(format!("has no operationId; it is called `{id}`")),
+                (Some(original), Some(clash)) => {
+                    Some(format!("has the operationId `{original}`, whose Rust name would clash with the crate's own {clash}; it is called `{id}`"))
+                }
+                (Some(original), None) if *original != id => Some(format!("repeats the operationId `{original}` (as a Rust name); it is called `{id}`")),
+                (Some(_), None) => None,
             };
             if let Some(message) = said {
                 warnings.push(Warning::new(format!("{} {path}", method.to_uppercase()), format!("{here} {message}")));

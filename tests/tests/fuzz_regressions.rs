@@ -295,6 +295,39 @@ fn parameters_with_one_rust_name_get_distinct_fields() {
     assert!(operations.contains(r#""__""#) && operations.contains(r#""-""#), "wire names kept");
 }
 
+#[test]
+fn operations_and_parameters_named_like_the_crates_own_items_are_renamed() {
+    let generated = assert_generates(
+        "names-the-crate-defines-itself.yaml",
+        4,
+        &[
+            "GET /builder: #/paths/~1builder/get has the operationId `builder`, whose Rust name would clash with the crate's own method `builder`; it is called `builderOperation`",
+            "GET /error: #/paths/~1error/get has the operationId `Error`, whose Rust name would clash with the crate's own type `Error`; it is called `ErrorOperation`",
+            "GET /string: #/paths/~1string/get has the operationId `string`, whose Rust name would clash with the crate's own type `String`; it is called `stringOperation`",
+            "operation sendItems (POST /clients/{client}/items): #/paths/~1clients~1{client}~1items/post: the parameter `send` would take the request builder's own `send`; its setter is `send_in_query` (its name on the wire is unchanged)",
+            "operation sendItems (POST /clients/{client}/items): #/paths/~1clients~1{client}~1items/post: the parameter `body` would take the request builder's own `body`; its setter is `body_in_query` (its name on the wire is unchanged)",
+            "operation sendItems (POST /clients/{client}/items): #/paths/~1clients~1{client}~1items/post: the parameter `items` would take the request builder's own `items`; its setter is `items_in_header` (its name on the wire is unchanged)",
+            "/clients/{client}/items: #/paths/~1clients~1{client}~1items: the path parameter `client` would take the request builder's own `client`; it is renamed `clientInPath`, its setter `client_in_path` (only its value is sent)",
+        ],
+    );
+    let sdk = &generated.files["src/generated_sdk.rs"];
+    for method in ["builder_operation", "error_operation", "string_operation", "send_items"] {
+        assert!(sdk.contains(&format!("pub fn {method}(&self)")), "Client::{method}");
+    }
+    // The parameters keep their names on the wire; the path's template
+    // names the renamed variable, whose value is what is sent.
+    let operations = &generated.files["src/operations.rs"];
+    for call in [
+        r#"call.path("clientInPath", client_in_path);"#,
+        r#"call.query("body", body_in_query);"#,
+        r#"call.query("send", send_in_query);"#,
+        r#"call.header("items", items_in_header);"#,
+    ] {
+        assert!(operations.contains(call), "{call}");
+    }
+    assert!(operations.contains(r#""/clients/{clientInPath}/items""#), "the renamed template");
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.

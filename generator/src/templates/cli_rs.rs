@@ -343,6 +343,12 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
     for reserved in ["help", "version"] {
         global.flag(reserved);
     }
+    // The run arm's own names that a parameter's binding used later would
+    // otherwise shadow or be shadowed by (an upload's file name is read
+    // after `let upload`).
+    for local in ["client", "request", "upload"] {
+        global.ident(local);
+    }
     let (base_url_fields, base_url_fn) = base_url(api, &mut global);
     let mut variant_names = Taken::default();
     let mut command_names = Taken::default();
