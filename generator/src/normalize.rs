@@ -41,6 +41,8 @@
 //!   sends a generated key when the caller sets none;
 //! - a `$ref` inside a component is inlined, and one that closes a cycle
 //!   typify cannot follow becomes `{}` (see [`crate::recursion`]);
+//! - of the properties of one object that would be one Rust field (`rules`
+//!   and `rules_`), all but the first are dropped, with a warning;
 //! - enum values progenitor cannot type are dropped, with a warning (see
 //!   [`crate::enums`]);
 //! - composition members whose type contradicts their schema's are dropped,
@@ -83,6 +85,7 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     renamed.extend(crate::recursion::inline_deep_refs(document));
     renamed.extend(crate::recursion::break_composition_cycles(document));
     drop_colliding_titles(document);
+    renamed.extend(drop_colliding_properties(document));
     let mut warnings = crate::enums::relax_colliding_enums(document);
     warnings.extend(crate::compositions::drop_impossible_members(document));
     warnings.append(&mut renamed);
@@ -270,7 +273,13 @@ fn declare_missing_path_parameters(document: &Value, path: &str, operation: &mut
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(variable, _)| variable.to_owned()))
         .filter(|variable| !declared.contains(variable))
-        .collect();
+        .fold(Vec::new(), |mut unique, variable| {
+            // `/{a}/{a}` names one parameter twice.
+            if !unique.contains(&variable) {
+                unique.push(variable);
+            }
+            unique
+        });
     if missing.is_empty() {
         return None;
     }
@@ -515,6 +524,42 @@ fn rename_colliding_schemas(document: &mut Value) -> Vec<Warning> {
         .into_iter()
         .map(|(old, new)| Warning::new(pointer(&["components", "schemas", &old]), format!("its Rust name collides with another schema's; it is generated as `{new}`")))
         .collect()
+}
+
+/// Properties of one object whose names become one Rust field (`rules`
+/// and `rules_`, `aB` and `a_b`) would be one field twice: the later ones
+/// are dropped (and out of `required`), with a warning; the struct then
+/// ignores their values.
+fn drop_colliding_properties(document: &mut Value) -> Vec<Warning> {
+    let mut colliding: Vec<(String, String, String)> = Vec::new();
+    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
+        let Some(Value::Object(properties)) = object.get("properties") else { return Ok(()) };
+        let mut taken: BTreeMap<String, &String> = BTreeMap::new();
+        for name in properties.keys() {
+            if let Some(first) = taken.get(&crate::names::field_name(name)) {
+                colliding.push((here.clone(), name.clone(), (*first).clone()));
+            } else {
+                taken.insert(crate::names::field_name(name), name);
+            }
+        }
+        Ok(())
+    });
+    let mut warnings = Vec::new();
+    for (here, name, kept) in colliding {
+        let Some(Value::Object(schema)) = document.pointer_mut(here.trim_start_matches('#')) else { continue };
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            properties.remove(&name);
+        }
+        if let Some(Value::Array(required)) = schema.get_mut("required") {
+            required.retain(|entry| entry.as_str() != Some(name.as_str()));
+        }
+        let field = crate::names::field_name(&name);
+        warnings.push(Warning::new(
+            format!("{here}/properties/{}", name.replace('~', "~0").replace('/', "~1")),
+            format!("the property `{name}` would be the Rust field `{field}`, as `{kept}` is; it is dropped (its values are ignored)"),
+        ));
+    }
+    warnings
 }
 
 /// Points every `$ref` found in `targets` at its new place.

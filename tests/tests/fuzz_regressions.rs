@@ -328,6 +328,28 @@ fn operations_and_parameters_named_like_the_crates_own_items_are_renamed() {
     assert!(operations.contains(r#""/clients/{clientInPath}/items""#), "the renamed template");
 }
 
+#[test]
+fn properties_with_one_rust_name_keep_the_first_and_a_repeated_path_variable_is_one_parameter() {
+    let dropped = |name: &str, field: &str, kept: &str| {
+        format!("#/components/schemas/Offset/properties/{name}: the property `{name}` would be the Rust field `{field}`, as `{kept}` is; it is dropped (its values are ignored)")
+    };
+    let generated = assert_generates(
+        "properties-with-one-rust-name.yaml",
+        1,
+        &[
+            &dropped("rules_", "rules", "rules"),
+            &dropped("a_b", "a_b", "aB"),
+            &dropped("__", "x", "-"),
+            "operation getOffset (GET /offsets/{a}/{a}): the path names `{a}`, which no parameter declares; it is taken as a required string",
+        ],
+    );
+    let sdk = &generated.files["src/generated_sdk.rs"];
+    for field in ["pub rules: ", "pub a_b: ", "pub x: "] {
+        assert_eq!(sdk.matches(field).count(), 1, "one `{field}`");
+    }
+    assert_eq!(generated.files["src/mock.rs"].matches("pub fn a<").count(), 1, "one mock setter for `a`");
+}
+
 /// Every regression spec that generates gives a crate that compiles
 /// without warnings (one `cargo check` of all of them, as `cargo xtask
 /// corpus` does); the rest are the refusals named above.
