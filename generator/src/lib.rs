@@ -77,8 +77,13 @@ pub struct GeneratedCrate {
 /// How a generated crate is packaged.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Package name; by default `<slug>-client`.
+    /// Package name; by default `<slug>-client`, or named after the
+    /// spec's title with `name_after_title`.
     pub crate_name: Option<String>,
+    /// Without a `crate_name`, names the crate after `info.title` (`Pet
+    /// Store` → `pet-store-client`, as many words as fit Cargo's limit)
+    /// instead of the spec's slug.
+    pub name_after_title: bool,
     /// The version when `info.version` is not semver; by default `0.1.0`.
     pub version: Option<String>,
     /// Where the crate gets `sdk-runtime` from.
@@ -169,9 +174,14 @@ fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progeni
         return Err(GenerateError::new(&spec.label, &first.item, format!("{} (--strict)", first.message)));
     }
     api.warnings = warnings;
-    if let Some(name) = &options.crate_name {
-        api.crate_name = name.clone();
+    let name = match &options.crate_name {
+        Some(name) => Some(name.clone()),
+        None if options.name_after_title => Some(package::crate_name_for_title(&document.info.title)),
+        None => None,
+    };
+    if let Some(name) = name {
         api.lib_name = heck::ToSnakeCase::to_snake_case(name.as_str());
+        api.crate_name = name;
     }
     if let Some(problem) = package::crate_name_problem(&api.crate_name) {
         let item = if options.crate_name.is_some() { "--crate-name" } else { "the crate name (from the spec's file name)" };

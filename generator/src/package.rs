@@ -94,12 +94,52 @@ pub fn portable_label(label: &str) -> String {
     path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| label.to_owned())
 }
 
+/// The longest package name Cargo accepts.
+const MAX_CRATE_NAME: usize = 64;
+
+/// The crate a spec titled `title` generates when it is named after its
+/// title: `Pet Store` → `pet-store-client`, `api-` in front of a title
+/// that starts with a digit (`3scale` → `api-3scale-client`: a package
+/// name cannot), and only as many of the title's words as fit Cargo's 64
+/// characters.
+pub fn crate_name_for_title(title: &str) -> String {
+    let stem = kebab(title);
+    let prefix = if stem.starts_with(|c: char| c.is_ascii_digit()) { "api-" } else { "" };
+    let room = MAX_CRATE_NAME - prefix.len() - "-client".len();
+    let mut kept = String::new();
+    for word in stem.split('-') {
+        let needed = if kept.is_empty() { word.len() } else { kept.len() + 1 + word.len() };
+        if needed > room {
+            break;
+        }
+        if !kept.is_empty() {
+            kept.push('-');
+        }
+        kept.push_str(word);
+    }
+    if kept.is_empty() {
+        // One word longer than the room: its first characters.
+        kept = stem[..room.min(stem.len())].trim_end_matches('-').to_owned();
+    }
+    format!("{prefix}{kept}-client")
+}
+
+/// `title` as lowercase ASCII words joined by `-` (`api` when it has none).
+pub fn kebab(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() { "api".to_owned() } else { words.join("-") }
+}
+
 /// Why `name` cannot name a package (and its library), if it cannot:
 /// Cargo takes ASCII letters, digits, `-` and `_`, at most 64, not
 /// starting with a digit, and the library name must not be a keyword.
 pub fn crate_name_problem(name: &str) -> Option<String> {
     let lib_name = name.replace('-', "_");
-    if name.is_empty() || name.len() > 64 {
+    if name.is_empty() || name.len() > MAX_CRATE_NAME {
         Some(format!("the crate name {name:?} must have 1 to 64 characters"))
     } else if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
         Some(format!("the crate name {name:?} has {bad:?}; only ASCII letters, digits, `-` and `_` are allowed"))
@@ -156,6 +196,21 @@ fn keywords(title: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crate_is_named_after_as_many_words_of_its_title_as_fit() {
+        assert_eq!(crate_name_for_title("Swagger Petstore"), "swagger-petstore-client");
+        assert_eq!(crate_name_for_title("3scale API"), "api-3scale-api-client");
+        assert_eq!(crate_name_for_title("0"), "api-0-client");
+        assert_eq!(crate_name_for_title("¿?"), "api-client");
+        let long = "U.S. EPA Enforcement and Compliance History Online (ECHO) - Clean Water Act (CWA) REST Services";
+        assert_eq!(crate_name_for_title(long), "u-s-epa-enforcement-and-compliance-history-online-echo-client");
+        let one_word = "a".repeat(100);
+        assert_eq!(crate_name_for_title(&one_word), format!("{}-client", "a".repeat(57)));
+        for title in [long, one_word.as_str(), "9 lives of a very very very very very very very very very long title"] {
+            assert_eq!(crate_name_problem(&crate_name_for_title(title)), None, "{title}");
+        }
+    }
 
     #[test]
     fn crate_names_cargo_refuses_are_named() {

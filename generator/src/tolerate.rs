@@ -20,7 +20,27 @@ const COUNTS: [&str; 6] = ["minLength", "maxLength", "minItems", "maxItems", "mi
 pub fn tolerate(document: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     walk(document, &mut Vec::new(), false, &mut warnings);
+    complete_info(document, &mut warnings);
     warnings
+}
+
+/// The title and version of an `info` missing them (or missing itself):
+/// they name the crate and head its documentation, nothing worth
+/// refusing a spec for.
+fn complete_info(document: &mut Value, warnings: &mut Vec<Warning>) {
+    let Some(root) = document.as_object_mut() else { return };
+    let info = root.entry("info").or_insert_with(|| Value::Object(Map::new()));
+    if !info.is_object() {
+        warnings.push(Warning::new("#/info", "is not an object; read as an empty one"));
+        *info = Value::Object(Map::new());
+    }
+    let Some(info) = info.as_object_mut() else { return };
+    for (key, default) in [("title", "API"), ("version", "0.1.0")] {
+        if !info.get(key).is_some_and(Value::is_string) {
+            warnings.push(Warning::new(format!("#/info/{key}"), format!("missing; `{default}` is used")));
+            info.insert(key.to_owned(), Value::String(default.to_owned()));
+        }
+    }
 }
 
 fn walk(value: &mut Value, path: &mut Vec<String>, names: bool, warnings: &mut Vec<Warning>) {

@@ -131,3 +131,27 @@ fn one_off_generation_prints_each_warning() {
 fn named(name: &str) -> generator::Options {
     generator::Options { crate_name: Some(name.to_owned()), ..Default::default() }
 }
+
+#[test]
+fn a_crate_is_named_after_its_title_even_when_the_title_is_too_long_or_missing() {
+    let scratch = tempfile::tempdir().unwrap();
+    let long_title = "U.S. EPA Enforcement and Compliance History Online (ECHO) - Clean Water Act (CWA) REST Services";
+    let cases = [
+        (format!("openapi: 3.0.3\ninfo: {{title: '{long_title}', version: '1'}}\npaths: {{}}\n"), "u-s-epa-enforcement-and-compliance-history-online-echo-client", None),
+        ("openapi: 3.0.3\ninfo: {version: '1'}\npaths: {}\n".to_owned(), "api-client", Some("warning: #/info/title: missing; `API` is used")),
+        ("openapi: 3.0.3\npaths: {}\n".to_owned(), "api-client", Some("warning: #/info/version: missing; `0.1.0` is used")),
+    ];
+    for (index, (spec, crate_name, warning)) in cases.into_iter().enumerate() {
+        let path = scratch.path().join(format!("spec-{index}.yaml"));
+        fs::write(&path, &spec).unwrap();
+        let out = scratch.path().join(format!("crate-{index}"));
+
+        let summary = xtask::generate_one(&path, &out, generator::Options::default()).unwrap();
+
+        assert!(summary.starts_with(&format!("generated {crate_name} ")), "{summary}");
+        assert!(fs::read_to_string(out.join("Cargo.toml")).unwrap().contains(&format!("name = \"{crate_name}\"")));
+        if let Some(warning) = warning {
+            assert!(summary.contains(warning), "{summary}");
+        }
+    }
+}

@@ -133,16 +133,12 @@ fn remember(cache: &cache::Cache, root: &Path, target: &Target, plan: &Plan) -> 
 /// says otherwise). Nothing is written into `out` unless generation succeeds.
 pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Options) -> Result<String> {
     let text = fs::read_to_string(spec_path).with_context(|| format!("cannot read {}", spec_path.display()))?;
-    let document: serde_yaml_title::Title = serde_yaml_title::read(&text);
-    let crate_name = match &options.crate_name {
-        Some(name) => name.clone(),
-        None => crate_name_for(document.title.as_deref().unwrap_or("api")),
-    };
-    let slug = crate_name.trim_end_matches("-client").to_owned();
-    options.crate_name = Some(crate_name.clone());
+    options.name_after_title = true;
     options.standalone = true;
+    let slug = generator::package::kebab(&spec_path.file_stem().map(|stem| stem.to_string_lossy()).unwrap_or_default());
     let spec = SpecSource { label: spec_path.display().to_string(), slug, text };
     let generated = generator::generate_with(&spec, &options).map_err(|e| anyhow::anyhow!("error: {e}\nnothing was written to {}", out.display()))?;
+    let crate_name = generated.name.clone();
     let regeneration = generator::changelog::Regeneration::new(&previous(out), &generated, &generator::package::portable_label(&spec.label));
     let mut files = generated.files.clone();
     files.insert("CHANGELOG.md".to_owned(), regeneration.changelog.clone());
@@ -161,37 +157,8 @@ pub fn generate_one(spec_path: &Path, out: &Path, mut options: generator::Option
     Ok(summary)
 }
 
-/// The crate a spec titled `title` generates by default: `Pet Store` →
-/// `pet-store-client`, and `api-` in front of a title that starts with a
-/// digit (`3scale` → `api-3scale-client`): a package name cannot.
-pub fn crate_name_for(title: &str) -> String {
-    let stem = kebab(title);
-    if stem.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{stem}-client") } else { format!("{stem}-client") }
-}
-
 /// `title` as lowercase ASCII words joined by `-` (`api` when it has none).
-pub fn kebab(title: &str) -> String {
-    let words: Vec<String> = title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    if words.is_empty() { "api".to_owned() } else { words.join("-") }
-}
-
-/// Reads just `info.title` of a spec, tolerating anything else.
-mod serde_yaml_title {
-    /// The title, if the spec has one.
-    pub struct Title {
-        pub title: Option<String>,
-    }
-
-    pub fn read(text: &str) -> Title {
-        let value: Option<serde_yaml::Value> = serde_yaml::from_str(text).ok();
-        let title = value.as_ref().and_then(|v| v.get("info")).and_then(|i| i.get("title")).and_then(|t| t.as_str()).map(str::to_owned);
-        Title { title }
-    }
-}
+pub use generator::package::kebab;
 
 /// The repository root (the parent of `xtask/`).
 pub fn repo_root() -> PathBuf {
@@ -379,17 +346,4 @@ fn remove_empty_dirs(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::crate_name_for;
-
-    #[test]
-    fn a_title_names_its_crate_even_when_it_starts_with_a_digit() {
-        assert_eq!(crate_name_for("Swagger Petstore"), "swagger-petstore-client");
-        assert_eq!(crate_name_for("3scale API"), "api-3scale-api-client");
-        assert_eq!(crate_name_for("0"), "api-0-client");
-        assert_eq!(crate_name_for("¿?"), "api-client");
-    }
 }

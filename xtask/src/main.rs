@@ -127,6 +127,7 @@ fn generate(root: &Path, args: GenerateArgs) -> anyhow::Result<String> {
     };
     let options = generator::Options {
         crate_name: args.name,
+        name_after_title: true,
         version: args.version,
         runtime: match args.runtime {
             RuntimeArg::Registry => generator::Runtime::Registry,
