@@ -7,6 +7,7 @@
 //! write, and [`render`] to format each file. It never touches the disk: the
 //! caller (`xtask`) decides where the files go.
 
+mod builder_tail;
 pub mod changelog;
 mod compositions;
 mod downgrade;
@@ -144,7 +145,7 @@ const THREAD_STACK: usize = 64 << 20;
 
 /// Starts `work` on a named thread of `scope` with a [`THREAD_STACK`]
 /// stack; a thread the system cannot start is an error naming `spec`.
-fn spawn<'scope, T: Send + 'scope>(
+pub(crate) fn spawn<'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     spec: &SpecSource,
     name: &str,
@@ -158,7 +159,7 @@ fn spawn<'scope, T: Send + 'scope>(
 }
 
 /// What a scoped thread returned; its panic goes on unwinding here.
-fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, GenerateError>>) -> Result<T, GenerateError> {
+pub(crate) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, GenerateError>>) -> Result<T, GenerateError> {
     thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 

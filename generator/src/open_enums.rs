@@ -16,22 +16,27 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
-/// Rewrites the `types` module of progenitor's output in place.
-pub fn apply(file: &mut syn::File) -> Result<(), String> {
+/// The variants [`apply`] renamed: `(enum, typify's variant)` → ours.
+/// Plain text, so that another thread can rename what it parsed.
+pub type VariantRenames = BTreeMap<(String, String), String>;
+
+/// Rewrites the `types` module of progenitor's output in place, and says
+/// which variants it renamed.
+pub fn apply(file: &mut syn::File) -> Result<VariantRenames, String> {
     let Some(types) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
         _ => None,
     }) else {
-        return Ok(());
+        return Ok(VariantRenames::new());
     };
-    let mut renames = BTreeMap::new();
+    let mut renames = VariantRenames::new();
     let mut rewritten = Vec::new();
     for item in types.iter_mut() {
         let syn::Item::Enum(enumeration) = item else { continue };
         let Some(open) = OpenEnum::from_typify(enumeration)? else { continue };
         for variant in &open.variants {
             if variant.original != variant.ident {
-                renames.insert((open.name.to_string(), variant.original.to_string()), variant.ident.clone());
+                renames.insert((open.name.to_string(), variant.original.to_string()), variant.ident.to_string());
             }
         }
         *item = syn::parse2(open.definition()).map_err(|e| format!("open enum {}: {e}", open.name))?;
@@ -46,10 +51,16 @@ pub fn apply(file: &mut syn::File) -> Result<(), String> {
         types.extend(impls.items);
     }
     drop_deny_unknown_fields(types);
+    rename_variants(file, &renames);
+    Ok(renames)
+}
+
+/// Updates the paths to renamed variants (`Enum::Old`, and `Self::Old`
+/// inside `impl Enum`) in `file`.
+pub fn rename_variants(file: &mut syn::File, renames: &VariantRenames) {
     if !renames.is_empty() {
         RenameVariants { renames }.visit_file_mut(file);
     }
-    Ok(())
 }
 
 struct OpenEnum {
@@ -238,11 +249,11 @@ fn is_default_impl(block: &syn::ItemImpl) -> bool {
 }
 
 /// Updates `Enum::Old` paths (and `Self::Old` inside `impl Enum`) after renames.
-struct RenameVariants {
-    renames: BTreeMap<(String, String), syn::Ident>,
+struct RenameVariants<'a> {
+    renames: &'a VariantRenames,
 }
 
-impl RenameVariants {
+impl RenameVariants<'_> {
     fn rename_in(&self, path: &mut syn::Path, self_name: Option<&str>) {
         let len = path.segments.len();
         if len < 2 {
@@ -252,12 +263,12 @@ impl RenameVariants {
         let owner = if owner == "Self" { self_name.map(str::to_owned).unwrap_or(owner) } else { owner };
         let key = (owner, path.segments[len - 1].ident.to_string());
         if let Some(new) = self.renames.get(&key) {
-            path.segments[len - 1].ident = new.clone();
+            path.segments[len - 1].ident = syn::Ident::new(new, path.segments[len - 1].ident.span());
         }
     }
 }
 
-impl VisitMut for RenameVariants {
+impl VisitMut for RenameVariants<'_> {
     fn visit_item_impl_mut(&mut self, block: &mut syn::ItemImpl) {
         let self_name = match &*block.self_ty {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -274,7 +285,7 @@ impl VisitMut for RenameVariants {
 }
 
 struct RenameWithSelf<'a> {
-    outer: &'a RenameVariants,
+    outer: &'a RenameVariants<'a>,
     self_name: Option<String>,
 }
 
@@ -288,7 +299,7 @@ impl VisitMut for RenameWithSelf<'_> {
 /// Removes the `#[serde(deny_unknown_fields)]` typify writes for
 /// `additionalProperties: false` on the structs and enums of the `types`
 /// module (and its submodules): a response with a new field must decode.
-fn drop_deny_unknown_fields(items: &mut [syn::Item]) {
+pub fn drop_deny_unknown_fields(items: &mut [syn::Item]) {
     let keep = |attr: &syn::Attribute| !(attr.path().is_ident("serde") && quote!(#attr).to_string().replace(' ', "") == "#[serde(deny_unknown_fields)]");
     for item in items {
         match item {

@@ -11,14 +11,16 @@
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{mpsc, Once};
 
 use openapiv3::OpenAPI;
 use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::builder_tail;
 use crate::model::Uses;
+use crate::open_enums::VariantRenames;
 use crate::{GenerateError, SpecSource};
 
 /// progenitor's part of the crate, and what our templates need from it.
@@ -31,6 +33,8 @@ pub struct ProgenitorOutput {
     pub uses: Uses,
     /// The names of the types in the `types` module.
     pub types: std::collections::BTreeSet<String>,
+    /// The variants the open enums renamed.
+    pub renames: VariantRenames,
 }
 
 /// One request builder progenitor generated.
@@ -111,30 +115,50 @@ pub struct Handoff {
 /// The progenitor half of a generation, run on its own thread: [`run`],
 /// then the [`Handoff`] sent on `handoff` (or the error), then progenitor's
 /// file retargeted (for a vendored runtime) and formatted with `header`.
+/// The tail of typify's builder module is parsed and printed on a thread
+/// of its own meanwhile ([`builder_tail`](crate::builder_tail)).
 pub fn run_and_format(
     spec: &SpecSource,
     mut document: OpenAPI,
     mut warnings: Vec<crate::Warning>,
     header: &str,
     vendored: bool,
-    handoff: std::sync::mpsc::Sender<Result<Handoff, GenerateError>>,
+    handoff: mpsc::Sender<Result<Handoff, GenerateError>>,
 ) -> Result<String, GenerateError> {
-    let output = match run(spec, &mut document, &mut warnings) {
-        Ok(output) => output,
-        Err(error) => {
-            // The receiver is gone only when the caller gave up; nothing to tell.
-            let _ = handoff.send(Err(error.clone()));
-            return Err(error);
+    std::thread::scope(|scope| {
+        let (tail_sender, tail_receiver) = mpsc::channel::<String>();
+        let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
+        let tail = crate::spawn(scope, spec, "types::builder", move || {
+            // Either channel closes without a message when there is no tail
+            // to print, or when this thread's failed (its error is reported).
+            let (Ok(items), Ok(renames)) = (tail_receiver.recv(), renames_receiver.recv()) else { return Ok(None) };
+            builder_tail::reshape_and_print(&items, &renames, vendored)
+                .map(Some)
+                .map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))
+        })?;
+        let output = match run_with(spec, &mut document, &mut warnings, Some(&tail_sender)) {
+            Ok(output) => output,
+            Err(error) => {
+                // The receiver is gone only when the caller gave up; nothing to tell.
+                let _ = handoff.send(Err(error.clone()));
+                return Err(error);
+            }
+        };
+        drop(tail_sender);
+        let _ = renames_sender.send(output.renames);
+        let builders = output.builders.iter().map(BuilderText::from).collect();
+        let _ = handoff.send(Ok(Handoff { document, warnings, builders, uses: output.uses, types: output.types }));
+        let mut file = output.file;
+        if vendored {
+            crate::vendored_runtime::retarget(&mut file);
         }
-    };
-    let builders = output.builders.iter().map(BuilderText::from).collect();
-    let _ = handoff.send(Ok(Handoff { document, warnings, builders, uses: output.uses, types: output.types }));
-    let mut file = output.file;
-    if vendored {
-        crate::vendored_runtime::retarget(&mut file);
-    }
-    crate::render::syn_file(header, &file)
-        .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))
+        let mut printed = prettyplease::unparse(&file);
+        if let Some(tail) = crate::joined(tail)? {
+            printed = builder_tail::splice(&printed, &tail)
+                .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
+        }
+        Ok(crate::render::finish(header, &printed))
+    })
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
@@ -142,9 +166,28 @@ pub fn run_and_format(
 /// warning naming it, and the rest generated again; a failure that no
 /// single operation causes is an error.
 pub fn run(spec: &SpecSource, document: &mut OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<ProgenitorOutput, GenerateError> {
+    run_with(spec, document, warnings, None)
+}
+
+/// [`run`], sending the tail of typify's builder module (as text) to
+/// `tail`, when given, instead of parsing it here.
+fn run_with(
+    spec: &SpecSource,
+    document: &mut OpenAPI,
+    warnings: &mut Vec<crate::Warning>,
+    tail: Option<&mpsc::Sender<String>>,
+) -> Result<ProgenitorOutput, GenerateError> {
     loop {
         let failure = match generate_guarded(document) {
-            Ok((tokens, uses)) => {
+            Ok((mut tokens, uses)) => {
+                if let Some(tail) = tail {
+                    let (rest, items) = builder_tail::split_off(tokens);
+                    tokens = rest;
+                    if let Some(items) = items {
+                        // The receiver lives until this thread's scope ends.
+                        let _ = tail.send(items);
+                    }
+                }
                 let mut output = reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
                 output.uses = uses;
                 return Ok(output);
@@ -373,11 +416,11 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
         return Err("expected exactly one `impl Client` holding `new`; progenitor's output changed shape".to_owned());
     }
     file.items.retain(|item| !is_hooks_assertion(item));
-    crate::open_enums::apply(&mut file)?;
+    let renames = crate::open_enums::apply(&mut file)?;
     strip_ignored_examples(&mut file);
     let builders = take_sends(&mut file)?;
     let types = type_names(&file);
-    Ok(ProgenitorOutput { file, builders, uses: Uses::default(), types })
+    Ok(ProgenitorOutput { file, builders, uses: Uses::default(), types, renames })
 }
 
 fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
@@ -434,7 +477,7 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
 /// client methods (the top-level `impl` blocks; each method has one that
 /// is never compiled): every example a crate's docs show runs, and the
 /// crate docs have a running one per topic.
-fn strip_ignored_examples(file: &mut syn::File) {
+pub(crate) fn strip_ignored_examples(file: &mut syn::File) {
     struct Strip;
     impl syn::visit_mut::VisitMut for Strip {
         fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {

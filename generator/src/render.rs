@@ -19,8 +19,13 @@ pub fn parse(tokens: TokenStream) -> Result<syn::File, String> {
 
 /// Pretty-prints an already parsed file, starting with `// <header>`.
 pub fn syn_file(header: &str, file: &syn::File) -> Result<String, String> {
-    let text = prettyplease::unparse(file);
-    Ok(format!("// {header}\n\n{}", space_out_items(&text)))
+    Ok(finish(header, &prettyplease::unparse(file)))
+}
+
+/// prettyplease's text of a file as we write it: `// <header>` first, and
+/// a blank line between items.
+pub fn finish(header: &str, unparsed: &str) -> String {
+    format!("// {header}\n\n{}", space_out_items(unparsed))
 }
 
 /// progenitor's pass that puts a blank line after every closing brace

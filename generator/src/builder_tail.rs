@@ -1,0 +1,198 @@
+//! progenitor's file, parsed and printed on two threads.
+//!
+//! Parsing progenitor's tokens with syn and printing them with prettyplease
+//! is most of a large crate's generation time, and typify's `types::builder`
+//! module (a builder struct and four impls per type) is half of that file.
+//! Its tail is split off as text before the file is parsed: a second thread
+//! parses it, applies the passes that reach into that module (variant
+//! renames of the open enums, `deny_unknown_fields`, ignored examples, a
+//! vendored runtime's paths) and prints it, while progenitor's thread
+//! parses and reshapes the rest; the printed tail is then spliced back in
+//! where it was cut. The file is the same, byte for byte, as printed whole.
+
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+
+use crate::open_enums::VariantRenames;
+
+/// Builder modules with fewer items are printed whole: a thread and the
+/// round trip through text cost more than they save.
+const MIN_ITEMS: usize = 64;
+
+/// The share of the builder module's items left in place (the rest, the
+/// tail, goes to the second thread, which has no reshaping to do).
+const KEPT_SHARE: usize = 4;
+
+/// Splits the tail off the `types::builder` module of progenitor's
+/// `tokens`: the tokens without it, and the tail's items as text (none
+/// when the module is missing or small).
+pub fn split_off(tokens: TokenStream) -> (TokenStream, Option<String>) {
+    let mut file: Vec<TokenTree> = tokens.into_iter().collect();
+    let tail = module_body(&mut file, "types", |types| module_body(types, "builder", cut_tail));
+    (file.into_iter().collect(), tail)
+}
+
+/// Runs `edit` on the items of `mod <name> { .. }` among `trees` (at the
+/// top level), and puts the edited items back.
+fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mut Vec<TokenTree>) -> Option<T>) -> Option<T> {
+    let at = trees.windows(3).position(|window| {
+        matches!(&window[0], TokenTree::Ident(ident) if ident == "mod")
+            && matches!(&window[1], TokenTree::Ident(ident) if ident == name)
+            && matches!(&window[2], TokenTree::Group(group) if group.delimiter() == Delimiter::Brace)
+    })? + 2;
+    let TokenTree::Group(group) = &trees[at] else { return None };
+    let mut items: Vec<TokenTree> = group.stream().into_iter().collect();
+    let edited = edit(&mut items)?;
+    let mut replacement = Group::new(Delimiter::Brace, items.into_iter().collect());
+    replacement.set_span(group.span());
+    trees[at] = TokenTree::Group(replacement);
+    Some(edited)
+}
+
+/// Removes the last items of `items` (all but a [`KEPT_SHARE`]th) and
+/// returns them as text.
+fn cut_tail(items: &mut Vec<TokenTree>) -> Option<String> {
+    let starts = item_starts(items);
+    if starts.len() < MIN_ITEMS {
+        return None;
+    }
+    let tail: TokenStream = items.split_off(starts[starts.len() / KEPT_SHARE]).into_iter().collect();
+    Some(tail.to_string())
+}
+
+/// Where each item after the first starts in a module's `trees`: after a
+/// `;` or a `{ .. }` block, where an attribute or an item keyword follows
+/// (so that `if a { .. } else { .. }` in a constant is not cut).
+fn item_starts(trees: &[TokenTree]) -> Vec<usize> {
+    const ITEM_KEYWORDS: [&str; 12] = ["pub", "impl", "struct", "enum", "fn", "mod", "use", "const", "static", "type", "trait", "unsafe"];
+    let ends_item = |tree: &TokenTree| match tree {
+        TokenTree::Punct(punct) => punct.as_char() == ';',
+        TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
+        _ => false,
+    };
+    let starts_item = |tree: &TokenTree| match tree {
+        TokenTree::Punct(punct) => punct.as_char() == '#',
+        TokenTree::Ident(ident) => ITEM_KEYWORDS.iter().any(|keyword| ident == keyword),
+        _ => false,
+    };
+    (1..trees.len()).filter(|&at| ends_item(&trees[at - 1]) && starts_item(&trees[at])).collect()
+}
+
+/// The passes of [`reshape`](crate::progenitor_pass) that reach into the
+/// builder module, applied to its tail `items`, then printed as they sit
+/// in the file (two levels deep).
+pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) -> Result<String, String> {
+    let mut tail: syn::File = syn::parse_str(items).map_err(|e| format!("the tail of types::builder does not parse: {e}"))?;
+    crate::open_enums::drop_deny_unknown_fields(&mut tail.items);
+    crate::open_enums::rename_variants(&mut tail, renames);
+    crate::progenitor_pass::strip_ignored_examples(&mut tail);
+    if vendored {
+        crate::vendored_runtime::retarget(&mut tail);
+    }
+    let items = tail.items;
+    let nested: syn::File = syn::parse_quote!(pub mod types { pub mod builder { #(#items)* } });
+    let text = prettyplease::unparse(&nested);
+    // `pub mod types {`, `    pub mod builder {`, the items, `    }`, `}`.
+    let lines: Vec<&str> = text.lines().collect();
+    match lines.as_slice() {
+        [_, _, items @ .., "    }", "}"] => Ok(items.iter().map(|line| format!("{line}\n")).collect()),
+        _ => Err("the printed tail of types::builder is not two modules deep".to_owned()),
+    }
+}
+
+/// `file` (printed, without its builder module's tail) with `tail` (from
+/// [`reshape_and_print`]) back at the end of `types::builder`.
+pub fn splice(file: &str, tail: &str) -> Result<String, String> {
+    let types = file.find("\npub mod types {\n").map(|at| at + 1).or_else(|| file.starts_with("pub mod types {\n").then_some(0));
+    let builder = types.and_then(|types| file[types..].find("\n    pub mod builder {\n").map(|at| types + at + 1));
+    let end = builder.and_then(|builder| file[builder..].find("\n    }\n").map(|at| builder + at + 1));
+    let Some(end) = end else {
+        return Err("progenitor's printed file has no types::builder module to put its tail back in".to_owned());
+    };
+    Ok([&file[..end], tail, &file[end..]].concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::{format_ident, quote};
+
+    use super::*;
+
+    /// A file shaped like progenitor's: types with a builder module of
+    /// `count` builders, and a builder module of its own after it.
+    fn sample(count: usize) -> TokenStream {
+        let builders = (0..count).map(|index| {
+            let name = format_ident!("Thing{index}");
+            quote! {
+                #[derive(Clone, Debug)]
+                pub struct #name { value: Result<Option<super::Kind>, String> }
+                impl Default for #name {
+                    fn default() -> Self { Self { value: Ok(Some(super::Kind::X3d)) } }
+                }
+                impl #name {
+                    pub fn value<T>(mut self, value: T) -> Self where T: Into<Option<super::Kind>> {
+                        self.value = Ok(value.into());
+                        self
+                    }
+                }
+            }
+        });
+        quote! {
+            pub mod types {
+                #[derive(Clone, Debug, serde::Deserialize)]
+                pub enum Kind { X3d }
+                pub mod builder { #(#builders)* }
+                pub mod defaults { pub fn one() -> u8 { 1 } }
+            }
+            pub mod builder {
+                pub struct Operation { x: u8 }
+            }
+        }
+    }
+
+    fn printed(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).unwrap())
+    }
+
+    #[test]
+    fn a_file_printed_with_its_tail_on_the_side_is_the_file_printed_whole() {
+        let renames: VariantRenames = [(("Kind".to_owned(), "X3d".to_owned()), "ThreeD".to_owned())].into();
+        let whole = {
+            let mut file: syn::File = syn::parse2(sample(100)).unwrap();
+            crate::open_enums::rename_variants(&mut file, &renames);
+            prettyplease::unparse(&file)
+        };
+
+        let (rest, tail) = split_off(sample(100));
+        let tail = tail.expect("100 builders are split");
+        let mut rest: syn::File = syn::parse2(rest).unwrap();
+        crate::open_enums::rename_variants(&mut rest, &renames);
+        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(&tail, &renames, false).unwrap()).unwrap();
+
+        assert_eq!(spliced, whole);
+        assert!(tail.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &tail[..60]);
+        assert_eq!(tail.matches("pub struct").count(), 75, "three quarters of the builders move");
+        assert!(whole.contains("Ok(Some(super::Kind::ThreeD))") && !whole.contains("X3d))"), "the renames reach the tail");
+    }
+
+    #[test]
+    fn a_small_builder_module_is_not_split() {
+        let tokens = sample(10);
+        let (rest, tail) = split_off(tokens.clone());
+        assert!(tail.is_none());
+        assert_eq!(printed(rest), printed(tokens));
+    }
+
+    #[test]
+    fn items_start_after_blocks_and_semicolons_but_not_inside_an_if_else() {
+        let trees: Vec<TokenTree> = quote! {
+            const A: u8 = if true { 1 } else { 2 };
+            #[derive(Debug)] struct B {}
+            impl B { fn f() {} }
+            use x::{y, z};
+        }
+        .into_iter()
+        .collect();
+        let starts: Vec<String> = item_starts(&trees).into_iter().map(|at| trees[at].to_string()).collect();
+        assert_eq!(starts, ["#", "impl", "use"]);
+    }
+}
