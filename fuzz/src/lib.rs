@@ -393,7 +393,8 @@ pub fn run(config: &Config) -> Result<Report> {
     // The last execution started, for replaying one that aborted the process.
     let in_flight = config.crashes.join(format!("in-flight-{}-{}.txt", config.seed, config.start));
     let mut sample_rng = Rng::with_seed(config.seed);
-    let mut compile_sample: Vec<String> = Vec::new();
+    // Generated inputs to compile at the end, with their execution numbers.
+    let mut compile_sample: Vec<(u64, String)> = Vec::new();
     let mut successes = 0u64;
     let mut last_progress = Instant::now();
     let deadline = config.seconds.map(|s| started + Duration::from_secs(s));
@@ -423,9 +424,9 @@ pub fn run(config: &Config) -> Result<Report> {
                 successes += 1;
                 if config.compile > 0 {
                     if compile_sample.len() < config.compile {
-                        compile_sample.push(input.text.clone());
+                        compile_sample.push((exec, input.text.clone()));
                     } else if let Some(slot) = Some(sample_rng.u64(..successes)).filter(|s| (*s as usize) < config.compile) {
-                        compile_sample[slot as usize] = input.text.clone();
+                        compile_sample[slot as usize] = (exec, input.text.clone());
                     }
                 }
             }
@@ -470,13 +471,15 @@ fn refusal_kind(message: &str) -> String {
     message[..end].chars().take(80).collect::<String>().trim().to_owned()
 }
 
-/// Generates `sample` again, writes the crates and checks them with one
-/// `cargo check` ([`xtask::corpus::run`]).
-fn compile(config: &Config, work: &Path, sample: &[String], report: &mut Report) -> Result<()> {
+/// Generates `sample` (inputs and their executions) again, writes the
+/// crates and checks them with one `cargo check` ([`xtask::corpus::run`]);
+/// a crate that does not compile is saved under its execution's number,
+/// so that `--start N --execs 1` replays it.
+fn compile(config: &Config, work: &Path, sample: &[(u64, String)], report: &mut Report) -> Result<()> {
     let specs = work.join("compile-specs");
     fs::create_dir_all(&specs)?;
-    for (index, text) in sample.iter().enumerate() {
-        fs::write(specs.join(format!("fuzz-{index:04}.json")), text)?;
+    for (exec, text) in sample {
+        fs::write(specs.join(sample_file(*exec)), text)?;
     }
     let out = work.join("compile-crates");
     let corpus = xtask::corpus::run(&specs, &out)?;
@@ -484,15 +487,28 @@ fn compile(config: &Config, work: &Path, sample: &[String], report: &mut Report)
         report.compiled += 1;
         match &row.outcome {
             xtask::corpus::Outcome::DoesNotCompile(error) => {
-                let index: usize = row.spec.trim_start_matches("fuzz-").trim_end_matches(".json").parse().unwrap_or_default();
-                let saved = save_text(config, index as u64, "does-not-compile", &sample[index], error);
-                report.findings.push(Finding { exec: index as u64, kind: "does-not-compile", detail: error.clone(), saved });
+                let exec = sampled_exec(&row.spec);
+                let Some((exec, text)) = sample.iter().find(|(sampled, _)| Some(*sampled) == exec) else {
+                    anyhow::bail!("the compile sample has no input named {}", row.spec);
+                };
+                let saved = save_text(config, *exec, "does-not-compile", text, error);
+                report.findings.push(Finding { exec: *exec, kind: "does-not-compile", detail: error.clone(), saved });
             }
             xtask::corpus::Outcome::Warnings(_) => report.compile_warnings += 1,
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The file a sampled execution's spec is compiled from.
+fn sample_file(exec: u64) -> String {
+    format!("fuzz-{exec:010}.json")
+}
+
+/// The execution a [`sample_file`] holds.
+fn sampled_exec(file: &str) -> Option<u64> {
+    file.strip_prefix("fuzz-")?.strip_suffix(".json")?.parse().ok()
 }
 
 /// Saves a failing input, its minimised form and what went wrong.
@@ -550,4 +566,15 @@ fn spawn_watchdog(watch: Arc<Watch>, seeds: Arc<Vec<Seed>>, config: Config, epoc
 fn resident_bytes() -> u64 {
     let statm = fs::read_to_string("/proc/self/statm").unwrap_or_default();
     statm.split_whitespace().nth(1).and_then(|pages| pages.parse::<u64>().ok()).unwrap_or_default() * 4096
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_sampled_spec_is_named_after_its_execution() {
+        for exec in [0, 7, 500_123, u64::from(u32::MAX) + 1] {
+            assert_eq!(super::sampled_exec(&super::sample_file(exec)), Some(exec));
+        }
+        assert_eq!(super::sampled_exec("fuzz-x.json"), None);
+    }
 }
