@@ -28,6 +28,7 @@ mod recursion;
 pub mod reserved;
 pub mod render;
 pub mod resolve;
+mod salvage;
 mod sample;
 pub mod templates;
 pub mod surface;

@@ -25,17 +25,75 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
         root.entry("paths").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
     }
     warnings.extend(crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?);
-    check_deep_schemas(&value, &mut Vec::new(), false).map_err(|(at, message)| GenerateError::new(&spec.label, at, message))?;
-    let document = read_at(&[], value).map_err(|(at, message)| GenerateError::new(&spec.label, at, format!("not a valid OpenAPI 3.0 document: {message}")))?;
+    let document = read_salvaging(spec, value, &mut warnings)?;
     Ok((document, warnings))
 }
 
+/// How many parts of a document [`read_salvaging`] gives up before it
+/// refuses the document (each costs a reading of the whole document).
+const MAX_GIVEN_UP: usize = 50;
+
+/// Reads the normalised `value` as an OpenAPI 3.0 document. A part that
+/// does not read (or nests compositions too deep) is given up, with a
+/// warning naming it ([`crate::salvage`]), and the rest read again; a fault
+/// the document cannot do without is an error naming its JSON pointer.
+fn read_salvaging(spec: &SpecSource, mut value: serde_json::Value, warnings: &mut Vec<crate::Warning>) -> Result<openapiv3::OpenAPI, GenerateError> {
+    let mut given_up = 0;
+    loop {
+        // Where, why the document is refused, and why a part is given up.
+        let (at, refusal, reason) = match check_deep_schemas(&value, &mut Vec::new(), false) {
+            Err((at, message)) => (at, message.clone(), message),
+            Ok(_) => match read_at(&[], &value) {
+                Ok(document) => return Ok(document),
+                Err(fault) => {
+                    let (at, message) = if fault.0 == ["paths"] { locate_in_paths(&value).unwrap_or(fault) } else { fault };
+                    (at, format!("not a valid OpenAPI 3.0 document: {message}"), format!("it is not valid OpenAPI 3.0 ({message})"))
+                }
+            },
+        };
+        let here = pointer(&at);
+        let what = (given_up < MAX_GIVEN_UP).then(|| crate::salvage::give_up(&mut value, &at)).flatten();
+        let Some(what) = what else { return Err(GenerateError::new(&spec.label, here, refusal)) };
+        warnings.push(crate::Warning::new(here, format!("{what}: {reason}")));
+        given_up += 1;
+    }
+}
+
+/// The first operation (or else path item) that does not read on its own:
+/// serde reports a fault anywhere under `paths` at `#/paths` (its map is
+/// flattened into `Paths`).
+fn locate_in_paths(value: &serde_json::Value) -> Option<(Vec<String>, String)> {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    for (path, item) in value.get("paths")?.as_object()? {
+        let at = |tail: &[&str]| -> Vec<String> { ["paths", path.as_str()].iter().chain(tail).map(|s| (*s).to_owned()).collect() };
+        for method in METHODS {
+            if let Some(Err(fault)) = item.get(method).map(|operation| read_at::<openapiv3::Operation>(&at(&[method]), operation)) {
+                return Some(fault);
+            }
+        }
+        if let Err(fault) = read_at::<openapiv3::ReferenceOr<openapiv3::PathItem>>(&at(&[]), item) {
+            return Some(fault);
+        }
+    }
+    None
+}
+
+/// `segments` as a JSON pointer.
+fn pointer(segments: &[String]) -> String {
+    crate::model::pointer(&segments.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// Reads `value`, found at `prefix`, as a `T`: on failure, the JSON
-/// pointer of the part at fault and why.
-fn read_at<T: serde::de::DeserializeOwned>(prefix: &[String], value: serde_json::Value) -> Result<T, (String, String)> {
+/// pointer segments of the part at fault and why.
+fn read_at<T: serde::de::DeserializeOwned>(prefix: &[String], value: &serde_json::Value) -> Result<T, (Vec<String>, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let at: Vec<String> = prefix.iter().cloned().chain(e.path().iter().map(|segment| segment.to_string())).collect();
-        (crate::model::pointer(&at.iter().map(String::as_str).collect::<Vec<_>>()), e.inner().to_string())
+        let segment = |segment: &serde_path_to_error::Segment| match segment {
+            // `Display` writes an index as `[0]`; a JSON pointer has `0`.
+            serde_path_to_error::Segment::Seq { index } => index.to_string(),
+            other => other.to_string(),
+        };
+        let at: Vec<String> = prefix.iter().cloned().chain(e.path().iter().map(segment)).collect();
+        (at, e.inner().to_string())
     })
 }
 
@@ -55,7 +113,7 @@ const MAX_COMPOSITION: usize = 10;
 /// time linear in the depth, naming its JSON pointer. Also refuses
 /// composition nested deeper than [`MAX_COMPOSITION`]. Returns the schema
 /// height of `value` and its composition depth (0 when not a schema).
-fn check_deep_schemas(value: &serde_json::Value, path: &mut Vec<String>, is_schema: bool) -> Result<(usize, usize), (String, String)> {
+fn check_deep_schemas(value: &serde_json::Value, path: &mut Vec<String>, is_schema: bool) -> Result<(usize, usize), (Vec<String>, String)> {
     use serde_json::Value;
     let Value::Object(object) = value else {
         if let Value::Array(items) = value {
@@ -109,12 +167,11 @@ fn check_deep_schemas(value: &serde_json::Value, path: &mut Vec<String>, is_sche
         return Ok((0, 0));
     }
     if composition > MAX_COMPOSITION {
-        let at = crate::model::pointer(&path.iter().map(String::as_str).collect::<Vec<_>>());
         let message = format!("allOf/oneOf/anyOf/not are nested {composition} levels deep here; at most {MAX_COMPOSITION} are supported (merging them takes time exponential in the depth)");
-        return Err((at, message));
+        return Err((path.clone(), message));
     }
     if below + 1 >= DEEP_SCHEMA {
-        read_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(path, value.clone()).map_err(|(at, message)| (at, format!("not a valid OpenAPI 3.0 schema: {message}")))?;
+        read_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(path, value).map_err(|(at, message)| (at, format!("not a valid OpenAPI 3.0 schema: {message}")))?;
     }
     Ok((below + 1, composition))
 }

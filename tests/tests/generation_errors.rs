@@ -111,8 +111,16 @@ fn fixed_authorization_value_that_is_not_a_header_value_is_refused() {
 #[test]
 fn a_document_the_model_cannot_read_is_refused_naming_the_json_pointer() {
     check(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: [1, 2]\n",
+        "specs/bad.yaml: #/paths: not a valid OpenAPI 3.0 document: invalid type: sequence, expected struct Paths",
+    );
+}
+
+#[test]
+fn an_operation_the_model_cannot_read_is_skipped_naming_the_json_pointer() {
+    check(
         &spec_with("get:\n  operationId: listThings\n  responses: [1, 2]"),
-        "specs/bad.yaml: #/paths: not a valid OpenAPI 3.0 document: invalid type: sequence, expected struct Responses",
+        "specs/bad.yaml: #/paths/~1things/get/responses: the operation GET /things is skipped: it is not valid OpenAPI 3.0 (invalid type: sequence, expected struct Responses) (--strict)",
     );
 }
 
