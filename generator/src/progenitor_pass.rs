@@ -195,9 +195,19 @@ fn run_with(
             Err(failure) => failure,
         };
         let (culprit, error) = blame(spec, document, failure);
-        let Some((path, method)) = culprit else { return Err(error) };
-        remove_operation(document, &path, method);
-        warnings.push(crate::Warning::new(error.item, format!("skipped: {}", error.message)));
+        match culprit {
+            Some(Culprit::Operation(path, method)) => {
+                remove_operation(document, &path, method);
+                warnings.push(crate::Warning::new(error.item, format!("skipped: {}", error.message)));
+            }
+            Some(Culprit::Schema(name)) => {
+                if let Some(schema) = document.components.as_mut().and_then(|components| components.schemas.get_mut(&name)) {
+                    *schema = any_schema();
+                }
+                warnings.push(crate::Warning::new(error.item, format!("{}; the schema is read as any JSON value", error.message)));
+            }
+            None => return Err(error),
+        }
     }
 }
 
@@ -289,11 +299,29 @@ fn debug_list_start(line: &str) -> Option<usize> {
     })
 }
 
-/// Names the operation that made progenitor fail: its path and method, and
-/// the error to report. The operations are bisected (generating a half of
-/// them at a time) down to one that fails alone, so a spec of a thousand
-/// operations costs about ten generations, not a thousand.
-fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> (Option<(String, &'static str)>, GenerateError) {
+/// What made progenitor fail, and costs only itself.
+enum Culprit {
+    /// An operation, by path and method: it is skipped.
+    Operation(String, &'static str),
+    /// A component schema, by name: it is read as any JSON value.
+    Schema(String),
+}
+
+/// A schema that takes any JSON value (`{}`).
+fn any_schema() -> openapiv3::ReferenceOr<openapiv3::Schema> {
+    openapiv3::ReferenceOr::Item(openapiv3::Schema { schema_data: Default::default(), schema_kind: openapiv3::SchemaKind::Any(Default::default()) })
+}
+
+fn is_any_schema(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+    *schema == any_schema()
+}
+
+/// Names what made progenitor fail, and the error to report: an operation
+/// (path and method), or, when progenitor fails without any operation, a
+/// component schema. Each is bisected (generating with half of them at a
+/// time) down to one that fails alone, so a spec of a thousand operations
+/// costs about ten generations, not a thousand.
+fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> (Option<Culprit>, GenerateError) {
     let (kind, message) = match &failure {
         Failure::Error(message) => ("rejected the spec", message.clone()),
         Failure::Panic(message) => ("panicked", message.clone()),
@@ -301,9 +329,46 @@ fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> (Option<(St
     let components = || (None, GenerateError::new(&spec.label, "#/components", format!("progenitor {kind}: {message}")));
     let fails = |subset: &[(String, &'static str, Option<String>)]| generate_guarded(&only(document, subset)).is_err();
     if fails(&[]) {
-        return components();
+        return match blame_schema(&only(document, &[])) {
+            Some(name) => {
+                let at = crate::model::pointer(&["components", "schemas", &name]);
+                let error = GenerateError::new(&spec.label, at, format!("progenitor {kind}: {message}"));
+                (Some(Culprit::Schema(name)), error)
+            }
+            None => components(),
+        };
     }
-    let mut candidates = operations(document);
+    let Some((path, method, operation_id)) = bisect(operations(document), |subset| fails(subset)) else { return components() };
+    let item = match operation_id {
+        Some(id) => format!("operation {id} ({} {path})", method.to_uppercase()),
+        None => format!("operation {} {path}", method.to_uppercase()),
+    };
+    let error = GenerateError::new(&spec.label, item, format!("progenitor {kind}: {message}"));
+    (Some(Culprit::Operation(path, method)), error)
+}
+
+/// The component schema of `document` (which has no operations) that
+/// progenitor fails on while every other schema takes any value.
+fn blame_schema(document: &OpenAPI) -> Option<String> {
+    let schemas = &document.components.as_ref()?.schemas;
+    let candidates: Vec<String> = schemas.iter().filter(|(_, schema)| !is_any_schema(schema)).map(|(name, _)| name.clone()).collect();
+    let fails = |keep: &[String]| {
+        let mut subset = document.clone();
+        if let Some(components) = subset.components.as_mut() {
+            for (name, schema) in components.schemas.iter_mut() {
+                if !keep.contains(name) {
+                    *schema = any_schema();
+                }
+            }
+        }
+        generate_guarded(&subset).is_err()
+    };
+    bisect(candidates, fails)
+}
+
+/// One of `candidates` for which `fails` holds alone: halves are tried in
+/// turn; when only both halves together fail, each candidate alone.
+fn bisect<T: Clone>(mut candidates: Vec<T>, fails: impl Fn(&[T]) -> bool) -> Option<T> {
     while candidates.len() > 1 {
         let second = candidates.split_off(candidates.len() / 2);
         if fails(&candidates) {
@@ -313,22 +378,11 @@ fn blame(spec: &SpecSource, document: &OpenAPI, failure: Failure) -> (Option<(St
             candidates = second;
             continue;
         }
-        // Only the two halves together fail: look at each operation alone.
         candidates.extend(second);
-        candidates.retain(|operation| fails(std::slice::from_ref(operation)));
+        candidates.retain(|candidate| fails(std::slice::from_ref(candidate)));
         candidates.truncate(1);
     }
-    match candidates.pop() {
-        Some((path, method, operation_id)) if fails(&[(path.clone(), method, operation_id.clone())]) => {
-            let item = match operation_id {
-                Some(id) => format!("operation {id} ({} {path})", method.to_uppercase()),
-                None => format!("operation {} {path}", method.to_uppercase()),
-            };
-            let error = GenerateError::new(&spec.label, item, format!("progenitor {kind}: {message}"));
-            (Some((path, method)), error)
-        }
-        _ => components(),
-    }
+    candidates.pop().filter(|candidate| fails(std::slice::from_ref(candidate)))
 }
 
 /// `document` with only the operations in `keep`.
@@ -616,6 +670,20 @@ fn is_constructor_impl(item: &syn::Item) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bisection_finds_the_candidate_that_fails_alone_or_none() {
+        let candidates: Vec<u32> = (0..10).collect();
+        let tries = std::cell::Cell::new(0);
+        let seven = |subset: &[u32]| {
+            tries.set(tries.get() + 1);
+            subset.contains(&7)
+        };
+        assert_eq!(bisect(candidates.clone(), seven), Some(7));
+        assert!(tries.get() <= 9, "{} tries for 10 candidates", tries.get());
+        let both = |subset: &[u32]| subset.contains(&2) && subset.contains(&8);
+        assert_eq!(bisect(candidates, both), None, "neither fails alone");
+    }
 
     #[test]
     fn an_operation_progenitor_fails_on_is_skipped_with_a_warning_naming_it() {

@@ -180,6 +180,7 @@ mod tests {
     #[test]
     fn values_the_model_cannot_hold_are_loosened_with_a_warning() {
         let mut document = serde_json::json!({
+            "info": {"title": "T", "version": "1"},
             "components": {"schemas": {"Big": {
                 "type": "integer", "maximum": 1e30, "minimum": 1.0, "description": 12,
                 "properties": {"description": {"type": "string", "maxLength": -1}},
@@ -198,5 +199,17 @@ mod tests {
                 "#/components/schemas/Big/properties/description/maxLength: `maxLength` must be a whole number of at most 64 bits, got -1; it is ignored",
             ]
         );
+    }
+
+    #[test]
+    fn a_missing_title_or_version_is_filled_in_with_a_warning() {
+        for (mut document, expected) in [
+            (serde_json::json!({"info": {"title": "T"}}), vec!["#/info/version: missing; `0.1.0` is used"]),
+            (serde_json::json!({"info": 5}), vec!["#/info: is not an object; read as an empty one", "#/info/title: missing; `API` is used", "#/info/version: missing; `0.1.0` is used"]),
+        ] {
+            let warnings: Vec<String> = tolerate(&mut document).iter().map(ToString::to_string).collect();
+            assert_eq!(warnings, expected);
+            assert!(document["info"]["title"].is_string() && document["info"]["version"].is_string());
+        }
     }
 }
