@@ -80,7 +80,7 @@ fn problem(item: impl Into<String>, message: impl Into<String>) -> Problem {
 /// Checks `document` and applies the documented rewrites in place,
 /// returning what was skipped or lost on the way.
 pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
-    check_refs(document)?;
+    let mut dropped = drop_bad_refs(document);
     let mut renamed = rename_colliding_schemas(document);
     renamed.extend(crate::recursion::inline_deep_refs(document));
     renamed.extend(crate::recursion::break_composition_cycles(document));
@@ -89,6 +89,7 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     let mut warnings = crate::enums::relax_colliding_enums(document);
     warnings.extend(crate::compositions::drop_impossible_members(document));
     warnings.append(&mut renamed);
+    warnings.append(&mut dropped);
     make_idempotency_keys_optional(document);
     warnings.extend(assign_operation_ids(document));
     let snapshot = document.clone();
@@ -472,20 +473,35 @@ pub(crate) fn each_object(
     Ok(())
 }
 
-/// Every `$ref` must point at something in this document, through a
-/// chain of references that ends.
-fn check_refs(document: &Value) -> Result<(), Problem> {
-    each_object(document, &mut Vec::new(), &mut |object, here| {
+/// A `$ref` that points nowhere, outside the document, or into a chain of
+/// references that never reaches a definition, is dropped with a warning:
+/// a schema without it takes any JSON value (keeping its other keywords);
+/// a parameter, response or body left without a definition no longer
+/// reads, and costs its operation or component ([`crate::salvage`]).
+fn drop_bad_refs(document: &mut Value) -> Vec<Warning> {
+    let mut bad = Vec::new();
+    let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
         let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
-        match reference.strip_prefix('#') {
+        let why = match reference.strip_prefix('#') {
             Some(target) if document.pointer(target).is_some_and(|found| resolve(document, found).get("$ref").and_then(Value::as_str).is_some()) => {
-                Err(problem(here, format!("`$ref: {reference}` starts a chain of references that leads back to itself and never reaches a definition")))
+                "starts a chain of references that leads back to itself and never reaches a definition"
             }
-            Some(target) if document.pointer(target).is_some() => Ok(()),
-            Some(_) => Err(problem(here, format!("`$ref: {reference}` points nowhere"))),
-            None => Err(problem(here, format!("`$ref: {reference}` points outside the document; only local references are supported"))),
+            Some(target) if document.pointer(target).is_some() => return Ok(()),
+            Some(_) => "points nowhere",
+            None => "points outside the document; only local references are supported",
+        };
+        bad.push((here, format!("`$ref: {reference}` {why}; it is dropped (a schema without it takes any JSON value)")));
+        Ok(())
+    });
+    let mut warnings = Vec::new();
+    for (here, message) in bad {
+        let target = here.strip_prefix('#').unwrap_or_default().to_owned();
+        if let Some(object) = document.pointer_mut(&target).and_then(Value::as_object_mut) {
+            object.remove("$ref");
         }
-    })
+        warnings.push(Warning::new(here, message));
+    }
+    warnings
 }
 
 /// Component schemas whose names become one Rust name (`templateFields`
