@@ -8,9 +8,16 @@
 //! renames of the open enums, `deny_unknown_fields`, ignored examples, a
 //! vendored runtime's paths) and prints it, while progenitor's thread
 //! parses and reshapes the rest; the printed tail is then spliced back in
-//! where it was cut. The file is the same, byte for byte, as printed whole.
+//! where it was cut, in place of a marker item left there (a constant named
+//! at random for each process, which no spec's text can foresee, so a doc
+//! comment cannot pose as it). The file is the same, byte for byte, as
+//! printed whole.
 
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
+
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use quote::quote;
 
 use crate::open_enums::VariantRenames;
 
@@ -18,8 +25,9 @@ use crate::open_enums::VariantRenames;
 /// round trip through text cost more than they save.
 const MIN_ITEMS: usize = 64;
 
-/// The share of the builder module's items left in place (the rest, the
-/// tail, goes to the second thread, which has no reshaping to do).
+/// One in this many of the builder module's items stays in place, parsed
+/// and reshaped with the rest of the file; the others, the tail, go to the
+/// second thread, which applies fewer passes to them.
 const KEPT_SHARE: usize = 4;
 
 /// Splits the tail off the `types::builder` module of progenitor's
@@ -48,15 +56,26 @@ fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mut Ve
     Some(edited)
 }
 
-/// Removes the last items of `items` (all but a [`KEPT_SHARE`]th) and
-/// returns them as text.
+/// Removes the last items of `items` (all but a [`KEPT_SHARE`]th), leaves
+/// the marker item in their place, and returns them as text.
 fn cut_tail(items: &mut Vec<TokenTree>) -> Option<String> {
     let starts = item_starts(items);
     if starts.len() < MIN_ITEMS {
         return None;
     }
     let tail: TokenStream = items.split_off(starts[starts.len() / KEPT_SHARE]).into_iter().collect();
+    let marker = Ident::new(marker(), Span::call_site());
+    items.extend(quote! { const #marker: () = (); });
     Some(tail.to_string())
+}
+
+/// The name of the constant that marks where the tail was cut.
+fn marker() -> &'static str {
+    static MARKER: OnceLock<String> = OnceLock::new();
+    MARKER.get_or_init(|| {
+        let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        format!("BUILDER_TAIL_{random:016X}")
+    })
 }
 
 /// Where each item after the first starts in a module's `trees`: after a
@@ -100,20 +119,20 @@ pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) 
 }
 
 /// `file` (printed, without its builder module's tail) with `tail` (from
-/// [`reshape_and_print`]) back at the end of `types::builder`.
+/// [`reshape_and_print`]) back at the end of `types::builder`, in place of
+/// the marker item.
 pub fn splice(file: &str, tail: &str) -> Result<String, String> {
-    let types = file.find("\npub mod types {\n").map(|at| at + 1).or_else(|| file.starts_with("pub mod types {\n").then_some(0));
-    let builder = types.and_then(|types| file[types..].find("\n    pub mod builder {\n").map(|at| types + at + 1));
-    let end = builder.and_then(|builder| file[builder..].find("\n    }\n").map(|at| builder + at + 1));
-    let Some(end) = end else {
-        return Err("progenitor's printed file has no types::builder module to put its tail back in".to_owned());
+    let line = format!("\n        const {}: () = ();\n", marker());
+    let mut found = file.match_indices(&line);
+    let (Some((at, _)), None) = (found.next(), found.next()) else {
+        return Err("progenitor's printed file does not mark once where the tail of types::builder goes".to_owned());
     };
-    Ok([&file[..end], tail, &file[end..]].concat())
+    Ok([&file[..=at], tail, &file[at + line.len()..]].concat())
 }
 
 #[cfg(test)]
 mod tests {
-    use quote::{format_ident, quote};
+    use quote::format_ident;
 
     use super::*;
 
@@ -172,6 +191,20 @@ mod tests {
         assert!(tail.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &tail[..60]);
         assert_eq!(tail.matches("pub struct").count(), 75, "three quarters of the builders move");
         assert!(whole.contains("Ok(Some(super::Kind::ThreeD))") && !whole.contains("X3d))"), "the renames reach the tail");
+    }
+
+    #[test]
+    fn doc_comments_that_look_like_the_modules_do_not_move_the_tail() {
+        let doc = "x\npub mod types {\n    pub mod builder {\n    }\n}\n";
+        let tokens = quote! { #[doc = #doc] pub struct Lookalike; };
+        let file: TokenStream = sample(100).into_iter().chain(tokens.clone()).collect();
+        let file: TokenStream = tokens.into_iter().chain(file).collect();
+        let whole = printed(file.clone());
+        let (rest, tail) = split_off(file);
+        let tail = tail.expect("100 builders are split");
+        let spliced = splice(&printed(rest), &reshape_and_print(&tail, &VariantRenames::default(), false).unwrap()).unwrap();
+        assert_eq!(spliced, whole);
+        assert!(whole.contains("/**x\npub mod types {\n    pub mod builder {\n    }\n}\n*/"), "the doc is a block comment: {}", &whole[..120]);
     }
 
     #[test]

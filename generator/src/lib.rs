@@ -122,7 +122,8 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let header = render::header(&package::portable_label(&spec.label));
     let vendored = options.runtime == Runtime::Vendored;
     // progenitor and the formatting of its (large) file run on one thread,
-    // our templates on this one and a third: syn's trees cannot cross
+    // the tail of typify's builder module on a second (builder_tail.rs),
+    // our templates on this one and a fourth: syn's trees cannot cross
     // threads, so each thread parses and formats what it prints.
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();

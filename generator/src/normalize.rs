@@ -477,7 +477,8 @@ pub(crate) fn each_object(
 /// references that never reaches a definition, is dropped with a warning:
 /// a schema without it takes any JSON value (keeping its other keywords);
 /// a parameter, response or body left without a definition no longer
-/// reads, and costs its operation or component ([`crate::salvage`]).
+/// reads, and costs what holds it: its operation, path item or component
+/// ([`crate::salvage`]).
 fn drop_bad_refs(document: &mut Value) -> Vec<Warning> {
     let mut bad = Vec::new();
     let _ = each_object(document, &mut Vec::new(), &mut |object, here| {

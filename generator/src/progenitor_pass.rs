@@ -100,9 +100,10 @@ impl BuilderText {
 /// What the progenitor thread hands over before it formats
 /// `src/generated_sdk.rs`: everything the templates need.
 pub struct Handoff {
-    /// The document, without the operations progenitor failed on.
+    /// The document, without the operations progenitor failed on, and
+    /// with the component schemas it failed on read as any value.
     pub document: OpenAPI,
-    /// The load warnings, and one per skipped operation.
+    /// The load warnings, and one per skipped operation or schema.
     pub warnings: Vec<crate::Warning>,
     /// Each operation's request builder, in spec order.
     pub builders: Vec<BuilderText>,
@@ -162,9 +163,10 @@ pub fn run_and_format(
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
-/// operation progenitor fails on is removed from `document`, with a
-/// warning naming it, and the rest generated again; a failure that no
-/// single operation causes is an error.
+/// operation progenitor fails on is removed from `document`, or, when it
+/// fails without any operation, the component schema it fails on is read
+/// as any value, with a warning naming it, and the rest generated again; a
+/// failure that no single operation or schema causes is an error.
 pub fn run(spec: &SpecSource, document: &mut OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<ProgenitorOutput, GenerateError> {
     run_with(spec, document, warnings, None)
 }
@@ -363,26 +365,36 @@ fn blame_schema(document: &OpenAPI) -> Option<String> {
         }
         generate_guarded(&subset).is_err()
     };
+    // Still failing with every schema read as any value: no schema is to blame.
+    if fails(&[]) {
+        return None;
+    }
     bisect(candidates, fails)
 }
 
 /// One of `candidates` for which `fails` holds alone: halves are tried in
-/// turn; when only both halves together fail, each candidate alone.
+/// turn; when only both halves together fail, each candidate alone. None
+/// when no single one fails. The caller has seen `fails` hold for all of
+/// them and not for none (or every half would fail, and the first
+/// candidate be blamed).
 fn bisect<T: Clone>(mut candidates: Vec<T>, fails: impl Fn(&[T]) -> bool) -> Option<T> {
+    // Whether `candidates` is known to fail (a half that failed).
+    let mut known = false;
     while candidates.len() > 1 {
         let second = candidates.split_off(candidates.len() / 2);
         if fails(&candidates) {
+            known = true;
             continue;
         }
         if fails(&second) {
             candidates = second;
+            known = true;
             continue;
         }
-        candidates.extend(second);
-        candidates.retain(|candidate| fails(std::slice::from_ref(candidate)));
-        candidates.truncate(1);
+        return candidates.into_iter().chain(second).find(|candidate| fails(std::slice::from_ref(candidate)));
     }
-    candidates.pop().filter(|candidate| fails(std::slice::from_ref(candidate)))
+    let last = candidates.pop()?;
+    (known || fails(std::slice::from_ref(&last))).then_some(last)
 }
 
 /// `document` with only the operations in `keep`.

@@ -341,23 +341,31 @@ fn shared_field_refs(parts: &[(String, &serde_json::Map<String, Value>)], depth:
 /// bound only keeps a malformed document from recursing without end.
 const MAX_MERGE_DEPTH: usize = 64;
 
+/// The most parts one composition is flattened into: components merged
+/// twice at each of several levels multiply (`A: allOf [B, B]`,
+/// `B: allOf [C, C]`, ...), and the first parts already show the fields
+/// that are merged with each other.
+const MAX_MERGE_PARTS: usize = 4096;
+
 /// Every part typify merges into one type for `object` (at `at`), each with
 /// the pointer of its fields: the object's own keywords, then each
 /// `allOf`/`oneOf`/`anyOf` member, flattened: an inline member's own
 /// composition, and a member `$ref`'s component with its composition, are
-/// merged too. A component already met (`seen`, which starts with the
-/// schema itself) is not a part again: a member naming the schema is cut as
-/// a cycle.
+/// merged too. A component merged twice (`allOf: [A, A]`, or two members
+/// that both hold it) is two parts, whose fields typify merges with each
+/// other; a component that is being merged already (`ancestors`, which
+/// starts with the schema itself) is not a part again: a member naming it
+/// is cut as a cycle.
 fn merge_parts<'a>(
     schemas: &'a serde_json::Map<String, Value>,
     object: &'a serde_json::Map<String, Value>,
     at: &str,
-    seen: &mut BTreeSet<String>,
+    ancestors: &mut BTreeSet<String>,
     depth: usize,
     parts: &mut Vec<(String, &'a serde_json::Map<String, Value>)>,
 ) {
     parts.push((at.to_owned(), object));
-    if depth >= MAX_MERGE_DEPTH {
+    if depth >= MAX_MERGE_DEPTH || parts.len() >= MAX_MERGE_PARTS {
         return;
     }
     for keyword in COMBINATORS {
@@ -367,11 +375,13 @@ fn merge_parts<'a>(
             let component = member.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
             match component.map(|name| name.replace("~1", "/").replace("~0", "~")) {
                 Some(name) => {
-                    if let (true, Some(Value::Object(target))) = (seen.insert(name.clone()), schemas.get(&name)) {
-                        merge_parts(schemas, target, &format!("/components/schemas/{}", escape(&name)), seen, depth + 1, parts);
+                    if let (Some(Value::Object(target)), false) = (schemas.get(&name), ancestors.contains(&name)) {
+                        ancestors.insert(name.clone());
+                        merge_parts(schemas, target, &format!("/components/schemas/{}", escape(&name)), ancestors, depth + 1, parts);
+                        ancestors.remove(&name);
                     }
                 }
-                None => merge_parts(schemas, member, &format!("{at}/{keyword}/{index}"), seen, depth + 1, parts),
+                None => merge_parts(schemas, member, &format!("{at}/{keyword}/{index}"), ancestors, depth + 1, parts),
             }
         }
     }
@@ -497,5 +507,23 @@ mod tests {
         let warnings = break_composition_cycles(&mut document);
         assert_eq!(document["components"]["schemas"]["Repository"]["properties"]["owner"], json!({}));
         assert_eq!(warnings.len(), 1, "one cut, though both User and Team merge it: {warnings:?}");
+    }
+
+    #[test]
+    fn a_component_merged_twice_merges_its_fields_with_themselves() {
+        // typify merges `Transition` with itself: `before` is resolved to
+        // `Offset`, whose allOf merges `Transition` twice again.
+        let mut document = json!({"components": {"schemas": {
+            "Offset": {"allOf": [{"$ref": "#/components/schemas/Transition"}, {"$ref": "#/components/schemas/Transition"}]},
+            "Transition": {"properties": {"at": {"type": "string"}, "before": {"$ref": "#/components/schemas/Offset"}}},
+            "Diamond": {"allOf": [{"$ref": "#/components/schemas/Left"}, {"$ref": "#/components/schemas/Right"}]},
+            "Left": {"allOf": [{"$ref": "#/components/schemas/Node"}]},
+            "Right": {"allOf": [{"$ref": "#/components/schemas/Node"}]},
+            "Node": {"properties": {"next": {"$ref": "#/components/schemas/Diamond"}}}
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        assert_eq!(document["components"]["schemas"]["Transition"]["properties"]["before"], json!({}), "{warnings:?}");
+        assert_eq!(document["components"]["schemas"]["Node"]["properties"]["next"], json!({}), "{warnings:?}");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 }

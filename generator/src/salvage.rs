@@ -2,9 +2,10 @@
 //! rest of it does: a part that cannot be read costs only itself, never the
 //! whole API. An operation is skipped; a path item is skipped with its
 //! operations; a component schema is read as any JSON value; another
-//! component is dropped with the operations that refer to it; a server, a
-//! tag or the external docs are dropped. A fault anywhere else (`info`,
-//! `paths` itself) is the document's, and it is refused.
+//! component is dropped with the operations that refer to it; a security
+//! scheme, the document's security requirements, a server, a tag or the
+//! external docs are dropped. A fault anywhere else (`info` of the wrong
+//! type, `paths` itself) is the document's, and it is refused.
 
 use serde_json::{Map, Value};
 
@@ -42,6 +43,14 @@ pub fn give_up(document: &mut Value, at: &[String]) -> Option<String> {
             let skipped = skip_operations_referring_to(document, &target);
             let operations = if skipped.is_empty() { String::new() } else { format!(", with the operations that use it ({})", skipped.join(", ")) };
             Some(format!("the component {target} is dropped{operations}"))
+        }
+        [components, kind, name, ..] if components == "components" && kind == "securitySchemes" => {
+            remove(document, &[components, kind], name)?;
+            Some(format!("the security scheme {name} is dropped (a security requirement that names it is ignored)"))
+        }
+        [key, ..] if key == "security" => {
+            remove(document, &[], key)?;
+            Some("the document's security requirements are dropped (an operation without its own sends no credentials)".to_owned())
         }
         [list, index, ..] if list == "servers" || list == "tags" => {
             let items = document.get_mut(list.as_str())?.as_array_mut()?;
@@ -111,12 +120,17 @@ mod tests {
                 "/b": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}]}, "put": {}},
                 "/c": {"parameters": 7, "get": {}},
             },
-            "components": {"schemas": {"S": {"type": 7}}, "parameters": {"P": {"in": 1}}},
+            "components": {"schemas": {"S": {"type": 7}}, "parameters": {"P": {"in": 1}}, "securitySchemes": {"K": {"type": "apiKey", "in": "nowhere"}}},
             "tags": [{"name": "x"}, {"name": 5}],
+            "security": 5,
         });
 
         assert_eq!(give_up(&mut document, &at("#/paths/~1a/get/responses")).as_deref(), Some("the operation GET /a is skipped"));
         assert_eq!(give_up(&mut document, &at("#/paths/~1c/parameters")).as_deref(), Some("the path /c is skipped, with its operations"));
+        assert_eq!(
+            give_up(&mut document, &at("#/components/securitySchemes/K/in")).as_deref(),
+            Some("the security scheme K is dropped (a security requirement that names it is ignored)")
+        );
         assert_eq!(give_up(&mut document, &at("#/components/schemas/S/type")).as_deref(), Some("the schema S is read as any JSON value"));
         assert_eq!(give_up(&mut document, &at("#/components/schemas/S")), None, "an empty schema cannot be given up again");
         assert_eq!(
@@ -124,6 +138,10 @@ mod tests {
             Some("the component #/components/parameters/P is dropped, with the operations that use it (GET /b)")
         );
         assert_eq!(give_up(&mut document, &at("#/tags/1/name")).as_deref(), Some("tags entry 1 is dropped"));
+        assert_eq!(
+            give_up(&mut document, &at("#/security")).as_deref(),
+            Some("the document's security requirements are dropped (an operation without its own sends no credentials)")
+        );
         assert_eq!(give_up(&mut document, &at("#/info/title")), None);
         assert_eq!(give_up(&mut document, &at("#/paths")), None);
 
@@ -132,7 +150,7 @@ mod tests {
             json!({
                 "info": {"title": "T"},
                 "paths": {"/a": {"post": {"responses": {}}}, "/b": {"put": {}}},
-                "components": {"schemas": {"S": {}}, "parameters": {}},
+                "components": {"schemas": {"S": {}}, "parameters": {}, "securitySchemes": {}},
                 "tags": [{"name": "x"}],
             })
         );

@@ -127,6 +127,7 @@ fn a_part_that_does_not_read_costs_only_itself() {
             // Normalisation put the parameter in the operation, which is skipped too.
             "#/paths/~1things/delete/parameters/0: the operation DELETE /things is skipped: it is not valid OpenAPI 3.0 (unknown variant `body`, expected one of `query`, `header`, `path`, `cookie`)",
             "#/tags/1: tags entry 1 is dropped: it is not valid OpenAPI 3.0 (invalid type: integer `3`, expected struct Tag)",
+            "#/components/securitySchemes/key: the security scheme key is dropped (a security requirement that names it is ignored): it is not valid OpenAPI 3.0 (unknown variant `body`, expected one of `query`, `header`, `cookie`)",
         ],
     );
 }
@@ -244,6 +245,17 @@ fn a_property_merged_through_nested_compositions_does_not_overflow_the_stack() {
         1,
         &[
             "#/components/schemas/Repository/properties/owner: `$ref` to `User` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped",
+        ],
+    );
+}
+
+#[test]
+fn a_component_merged_twice_does_not_overflow_the_stack() {
+    assert_generates(
+        "component-merged-twice.yaml",
+        1,
+        &[
+            "#/components/schemas/Transition/properties/before: `$ref` to `Offset` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped",
         ],
     );
 }
