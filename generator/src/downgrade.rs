@@ -8,9 +8,10 @@
 //! numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with
 //! the boolean flag; `$ref` siblings dropped (3.0 ignores them);
 //! `info.summary` and `jsonSchemaDialect` dropped, `license.identifier` kept as
-//! `x-sdk-license-identifier`.
+//! `x-sdk-license-identifier`; a path item that names an entry of
+//! `components.pathItems` becomes a copy of it (3.0 has no such components).
 //! Dropped with a warning: `webhooks` (requests the API sends, not ones a
-//! client makes), `components.pathItems`, `mutualTLS` security schemes
+//! client makes), `mutualTLS` security schemes
 //! (no 3.0 form; operations that need one are called without it), and the
 //! JSON Schema keywords 3.0 lacks (`prefixItems`, `if`, ...).
 
@@ -40,10 +41,15 @@ pub fn to_3_0(document: &mut Value) -> Result<Vec<Warning>, (String, String)> {
     if root.remove("webhooks").is_some() {
         warnings.push(Warning::new("#/webhooks", "webhooks describe requests the API sends, not ones a client makes; they are not generated"));
     }
+    let path_items = root.get_mut("components").and_then(Value::as_object_mut).and_then(|components| components.remove("pathItems"));
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        let path_items = match path_items {
+            Some(Value::Object(path_items)) => path_items,
+            _ => Map::new(),
+        };
+        warnings.extend(inline_path_items(paths, &path_items));
+    }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-        if components.remove("pathItems").is_some() {
-            warnings.push(Warning::new("#/components/pathItems", "OpenAPI 3.1 components.pathItems are not supported; paths that refer to them are refused"));
-        }
         if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
             let mutual: Vec<String> = schemes.iter().filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS")).map(|(k, _)| k.clone()).collect();
             for name in mutual {
@@ -69,6 +75,43 @@ pub fn to_3_0(document: &mut Value) -> Result<Vec<Warning>, (String, String)> {
     let mut path = Vec::new();
     walk(document, &mut path, false, &mut warnings)?;
     Ok(warnings)
+}
+
+/// Each path item that is a `$ref` to `components.pathItems` (which 3.0
+/// does not have) becomes a copy of its target, its own keywords kept over
+/// the target's; one whose `$ref` names no entry is skipped with a warning.
+fn inline_path_items(paths: &mut Map<String, Value>, path_items: &Map<String, Value>) -> Vec<Warning> {
+    const PREFIX: &str = "#/components/pathItems/";
+    let target = |reference: &str| reference.strip_prefix(PREFIX).map(|name| name.replace("~1", "/").replace("~0", "~")).and_then(|name| path_items.get(&name));
+    let mut skipped = Vec::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(object) = item.as_object_mut() else { continue };
+        let Some(reference) = object.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with(PREFIX)) else { continue };
+        // An entry may itself name another, a few times over.
+        let mut found = target(reference);
+        for _ in 0..8 {
+            match found.and_then(|entry| entry.get("$ref")).and_then(Value::as_str).and_then(target) {
+                Some(next) => found = Some(next),
+                None => break,
+            }
+        }
+        match found.filter(|entry| entry.get("$ref").is_none()) {
+            Some(Value::Object(entry)) => {
+                let mut copy = entry.clone();
+                object.remove("$ref");
+                copy.append(object);
+                *object = copy;
+            }
+            _ => skipped.push((path.clone(), reference.to_owned())),
+        }
+    }
+    skipped
+        .into_iter()
+        .map(|(path, reference)| {
+            paths.remove(&path);
+            Warning::new(pointer(&["paths", &path]), format!("`$ref: {reference}` names no path item in components.pathItems; the path is skipped"))
+        })
+        .collect()
 }
 
 fn walk(value: &mut Value, path: &mut Vec<String>, names: bool, warnings: &mut Vec<Warning>) -> Result<(), (String, String)> {

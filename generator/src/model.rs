@@ -324,12 +324,15 @@ impl Api {
     /// cannot render with an error naming the item at fault.
     pub fn from_spec(spec: &SpecSource, document: &OpenAPI) -> Result<Self, GenerateError> {
         let mut warnings = Vec::new();
-        let schemes = security_schemes(spec, document, &mut warnings)?;
+        let schemes = security_schemes(document, &mut warnings);
         let default_security = document.security.clone().unwrap_or_default();
         let mut operations = Vec::new();
         for (path, item) in document.paths.paths.iter() {
             let ReferenceOr::Item(item) = item else {
-                return Err(GenerateError::new(&spec.label, pointer(&["paths", path]), "a `$ref` path item is not supported"));
+                // `normalize` skips these already; a document that did
+                // not go through it loses the path here.
+                warnings.push(crate::Warning::new(pointer(&["paths", path]), "a `$ref` path item that names no path item is not supported; the path is skipped"));
+                continue;
             };
             for (method, operation) in item.iter() {
                 let facts = operation_facts(spec, document, &schemes, &default_security, path, &item.parameters, method, operation, &mut warnings)?;
@@ -563,75 +566,29 @@ fn responses(document: &OpenAPI, operation: &Operation) -> Result<(Vec<ResponseF
     Ok((out, success_json || (!success_body && error_json)))
 }
 
-fn security_schemes(spec: &SpecSource, document: &OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<Vec<Scheme>, GenerateError> {
-    let Some(components) = &document.components else { return Ok(Vec::new()) };
+/// The supported security schemes. A scheme the generator cannot use (an
+/// HTTP scheme other than bearer and basic, a `$ref`, a bad `x-` extension)
+/// is dropped with a warning: operations that need it are called without
+/// it. Two schemes that would get one constructor name are told apart by a
+/// number, with a warning.
+fn security_schemes(document: &OpenAPI, warnings: &mut Vec<crate::Warning>) -> Vec<Scheme> {
+    let Some(components) = &document.components else { return Vec::new() };
     let mut schemes = Vec::new();
     let mut explicit = Vec::new();
     for (name, scheme) in components.security_schemes.iter() {
         let here = pointer(&["components", "securitySchemes", name]);
-        let fail = |message: String| GenerateError::new(&spec.label, &here, message);
-        let ReferenceOr::Item(scheme) = scheme else {
-            return Err(fail("a `$ref` security scheme is not supported".to_owned()));
+        // A `$ref` to another scheme of the document is that scheme.
+        let scheme = match scheme.as_item().or_else(|| referred_scheme(components, scheme)) {
+            Some(scheme) => scheme_facts(name, scheme),
+            None => Err("a `$ref` security scheme that names no scheme of components.securitySchemes is not supported".to_owned()),
         };
-        let extensions = SchemeExtensions(scheme);
-        let fixed_value = extensions.get("x-fixed-value").and_then(|v| v.as_str()).map(str::to_owned);
-        let (kind, description, default_constructor) = match scheme {
-            SecurityScheme::APIKey { location, name: key_name, description, .. } => {
-                let kind = match (location, fixed_value) {
-                    (openapiv3::APIKeyLocation::Header, Some(value)) if key_name.eq_ignore_ascii_case("authorization") => {
-                        if value.is_empty() || !value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
-                            return Err(fail(format!("`x-fixed-value` {value:?} is not a valid HTTP header value (visible ASCII only)")));
-                        }
-                        SchemeKind::FixedAuthorization { value }
-                    }
-                    (_, Some(_)) => return Err(fail("`x-fixed-value` is supported only on an `Authorization` header key".to_owned())),
-                    (openapiv3::APIKeyLocation::Header, None) if extensions.get("x-signature").is_some() => {
-                        signature_kind(extensions.get("x-signature")).map_err(fail)?
-                    }
-                    (openapiv3::APIKeyLocation::Header, None) => SchemeKind::HeaderApiKey { header: key_name.to_ascii_lowercase() },
-                    (openapiv3::APIKeyLocation::Query, None) => SchemeKind::QueryApiKey { parameter: key_name.clone() },
-                    (openapiv3::APIKeyLocation::Cookie, None) => SchemeKind::CookieApiKey { cookie: key_name.clone() },
-                };
-                let constructor = match &kind {
-                    SchemeKind::FixedAuthorization { .. } => "public",
-                    SchemeKind::NcpSignatureV2 => "access_key",
-                    _ => "api_key",
-                };
-                (kind, description.clone(), constructor)
+        match scheme {
+            Ok((scheme, chosen)) => {
+                schemes.push(scheme);
+                explicit.push(chosen);
             }
-            SecurityScheme::HTTP { scheme: http, description, .. } => match http.to_ascii_lowercase().as_str() {
-                "bearer" => (SchemeKind::Bearer, description.clone(), "bearer"),
-                "basic" => (SchemeKind::Basic, description.clone(), "basic"),
-                other => {
-                    warnings.push(crate::Warning::new(&here, format!("HTTP scheme `{other}` is not supported (only bearer and basic); operations that need it are called without it")));
-                    continue;
-                }
-            },
-            // An OAuth2 or OpenID Connect access token travels as a bearer token.
-            SecurityScheme::OAuth2 { description, flows, .. } => {
-                let client_credentials = flows.client_credentials.as_ref().map(|flow| flow.token_url.clone());
-                (SchemeKind::OAuth2 { client_credentials }, description.clone(), "oauth2")
-            }
-            SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::OAuth2 { client_credentials: None }, description.clone(), "openid")
-        };
-        let env = match extensions.get("x-env") {
-            None => Vec::new(),
-            Some(serde_json::Value::String(one)) => vec![one.clone()],
-            Some(serde_json::Value::Array(many)) => many.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-            Some(_) => return Err(fail("`x-env` must be a variable name or a list of them".to_owned())),
-        };
-        let parts = match kind {
-            SchemeKind::FixedAuthorization { .. } => 0,
-            SchemeKind::Basic | SchemeKind::NcpSignatureV2 => 2,
-            _ => 1,
-        };
-        if !env.is_empty() && env.len() != parts {
-            return Err(fail(format!("`x-env` lists {} variables but this scheme takes {parts}", env.len())));
+            Err(message) => warnings.push(crate::Warning::new(&here, format!("{message}; operations that need it are called without it"))),
         }
-        let chosen = extensions.get("x-credentials-constructor").and_then(|v| v.as_str()).map(str::to_snake_case);
-        explicit.push(chosen.is_some());
-        let constructor = chosen.unwrap_or_else(|| default_constructor.to_owned());
-        schemes.push(Scheme { name: name.clone(), kind, description, constructor, env });
     }
     // Several schemes of one kind (an API key in a header and one in a
     // cookie): each default constructor is named after its scheme instead.
@@ -641,17 +598,86 @@ fn security_schemes(spec: &SpecSource, document: &OpenAPI, warnings: &mut Vec<cr
             scheme.constructor = crate::names::field_name(&scheme.name);
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for scheme in &schemes {
-        if !seen.insert(&scheme.constructor) {
-            return Err(GenerateError::new(
-                &spec.label,
+    let mut taken = std::collections::BTreeSet::new();
+    for scheme in &mut schemes {
+        if taken.contains(&scheme.constructor) {
+            let numbered = (2..).map(|n| format!("{}_{n}", scheme.constructor)).find(|c| !taken.contains(c)).unwrap_or_default();
+            warnings.push(crate::Warning::new(
                 pointer(&["components", "securitySchemes", &scheme.name]),
-                format!("two schemes would both get the constructor `{}`; set `x-credentials-constructor` on one", scheme.constructor),
+                format!("another scheme has the constructor `{}`; this one is `{numbered}` (set `x-credentials-constructor` to choose)", scheme.constructor),
             ));
+            scheme.constructor = numbered;
         }
+        taken.insert(scheme.constructor.clone());
     }
-    Ok(schemes)
+    schemes
+}
+
+/// The scheme a `$ref` security scheme names in `components`, when that
+/// is one of its schemes (and not a `$ref` itself).
+fn referred_scheme<'a>(components: &'a openapiv3::Components, scheme: &ReferenceOr<SecurityScheme>) -> Option<&'a SecurityScheme> {
+    let ReferenceOr::Reference { reference } = scheme else { return None };
+    let name = reference.strip_prefix("#/components/securitySchemes/")?.replace("~1", "/").replace("~0", "~");
+    components.security_schemes.get(&name)?.as_item()
+}
+
+/// The facts of one security scheme (and whether its constructor was
+/// chosen with `x-credentials-constructor`), or why it cannot be used.
+fn scheme_facts(name: &str, scheme: &SecurityScheme) -> Result<(Scheme, bool), String> {
+    let extensions = SchemeExtensions(scheme);
+    let fixed_value = extensions.get("x-fixed-value").and_then(|v| v.as_str()).map(str::to_owned);
+    let (kind, description, default_constructor) = match scheme {
+        SecurityScheme::APIKey { location, name: key_name, description, .. } => {
+            let kind = match (location, fixed_value) {
+                (openapiv3::APIKeyLocation::Header, Some(value)) if key_name.eq_ignore_ascii_case("authorization") => {
+                    if value.is_empty() || !value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+                        return Err(format!("`x-fixed-value` {value:?} is not a valid HTTP header value (visible ASCII only)"));
+                    }
+                    SchemeKind::FixedAuthorization { value }
+                }
+                (_, Some(_)) => return Err("`x-fixed-value` is supported only on an `Authorization` header key".to_owned()),
+                (openapiv3::APIKeyLocation::Header, None) if extensions.get("x-signature").is_some() => signature_kind(extensions.get("x-signature"))?,
+                (openapiv3::APIKeyLocation::Header, None) => SchemeKind::HeaderApiKey { header: key_name.to_ascii_lowercase() },
+                (openapiv3::APIKeyLocation::Query, None) => SchemeKind::QueryApiKey { parameter: key_name.clone() },
+                (openapiv3::APIKeyLocation::Cookie, None) => SchemeKind::CookieApiKey { cookie: key_name.clone() },
+            };
+            let constructor = match &kind {
+                SchemeKind::FixedAuthorization { .. } => "public",
+                SchemeKind::NcpSignatureV2 => "access_key",
+                _ => "api_key",
+            };
+            (kind, description.clone(), constructor)
+        }
+        SecurityScheme::HTTP { scheme: http, description, .. } => match http.to_ascii_lowercase().as_str() {
+            "bearer" => (SchemeKind::Bearer, description.clone(), "bearer"),
+            "basic" => (SchemeKind::Basic, description.clone(), "basic"),
+            other => return Err(format!("HTTP scheme `{other}` is not supported (only bearer and basic)")),
+        },
+        // An OAuth2 or OpenID Connect access token travels as a bearer token.
+        SecurityScheme::OAuth2 { description, flows, .. } => {
+            let client_credentials = flows.client_credentials.as_ref().map(|flow| flow.token_url.clone());
+            (SchemeKind::OAuth2 { client_credentials }, description.clone(), "oauth2")
+        }
+        SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::OAuth2 { client_credentials: None }, description.clone(), "openid"),
+    };
+    let env = match extensions.get("x-env") {
+        None => Vec::new(),
+        Some(serde_json::Value::String(one)) => vec![one.clone()],
+        Some(serde_json::Value::Array(many)) => many.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(_) => return Err("`x-env` must be a variable name or a list of them".to_owned()),
+    };
+    let parts = match kind {
+        SchemeKind::FixedAuthorization { .. } => 0,
+        SchemeKind::Basic | SchemeKind::NcpSignatureV2 => 2,
+        _ => 1,
+    };
+    if !env.is_empty() && env.len() != parts {
+        return Err(format!("`x-env` lists {} variables but this scheme takes {parts}", env.len()));
+    }
+    let chosen = extensions.get("x-credentials-constructor").and_then(|v| v.as_str()).map(str::to_snake_case);
+    let explicit = chosen.is_some();
+    let constructor = chosen.unwrap_or_else(|| default_constructor.to_owned());
+    Ok((Scheme { name: name.to_owned(), kind, description, constructor, env }, explicit))
 }
 
 fn signature_kind(value: Option<&serde_json::Value>) -> Result<SchemeKind, String> {

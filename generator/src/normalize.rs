@@ -84,6 +84,7 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     let mut renamed = rename_colliding_schemas(document);
     renamed.extend(crate::recursion::inline_deep_refs(document));
     renamed.extend(crate::recursion::break_composition_cycles(document));
+    renamed.extend(drop_referring_path_items(document));
     drop_colliding_titles(document);
     renamed.extend(drop_colliding_properties(document));
     let mut warnings = crate::enums::relax_colliding_enums(document);
@@ -130,6 +131,23 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
         }
     }
     Ok(warnings)
+}
+
+/// Skips, with a warning, each path item that is still a `$ref` once
+/// references into the document are inlined: one that names a component
+/// (3.0 has no path item components; 3.1's are copied in by
+/// [`crate::downgrade`]), which progenitor refuses along with the whole
+/// document.
+fn drop_referring_path_items(document: &mut Value) -> Vec<Warning> {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Vec::new() };
+    let referring: Vec<String> = paths.iter().filter(|(_, item)| item.get("$ref").is_some()).map(|(path, _)| path.clone()).collect();
+    referring
+        .into_iter()
+        .map(|path| {
+            let reference = paths.remove(&path).and_then(|item| item.get("$ref").and_then(Value::as_str).map(str::to_owned)).unwrap_or_default();
+            Warning::new(pointer(&["paths", &path]), format!("the path item is `$ref: {reference}`, which names no path item; the path is skipped"))
+        })
+        .collect()
 }
 
 fn normalize_operation(

@@ -261,6 +261,38 @@ fn a_component_merged_twice_does_not_overflow_the_stack() {
 }
 
 #[test]
+fn path_items_that_are_references_are_copied_in_or_cost_their_path() {
+    let generated = assert_generates(
+        "path-item-references.yaml",
+        3,
+        &[
+            "#/paths/~1missing: `$ref: #/components/pathItems/Missing` names no path item in components.pathItems; the path is skipped",
+            "#/paths/~1schema: the path item is `$ref: #/components/schemas/Thing`, which names no path item; the path is skipped",
+        ],
+    );
+    let operations = &generated.files["src/operations.rs"];
+    assert!(operations.contains("\"/things\"") && operations.contains("\"/also-things\""), "both paths that name `Things` call it");
+}
+
+#[test]
+fn security_schemes_at_fault_cost_only_themselves() {
+    let generated = assert_generates(
+        "security-schemes-at-fault.yaml",
+        1,
+        &[
+            "#/components/securitySchemes/env: `x-env` lists 1 variables but this scheme takes 2; operations that need it are called without it",
+            "#/components/securitySchemes/fixed: `x-fixed-value` is supported only on an `Authorization` header key; operations that need it are called without it",
+            "#/components/securitySchemes/referred: another scheme has the constructor `token`; this one is `token_2` (set `x-credentials-constructor` to choose)",
+            "#/components/securitySchemes/token: another scheme has the constructor `token`; this one is `token_3` (set `x-credentials-constructor` to choose)",
+        ],
+    );
+    let auth = &generated.files["src/auth.rs"];
+    for constructor in ["pub fn token(key", "pub fn token_2(token", "pub fn token_3(token"] {
+        assert!(auth.contains(constructor), "no `{constructor}` in auth.rs");
+    }
+}
+
+#[test]
 fn enum_values_whose_elements_do_not_fit_are_dropped_with_a_warning() {
     assert_generates(
         "enum-values-of-another-element-type.yaml",
