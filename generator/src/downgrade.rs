@@ -1,6 +1,6 @@
-//! OpenAPI 3.1 in, 3.0 out: the common 3.1 subset rewritten so progenitor
-//! (3.0 only) can take it; what has no 3.0 equivalent is dropped with a
-//! warning naming the construct and where it is.
+//! OpenAPI 3.1 (or 3.2) in, 3.0 out: the common 3.1 subset rewritten so
+//! progenitor (3.0 only) can take it; what has no 3.0 equivalent is dropped
+//! with a warning naming the construct and where it is.
 //!
 //! Rewrites: `type: [T, "null"]` → `type: T, nullable: true`; `type: [T, U]`
 //! → `anyOf` of one schema per type, each with the keywords that apply to
@@ -32,6 +32,32 @@ const UNSUPPORTED: [&str; 12] = [
     "$defs", "prefixItems", "if", "then", "else", "dependentSchemas", "dependentRequired", "unevaluatedProperties",
     "unevaluatedItems", "patternProperties", "$dynamicRef", "contains",
 ];
+
+/// What an OpenAPI 3.2 document has that 3.1 lacks, dropped with a warning
+/// so that the rest reads as 3.1: the `query` method and
+/// `additionalOperations` (methods 3.0 has no field for) are skipped. The
+/// other additions are ignored as unknown keywords (`$self`, tag `parent`
+/// and `kind`, a media type's `itemSchema`), and a `querystring` parameter
+/// costs its operation ([`crate::salvage`]).
+pub fn from_3_2(document: &mut Value) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return warnings };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        if item.remove("query").is_some() {
+            warnings.push(Warning::new(pointer(&["paths", path, "query"]), "the QUERY method is OpenAPI 3.2 only; the operation is skipped"));
+        }
+        if let Some(Value::Object(additional)) = item.remove("additionalOperations") {
+            for method in additional.keys() {
+                warnings.push(Warning::new(
+                    pointer(&["paths", path, "additionalOperations", method]),
+                    format!("the {method} method is not one of OpenAPI 3.0's; the operation is skipped"),
+                ));
+            }
+        }
+    }
+    warnings
+}
 
 /// Rewrites a 3.1 document in place as 3.0.3, returning what was dropped.
 /// The error is `(pointer, message)`.

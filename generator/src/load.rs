@@ -1,23 +1,26 @@
 //! Reads a spec's YAML or JSON into an `openapiv3` document: Swagger 2.0 is
-//! first converted ([`crate::swagger2`]), OpenAPI 3.1 rewritten as 3.0
-//! ([`crate::downgrade`]), then the document is loosened where the model
+//! first converted ([`crate::swagger2`]), OpenAPI 3.2 and 3.1 rewritten as
+//! 3.0 ([`crate::downgrade`]), then the document is loosened where the model
 //! cannot hold it ([`crate::tolerate`]) and normalised for progenitor
 //! ([`crate::normalize`]).
 
 use crate::{GenerateError, SpecSource};
 
-/// Parses `spec` as Swagger 2.0, OpenAPI 3.0.x or OpenAPI 3.1.
+/// Parses `spec` as Swagger 2.0 or OpenAPI 3.0.x, 3.1.x or 3.2.x.
 ///
 /// YAML errors carry their line and column; other problems name the JSON
 /// pointer or the operation at fault.
 pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning>), GenerateError> {
     let (mut value, mut warnings) = converted(spec)?;
     let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    if version.starts_with("3.1.") {
+    if version.starts_with("3.2.") {
+        warnings.extend(crate::downgrade::from_3_2(&mut value));
+    }
+    if version.starts_with("3.1.") || version.starts_with("3.2.") {
         warnings.extend(downgrade(spec, &mut value)?);
     } else if !version.starts_with("3.0.") {
         let found = if version.is_empty() { "no `openapi` field".to_owned() } else { format!("`{version}`") };
-        return Err(GenerateError::new(&spec.label, "#/openapi", format!("only Swagger 2.0 and OpenAPI 3.0.x and 3.1.x are supported, found {found}")));
+        return Err(GenerateError::new(&spec.label, "#/openapi", format!("only Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x are supported, found {found}")));
     }
     warnings.extend(crate::tolerate::tolerate(&mut value));
     // OpenAPI 3.1 lets a document have no `paths` (webhooks only).

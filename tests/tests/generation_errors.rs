@@ -34,7 +34,7 @@ fn yaml_syntax_error_names_line_and_column() {
 fn unknown_openapi_version_is_refused_naming_the_field() {
     check(
         "openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n",
-        "specs/bad.yaml: #/openapi: only Swagger 2.0 and OpenAPI 3.0.x and 3.1.x are supported, found `4.0.0`",
+        "specs/bad.yaml: #/openapi: only Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x are supported, found `4.0.0`",
     );
 }
 

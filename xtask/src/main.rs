@@ -61,7 +61,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct GenerateArgs {
-    /// An OpenAPI 3.0, 3.1 or Swagger 2.0 document (YAML or JSON).
+    /// An OpenAPI 3.0, 3.1 or 3.2 or Swagger 2.0 document (YAML or JSON).
     #[arg(long, requires = "out")]
     spec: Option<PathBuf>,
     /// The folder of the crate; nothing is written into it unless generation succeeds.
