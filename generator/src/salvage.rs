@@ -2,10 +2,12 @@
 //! rest of it does: a part that cannot be read costs only itself, never the
 //! whole API. An operation is skipped; a path item is skipped with its
 //! operations; a component schema is read as any JSON value; another
-//! component is dropped with the operations that refer to it; a security
-//! scheme, the document's security requirements, a server, a tag or the
-//! external docs are dropped. A fault anywhere else (`info` of the wrong
-//! type, `paths` itself) is the document's, and it is refused.
+//! component (or all of them, when `components` is not an object) is
+//! dropped with the operations that refer to it; a security scheme, the
+//! document's security requirements, a server, a tag, the external docs, or
+//! the info's description, terms, contact or license are dropped. A fault
+//! anywhere else (`info` itself, its title or version, `paths` itself) is
+//! the document's, and it is refused.
 
 use serde_json::{Map, Value};
 
@@ -15,6 +17,10 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 
 /// Components operations refer to with a `$ref`.
 const REFERRED_COMPONENTS: [&str; 7] = ["parameters", "responses", "requestBodies", "headers", "examples", "links", "callbacks"];
+
+/// The parts of `info` a crate can do without (its title and version name
+/// and number the crate; [`crate::tolerate`] fills them in when missing).
+const INFO_DETAILS: [&str; 4] = ["description", "termsOfService", "contact", "license"];
 
 /// Gives up the smallest part of `document` holding the fault at `at`
 /// (JSON pointer segments), and says what was given up; `None` when the
@@ -52,7 +58,13 @@ pub fn give_up(document: &mut Value, at: &[String]) -> Option<String> {
             remove(document, &[], key)?;
             Some("the document's security requirements are dropped (an operation without its own sends no credentials)".to_owned())
         }
-        [list, index, ..] if list == "servers" || list == "tags" => {
+        [components] if components == "components" => {
+            remove(document, &[], components)?;
+            let skipped = skip_operations_referring_to(document, "#/components/");
+            let operations = if skipped.is_empty() { String::new() } else { format!(", with the operations that use them ({})", skipped.join(", ")) };
+            Some(format!("the components are dropped{operations}"))
+        }
+        [list, index, ..] if (list == "servers" || list == "tags") && document.get(list.as_str()).is_some_and(Value::is_array) => {
             let items = document.get_mut(list.as_str())?.as_array_mut()?;
             let index: usize = index.parse().ok().filter(|index| *index < items.len())?;
             items.remove(index);
@@ -61,6 +73,14 @@ pub fn give_up(document: &mut Value, at: &[String]) -> Option<String> {
         [key, ..] if key == "externalDocs" => {
             remove(document, &[], key)?;
             Some("the external docs are dropped".to_owned())
+        }
+        [key, ..] if key == "servers" || key == "tags" => {
+            remove(document, &[], key)?;
+            Some(format!("the document's {key} are dropped"))
+        }
+        [info, key, ..] if info == "info" && INFO_DETAILS.contains(&key.as_str()) => {
+            remove(document, &[info], key)?;
+            Some(format!("the info's {key} is dropped"))
         }
         _ => None,
     }
@@ -76,8 +96,8 @@ fn remove(document: &mut Value, parents: &[&String], key: &str) -> Option<Value>
     object_at(document, parents)?.remove(key)
 }
 
-/// Skips every operation with a `$ref` to `target` anywhere inside it;
-/// says which (`GET /path`).
+/// Skips every operation with a `$ref` to `target` (see [`refers_to`])
+/// anywhere inside it; says which (`GET /path`).
 fn skip_operations_referring_to(document: &mut Value, target: &str) -> Vec<String> {
     let mut skipped = Vec::new();
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return skipped };
@@ -93,9 +113,12 @@ fn skip_operations_referring_to(document: &mut Value, target: &str) -> Vec<Strin
     skipped
 }
 
+/// Whether `value` holds a `$ref` to `target`, or, when `target` ends with
+/// `/`, to anything under it.
 fn refers_to(value: &Value, target: &str) -> bool {
+    let names = |reference: &Value| reference.as_str().is_some_and(|reference| if target.ends_with('/') { reference.starts_with(target) } else { reference == target });
     match value {
-        Value::Object(object) => object.iter().any(|(key, child)| (key == "$ref" && child == target) || refers_to(child, target)),
+        Value::Object(object) => object.iter().any(|(key, child)| (key == "$ref" && names(child)) || refers_to(child, target)),
         Value::Array(items) => items.iter().any(|item| refers_to(item, target)),
         _ => false,
     }
@@ -114,7 +137,7 @@ mod tests {
     #[test]
     fn each_fault_costs_the_smallest_part_that_holds_it() {
         let mut document = json!({
-            "info": {"title": "T"},
+            "info": {"title": "T", "license": {"name": 5}},
             "paths": {
                 "/a": {"get": {"responses": 5}, "post": {"responses": {}}},
                 "/b": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}]}, "put": {}},
@@ -143,6 +166,7 @@ mod tests {
             Some("the document's security requirements are dropped (an operation without its own sends no credentials)")
         );
         assert_eq!(give_up(&mut document, &at("#/info/title")), None);
+        assert_eq!(give_up(&mut document, &at("#/info/license/name")).as_deref(), Some("the info's license is dropped"));
         assert_eq!(give_up(&mut document, &at("#/paths")), None);
 
         assert_eq!(
@@ -154,5 +178,20 @@ mod tests {
                 "tags": [{"name": "x"}],
             })
         );
+    }
+
+    #[test]
+    fn components_or_lists_of_the_wrong_type_are_dropped_whole() {
+        let mut document = json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}]}, "put": {}}},
+            "components": 5,
+            "servers": true,
+            "tags": "x",
+        });
+        assert_eq!(give_up(&mut document, &at("#/components")).as_deref(), Some("the components are dropped, with the operations that use them (GET /a)"));
+        assert_eq!(give_up(&mut document, &at("#/servers")).as_deref(), Some("the document's servers are dropped"));
+        assert_eq!(give_up(&mut document, &at("#/tags")).as_deref(), Some("the document's tags are dropped"));
+        assert_eq!(give_up(&mut document, &at("#/paths")), None);
+        assert_eq!(document, json!({"paths": {"/a": {"put": {}}}}));
     }
 }
