@@ -177,6 +177,10 @@ pub(crate) fn break_composition_cycles(document: &mut Value) -> Vec<Warning> {
             cuts.push((location, to, cut));
         }
     }
+    // A `$ref` cut twice (with siblings, and merged with another part's
+    // field) loses the reference: dropping the siblings alone would leave
+    // the merge without end.
+    cuts.sort_by_key(|(_, _, cut)| *cut == Cut::DropSiblings);
     let mut warnings = Vec::new();
     let mut done = BTreeSet::new();
     for (location, to, cut) in cuts {
@@ -507,6 +511,22 @@ mod tests {
         let warnings = break_composition_cycles(&mut document);
         assert_eq!(document["components"]["schemas"]["Repository"]["properties"]["owner"], json!({}));
         assert_eq!(warnings.len(), 1, "one cut, though both User and Team merge it: {warnings:?}");
+    }
+
+    #[test]
+    fn a_reference_with_siblings_merged_with_an_open_part_loses_the_reference() {
+        // `bark` names `Dog` next to `type` (siblings dropped) and is merged
+        // with `Dog`'s own `additionalProperties` (the reference dropped).
+        let mut document = json!({"components": {"schemas": {
+            "Pet": {"properties": {"kind": {"type": "string"}}},
+            "Dog": {"additionalProperties": {}, "allOf": [
+                {"$ref": "#/components/schemas/Pet"},
+                {"properties": {"bark": {"$ref": "#/components/schemas/Dog", "type": "boolean"}}}
+            ]}
+        }}});
+        let warnings = break_composition_cycles(&mut document);
+        assert_eq!(document["components"]["schemas"]["Dog"]["allOf"][1]["properties"]["bark"], json!({"type": "boolean"}), "{warnings:?}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]

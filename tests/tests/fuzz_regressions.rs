@@ -261,6 +261,17 @@ fn a_component_merged_twice_does_not_overflow_the_stack() {
 }
 
 #[test]
+fn a_reference_with_siblings_merged_with_an_open_part_does_not_overflow_the_stack() {
+    assert_generates(
+        "reference-with-siblings-merged.yaml",
+        1,
+        &[
+            "#/components/schemas/Dog/allOf/1/properties/bark: `$ref` to `Dog` is merged with the same field of another part of an allOf/oneOf/anyOf and leads back here (a merge without end); it is dropped",
+        ],
+    );
+}
+
+#[test]
 fn path_items_that_are_references_are_copied_in_or_cost_their_path() {
     let generated = assert_generates(
         "path-item-references.yaml",
