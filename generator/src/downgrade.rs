@@ -108,7 +108,7 @@ pub fn to_3_0(document: &mut Value) -> Result<Vec<Warning>, (String, String)> {
 /// the target's; one whose `$ref` names no entry is skipped with a warning.
 fn inline_path_items(paths: &mut Map<String, Value>, path_items: &Map<String, Value>) -> Vec<Warning> {
     const PREFIX: &str = "#/components/pathItems/";
-    let target = |reference: &str| reference.strip_prefix(PREFIX).map(|name| name.replace("~1", "/").replace("~0", "~")).and_then(|name| path_items.get(&name));
+    let target = |reference: &str| reference.strip_prefix(PREFIX).map(crate::resolve::unescape).and_then(|name| path_items.get(&name));
     let mut skipped = Vec::new();
     for (path, item) in paths.iter_mut() {
         let Some(object) = item.as_object_mut() else { continue };

@@ -617,7 +617,7 @@ fn security_schemes(document: &OpenAPI, warnings: &mut Vec<crate::Warning>) -> V
 /// is one of its schemes (and not a `$ref` itself).
 fn referred_scheme<'a>(components: &'a openapiv3::Components, scheme: &ReferenceOr<SecurityScheme>) -> Option<&'a SecurityScheme> {
     let ReferenceOr::Reference { reference } = scheme else { return None };
-    let name = reference.strip_prefix("#/components/securitySchemes/")?.replace("~1", "/").replace("~0", "~");
+    let name = crate::resolve::unescape(reference.strip_prefix("#/components/securitySchemes/")?);
     components.security_schemes.get(&name)?.as_item()
 }
 

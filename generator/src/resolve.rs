@@ -190,6 +190,6 @@ fn item<'a, T>(
 }
 
 /// A JSON pointer segment unescaped (`~1` is `/`, `~0` is `~`).
-fn unescape(segment: &str) -> String {
+pub(crate) fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
