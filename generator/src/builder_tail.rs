@@ -41,7 +41,7 @@ pub fn split_off(tokens: TokenStream) -> (TokenStream, Option<String>) {
 
 /// Runs `edit` on the items of `mod <name> { .. }` among `trees` (at the
 /// top level), and puts the edited items back.
-fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mut Vec<TokenTree>) -> Option<T>) -> Option<T> {
+pub(crate) fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mut Vec<TokenTree>) -> Option<T>) -> Option<T> {
     let at = trees.windows(3).position(|window| {
         matches!(&window[0], TokenTree::Ident(ident) if ident == "mod")
             && matches!(&window[1], TokenTree::Ident(ident) if ident == name)
@@ -107,8 +107,10 @@ pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) 
     if vendored {
         crate::vendored_runtime::retarget(&mut tail);
     }
-    let items = tail.items;
-    let nested: syn::File = syn::parse_quote!(pub mod types { pub mod builder { #(#items)* } });
+    // The items go into their modules as trees: quoting them back into
+    // tokens to parse the modules whole would cost a second parse.
+    let builder = public_module("builder", tail.items);
+    let nested = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![public_module("types", vec![builder])] };
     let text = prettyplease::unparse(&nested);
     // `pub mod types {`, `    pub mod builder {`, the items, `    }`, `}`.
     let lines: Vec<&str> = text.lines().collect();
@@ -116,6 +118,19 @@ pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) 
         [_, _, items @ .., "    }", "}"] => Ok(items.iter().map(|line| format!("{line}\n")).collect()),
         _ => Err("the printed tail of types::builder is not two modules deep".to_owned()),
     }
+}
+
+/// `pub mod <name> { <items> }`.
+fn public_module(name: &str, items: Vec<syn::Item>) -> syn::Item {
+    syn::Item::Mod(syn::ItemMod {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Public(Default::default()),
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: Ident::new(name, Span::call_site()),
+        content: Some((Default::default(), items)),
+        semi: None,
+    })
 }
 
 /// `file` (printed, without its builder module's tail) with `tail` (from

@@ -7,6 +7,7 @@
 //! write, and [`render`] to format each file. It never touches the disk: the
 //! caller (`xtask`) decides where the files go.
 
+mod builder_sends;
 mod builder_tail;
 pub mod changelog;
 mod compositions;

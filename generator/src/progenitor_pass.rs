@@ -10,6 +10,7 @@
 //! Builder fields become `pub(crate)` so that our `send` can read them.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{mpsc, Once};
 
@@ -18,6 +19,7 @@ use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, Inter
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::builder_sends::{self, SendFacts};
 use crate::builder_tail;
 use crate::model::Uses;
 use crate::open_enums::VariantRenames;
@@ -472,9 +474,10 @@ fn install_quiet_panic_hook() {
 
 /// Removes progenitor's `impl Client { fn new; fn new_with_client }` and
 /// its check that `Client` implements `ClientHooks` (nothing calls the
-/// hooks now), takes each builder's `send` out (recording what it
-/// returned), and makes its enums open (see [`crate::open_enums`]).
+/// hooks now), takes each builder's `send` out (before parsing, see
+/// [`builder_sends`]), and makes its enums open (see [`crate::open_enums`]).
 fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
+    let (tokens, mut sends) = builder_sends::take(tokens)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
     file.items.retain(|item| !is_constructor_impl(item));
@@ -484,12 +487,12 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     file.items.retain(|item| !is_hooks_assertion(item));
     let renames = crate::open_enums::apply(&mut file)?;
     strip_ignored_examples(&mut file);
-    let builders = take_sends(&mut file)?;
+    let builders = builders(&mut file, &mut sends)?;
     let types = type_names(&file);
     Ok(ProgenitorOutput { file, builders, uses: Uses::default(), types, renames })
 }
 
-fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
+fn builders(file: &mut syn::File, sends: &mut HashMap<String, SendFacts>) -> Result<Vec<Builder>, String> {
     let module = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -523,13 +526,10 @@ fn take_sends(file: &mut syn::File) -> Result<Vec<Builder>, String> {
                 initialise_call_options(block);
                 let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
                 let Some(name) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
-                let Some(index) = block.items.iter().position(|member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "send")) else {
-                    continue;
-                };
-                let syn::ImplItem::Fn(send) = block.items.remove(index) else { continue };
-                let (success, error) = result_types(&send.sig.output)
+                let Some(send) = sends.remove(&name.to_string()) else { continue };
+                let (success, error) = result_types(&send.output)
                     .ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
-                let method = hooks_operation_id(&send.block).ok_or_else(|| format!("{name}::send names no operation"))?;
+                let method = send.operation_id.ok_or_else(|| format!("{name}::send names no operation"))?;
                 let fields = fields.iter().find(|(structure, _)| *structure == name).map(|(_, f)| f.clone()).unwrap_or_default();
                 builders.push(Builder { name, method, fields, success, error });
             }
@@ -620,28 +620,6 @@ fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// The `operation_id` progenitor passes to its hooks in `send`: its own
-/// name for the operation, the client method's name.
-fn hooks_operation_id(block: &syn::Block) -> Option<String> {
-    struct Find(Option<String>);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
-            if expr.path.is_ident("OperationInfo") {
-                for field in &expr.fields {
-                    let is_id = matches!(&field.member, syn::Member::Named(ident) if ident == "operation_id");
-                    if let (true, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. })) = (is_id, &field.expr) {
-                        self.0 = Some(text.value());
-                    }
-                }
-            }
-            syn::visit::visit_expr_struct(self, expr);
-        }
-    }
-    let mut find = Find(None);
-    syn::visit::Visit::visit_block(&mut find, block);
-    find.0
-}
-
 /// progenitor's `const _: () = { fn assert_client_hooks() where Client: ClientHooks<..> {} };`.
 fn is_hooks_assertion(item: &syn::Item) -> bool {
     let syn::Item::Const(constant) = item else { return false };
@@ -649,10 +627,9 @@ fn is_hooks_assertion(item: &syn::Item) -> bool {
     block.block.stmts.iter().any(|stmt| matches!(stmt, syn::Stmt::Item(syn::Item::Fn(f)) if f.sig.ident == "assert_client_hooks"))
 }
 
-/// `(T, E)` from `-> Result<ResponseValue<T>, Error<E>>`.
-fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
-    let [ok, err] = generic_args(ty)?.try_into().ok()?;
+/// `(T, E)` from `Result<ResponseValue<T>, Error<E>>`.
+fn result_types(output: &syn::Type) -> Option<(syn::Type, syn::Type)> {
+    let [ok, err] = generic_args(output)?.try_into().ok()?;
     let [success] = generic_args(&ok)?.try_into().ok()?;
     let error = generic_args(&err).and_then(|args| args.into_iter().next()).unwrap_or_else(|| syn::parse_quote!(()));
     Some((success, error))

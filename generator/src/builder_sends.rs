@@ -1,0 +1,176 @@
+//! Each request builder's `send`, taken out of progenitor's tokens before
+//! they are parsed.
+//!
+//! Our `operations.rs` sends requests through our own pipeline, so
+//! progenitor's `send` methods (a tenth of its file: building the URL,
+//! the query and the headers, matching each status) are removed. Parsing
+//! them with syn only to drop them would be a tenth of the parse, so they
+//! are cut out of the token stream instead; what our templates need from
+//! each (its return type, and the operation id it hands progenitor's
+//! hooks) is read from their tokens.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+
+/// What a builder's `send` said about its operation.
+pub struct SendFacts {
+    /// What `send` returned (`Result<ResponseValue<T>, Error<E>>`).
+    pub output: syn::Type,
+    /// The operation id `send` passed to progenitor's hooks: its name for
+    /// the operation, the client method's name (none if it passed none).
+    pub operation_id: Option<String>,
+}
+
+/// `tokens` without the `send` of each `impl` in the top-level `builder`
+/// module, and what each returned, keyed by the builder's type name.
+pub fn take(tokens: TokenStream) -> Result<(TokenStream, HashMap<String, SendFacts>), String> {
+    let mut file: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut sends = HashMap::new();
+    let found = crate::builder_tail::module_body(&mut file, "builder", |items| Some(take_from_impls(items, &mut sends)));
+    if let Some(Err(reason)) = found {
+        return Err(reason);
+    }
+    Ok((file.into_iter().collect(), sends))
+}
+
+/// Removes `send` from every `impl .. { .. }` among a module's `items`.
+fn take_from_impls(items: &mut [TokenTree], sends: &mut HashMap<String, SendFacts>) -> Result<(), String> {
+    let mut at = 0;
+    while at < items.len() {
+        if !is_ident(&items[at], "impl") {
+            at += 1;
+            continue;
+        }
+        let Some(body_at) = (at..items.len()).find(|&index| is_group(&items[index], Delimiter::Brace)) else { break };
+        let TokenTree::Group(body) = &items[body_at] else { unreachable!("found as a group") };
+        let mut members: Vec<TokenTree> = body.stream().into_iter().collect();
+        if let Some(facts) = cut_send(&mut members)? {
+            let name = self_type_name(&items[at..body_at])?;
+            let mut replacement = Group::new(Delimiter::Brace, members.into_iter().collect());
+            replacement.set_span(body.span());
+            items[body_at] = TokenTree::Group(replacement);
+            sends.insert(name, facts);
+        }
+        at = body_at + 1;
+    }
+    Ok(())
+}
+
+/// Cuts `[attributes] pub async fn send(..) -> T { .. }` out of an impl's
+/// `members`, returning what it said (none when there is no `send`).
+fn cut_send(members: &mut Vec<TokenTree>) -> Result<Option<SendFacts>, String> {
+    let Some(fn_at) = (0..members.len().saturating_sub(1)).find(|&at| is_ident(&members[at], "fn") && is_ident(&members[at + 1], "send")) else {
+        return Ok(None);
+    };
+    let mut start = fn_at;
+    while start > 0 && ["async", "pub"].iter().any(|keyword| is_ident(&members[start - 1], keyword)) {
+        start -= 1;
+    }
+    while start >= 2 && is_punct(&members[start - 2], '#') && is_group(&members[start - 1], Delimiter::Bracket) {
+        start -= 2;
+    }
+    let Some(body_at) = (fn_at..members.len()).find(|&at| is_group(&members[at], Delimiter::Brace)) else {
+        return Err("a builder's `send` has no body; progenitor's output changed shape".to_owned());
+    };
+    let arrow = (fn_at..body_at).find(|&at| is_punct(&members[at], '-') && is_punct(&members[at + 1], '>'));
+    let Some(arrow) = arrow else { return Err("a builder's `send` returns nothing; progenitor's output changed shape".to_owned()) };
+    let output: TokenStream = members[arrow + 2..body_at].iter().cloned().collect();
+    let output = syn::parse2(output.clone()).map_err(|e| format!("the type `{output}` a builder's `send` returns does not parse: {e}"))?;
+    let TokenTree::Group(body) = &members[body_at] else { unreachable!("found as a group") };
+    let operation_id = hooks_operation_id(body.stream());
+    members.drain(start..=body_at);
+    Ok(Some(SendFacts { output, operation_id }))
+}
+
+/// The type an `impl` header (`impl<'a> ListThings<'a>`) is for.
+fn self_type_name(header: &[TokenTree]) -> Result<String, String> {
+    let tokens: TokenStream = header.iter().cloned().chain(std::iter::once(TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new())))).collect();
+    let block: syn::ItemImpl = syn::parse2(tokens.clone()).map_err(|e| format!("the impl `{tokens}` does not parse: {e}"))?;
+    match &*block.self_ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
+        _ => None,
+    }
+    .ok_or_else(|| format!("the impl `{tokens}` is not for a named type"))
+}
+
+/// The string in `OperationInfo { operation_id: "..", .. }`, anywhere in
+/// `body`.
+fn hooks_operation_id(body: TokenStream) -> Option<String> {
+    let trees: Vec<TokenTree> = body.into_iter().collect();
+    for (at, tree) in trees.iter().enumerate() {
+        let TokenTree::Group(group) = tree else { continue };
+        let after_info = at > 0 && is_ident(&trees[at - 1], "OperationInfo") && group.delimiter() == Delimiter::Brace;
+        if after_info {
+            if let Some(id) = operation_id_field(group.stream()) {
+                return Some(id);
+            }
+        }
+        if let Some(id) = hooks_operation_id(group.stream()) {
+            return Some(id);
+        }
+    }
+    None
+}
+
+/// The string literal of `operation_id: ".."` among a struct
+/// expression's `fields`.
+fn operation_id_field(fields: TokenStream) -> Option<String> {
+    let trees: Vec<TokenTree> = fields.into_iter().collect();
+    trees.windows(3).find_map(|window| match window {
+        [name, colon, TokenTree::Literal(literal)] if is_ident(name, "operation_id") && is_punct(colon, ':') => {
+            syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into()).ok().map(|text| text.value())
+        }
+        _ => None,
+    })
+}
+
+fn is_ident(tree: &TokenTree, name: &str) -> bool {
+    matches!(tree, TokenTree::Ident(ident) if ident == name)
+}
+
+fn is_punct(tree: &TokenTree, char: char) -> bool {
+    matches!(tree, TokenTree::Punct(punct) if punct.as_char() == char)
+}
+
+fn is_group(tree: &TokenTree, delimiter: Delimiter) -> bool {
+    matches!(tree, TokenTree::Group(group) if group.delimiter() == delimiter)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn sends_are_cut_out_with_what_they_returned_and_the_operation_they_named() {
+        let tokens = quote! {
+            pub mod types { pub struct Thing; impl Thing { pub async fn send(self) -> u8 { 1 } } }
+            pub mod builder {
+                pub struct ListThings<'a> { client: &'a super::Client }
+                impl<'a> ListThings<'a> {
+                    pub fn new(client: &'a super::Client) -> Self { Self { client } }
+                    ///Sends a `GET` request to `/things`
+                    #[allow(unused)]
+                    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                        let info = OperationInfo { operation_id: "list_things" };
+                        if true { Ok(todo()) } else { Err(x) }
+                    }
+                    pub fn after(&self) {}
+                }
+            }
+        };
+
+        let (rest, sends) = take(tokens).unwrap();
+
+        let facts = &sends["ListThings"];
+        let output = &facts.output;
+        assert_eq!(quote!(#output).to_string(), "Result < ResponseValue < types :: Thing > , Error < () > >");
+        assert_eq!(facts.operation_id.as_deref(), Some("list_things"));
+        assert_eq!(sends.len(), 1, "only the builder module's impls lose their send");
+        let rest = rest.to_string();
+        assert!(!rest.contains("Sends a") && !rest.contains("allow (unused)") && !rest.contains("OperationInfo"), "{rest}");
+        assert!(rest.contains("pub fn after (& self) { }") && rest.contains("pub async fn send (self) -> u8"), "{rest}");
+    }
+}
