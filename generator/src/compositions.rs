@@ -32,7 +32,7 @@ pub(crate) fn drop_impossible_members(document: &mut Value) -> Vec<Warning> {
                 let Some(kinds) = member_types(member, whole, 0) else { continue };
                 if !kinds.iter().any(|kind| compatible(own, kind)) {
                     let kinds = kinds.into_iter().map(|kind| format!("`{kind}`")).collect::<Vec<_>>().join(" or ");
-                    impossible.push((here.clone(), keyword, index, kinds, own.to_owned()));
+                    impossible.push((here.pointer(), keyword, index, kinds, own.to_owned()));
                 }
             }
         }

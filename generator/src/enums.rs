@@ -27,14 +27,14 @@ fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
     let _ = each_object(whole, &mut Vec::new(), &mut |object, here| {
         if let Some(Value::Array(values)) = object.get("enum") {
             if values.iter().any(|value| meets_properties(value, object, whole, 0)) {
-                of_structs.push(here);
+                of_structs.push(here.pointer());
                 return Ok(());
             }
         }
         if let (Some(Value::Array(values)), None) = (object.get("enum"), object.get("type")) {
             let kinds: BTreeSet<&'static str> = values.iter().filter_map(json_kind).collect();
             if kinds.len() > 1 {
-                mixed.push((here, kinds));
+                mixed.push((here.pointer(), kinds));
             }
             return Ok(());
         }
@@ -50,7 +50,7 @@ fn drop_mistyped_enum_values(document: &mut Value) -> Vec<Warning> {
             }
         }
         if !dropped.is_empty() {
-            fixes.push((here, kept, dropped));
+            fixes.push((here.pointer(), kept, dropped));
         }
         Ok(())
     });
@@ -169,7 +169,7 @@ pub(crate) fn relax_colliding_enums(document: &mut Value) -> Vec<Warning> {
         for text in values.iter().filter_map(Value::as_str) {
             let name = crate::open_enums::variant_ident(text).to_string();
             if let Some(other) = names.insert(name.clone(), text) {
-                colliding.push((here, format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`; the value is kept as a plain string")));
+                colliding.push((here.pointer(), format!("enum values `{other}` and `{text}` both become the Rust variant `{name}`; the value is kept as a plain string")));
                 break;
             }
         }

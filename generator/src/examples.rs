@@ -8,7 +8,7 @@ use openapiv3::{OpenAPI, Operation, ReferenceOr};
 use serde_json::Value;
 
 use crate::resolve::{self, Resolved};
-use crate::sample::sample;
+use crate::sample::Sampler;
 
 /// How an operation appears in examples.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +41,13 @@ pub struct CannedResponse {
 
 /// The example facts of `operation`.
 /// `success_when` is the operation's `x-success-when` (pointer, value).
-pub fn of(document: &OpenAPI, operation: &Operation, parameters: &[Resolved<'_>], success_when: Option<&(String, String)>) -> OperationExample {
+pub fn of<'a>(
+    document: &'a OpenAPI,
+    sampler: &Sampler<'a>,
+    operation: &'a Operation,
+    parameters: &[Resolved<'_>],
+    success_when: Option<&(String, String)>,
+) -> OperationExample {
     let arguments = parameters
         .iter()
         .filter(|parameter| parameter.data.required)
@@ -55,8 +61,8 @@ pub fn of(document: &OpenAPI, operation: &Operation, parameters: &[Resolved<'_>]
         _ => &[],
     };
     let mut success = match outcomes.first() {
-        Some(outcome) => canned_outcome(document, outcome),
-        None => canned(document, operation, |code| (200..300).contains(&code)),
+        Some(outcome) => canned_outcome(sampler, outcome),
+        None => canned(document, sampler, operation, |code| (200..300).contains(&code)),
     };
     let settled = |canned: &mut CannedResponse| {
         if let Some((_, text)) = canned.body.as_mut() {
@@ -77,8 +83,8 @@ pub fn of(document: &OpenAPI, operation: &Operation, parameters: &[Resolved<'_>]
         };
         let outcome = outcomes.iter().find(|outcome| outcome["status"].as_str().is_some_and(|s| s.replace("XX", "00") == code.to_string()));
         let canned = match outcome {
-            Some(outcome) => canned_outcome(document, outcome),
-            None => resolve::response_item(document, response).ok().and_then(|response| canned_response(document, code, response)),
+            Some(outcome) => canned_outcome(sampler, outcome),
+            None => resolve::response_item(document, response).ok().and_then(|response| canned_response(sampler, code, response)),
         };
         if let Some(mut canned) = canned {
             if (200..300).contains(&code) {
@@ -97,22 +103,22 @@ pub fn of(document: &OpenAPI, operation: &Operation, parameters: &[Resolved<'_>]
     OperationExample {
         arguments,
         success,
-        error: canned(document, operation, |code| (400..500).contains(&code) && code != 408 && code != 429),
+        error: canned(document, sampler, operation, |code| (400..500).contains(&code) && code != 408 && code != 429),
         documented,
         item,
-        body: request_body(document, operation).map(|value| value.to_string()),
+        body: request_body(document, sampler, operation).map(|value| value.to_string()),
     }
 }
 
 /// The example (or sample) of a JSON or form request body.
-fn request_body(document: &OpenAPI, operation: &Operation) -> Option<Value> {
+fn request_body<'a>(document: &'a OpenAPI, sampler: &Sampler<'a>, operation: &'a Operation) -> Option<Value> {
     let body = resolve::request_body_item(document, operation.request_body.as_ref()?).ok()?;
     let (media_type, media) = body.content.iter().next()?;
     let structured = media_type.starts_with("application/json") || media_type.contains("+json") || media_type.starts_with("application/x-www-form-urlencoded");
     if !structured {
         return None;
     }
-    media_example(media).or_else(|| sample(document, media.schema.as_ref()?))
+    media_example(media).or_else(|| sampler.sample(media.schema.as_ref()?))
 }
 
 fn media_example(media: &openapiv3::MediaType) -> Option<Value> {
@@ -126,7 +132,7 @@ fn media_example(media: &openapiv3::MediaType) -> Option<Value> {
 
 /// The first response whose status passes `wanted`, canned; `None` when
 /// its JSON body has neither an example nor a sure sample.
-fn canned(document: &OpenAPI, operation: &Operation, wanted: impl Fn(u16) -> bool) -> Option<CannedResponse> {
+fn canned<'a>(document: &'a OpenAPI, sampler: &Sampler<'a>, operation: &'a Operation, wanted: impl Fn(u16) -> bool) -> Option<CannedResponse> {
     let (status, response) = operation.responses.responses.iter().find_map(|(status, response)| {
         let code = match status {
             openapiv3::StatusCode::Code(code) => *code,
@@ -135,12 +141,12 @@ fn canned(document: &OpenAPI, operation: &Operation, wanted: impl Fn(u16) -> boo
         wanted(code).then_some((code, response))
     })?;
     let response = resolve::response_item(document, response).ok()?;
-    canned_response(document, status, response)
+    canned_response(sampler, status, response)
 }
 
 /// `response` canned with `status`; `None` when its JSON body has neither
 /// an example nor a sure sample.
-fn canned_response(document: &OpenAPI, status: u16, response: &openapiv3::Response) -> Option<CannedResponse> {
+fn canned_response<'a>(sampler: &Sampler<'a>, status: u16, response: &'a openapiv3::Response) -> Option<CannedResponse> {
     let Some((media_type, media)) = response.content.iter().next() else {
         return Some(CannedResponse { status, body: None });
     };
@@ -148,18 +154,18 @@ fn canned_response(document: &OpenAPI, status: u16, response: &openapiv3::Respon
     if !is_json {
         return Some(CannedResponse { status, body: Some((media_type.clone(), "example".to_owned())) });
     }
-    let value = media_example(media).or_else(|| sample(document, media.schema.as_ref()?))?;
+    let value = media_example(media).or_else(|| sampler.sample(media.schema.as_ref()?))?;
     Some(CannedResponse { status, body: Some(("application/json".to_owned(), value.to_string())) })
 }
 
 /// The first of several success outcomes (`x-sdk-outcomes`, written by
 /// `normalize` in place of the responses' bodies), canned.
-fn canned_outcome(document: &OpenAPI, outcome: &Value) -> Option<CannedResponse> {
+fn canned_outcome(sampler: &Sampler<'_>, outcome: &Value) -> Option<CannedResponse> {
     let status = outcome["status"].as_str()?.replace("XX", "00").parse().ok()?;
     let body = match outcome["kind"].as_str() {
         Some("json") => {
-            let schema = ReferenceOr::Reference { reference: format!("#/components/schemas/{}", outcome["schema"].as_str()?) };
-            Some(("application/json".to_owned(), sample(document, &schema)?.to_string()))
+            let reference = format!("#/components/schemas/{}", outcome["schema"].as_str()?);
+            Some(("application/json".to_owned(), sampler.sample_reference(&reference)?.to_string()))
         }
         Some("stream") => Some(("application/octet-stream".to_owned(), "example".to_owned())),
         _ => None,

@@ -326,6 +326,7 @@ impl Api {
         let mut warnings = Vec::new();
         let schemes = security_schemes(document, &mut warnings);
         let default_security = document.security.clone().unwrap_or_default();
+        let sampler = crate::sample::Sampler::new(document);
         let mut operations = Vec::new();
         for (path, item) in document.paths.paths.iter() {
             let ReferenceOr::Item(item) = item else {
@@ -335,7 +336,7 @@ impl Api {
                 continue;
             };
             for (method, operation) in item.iter() {
-                let facts = operation_facts(spec, document, &schemes, &default_security, path, &item.parameters, method, operation, &mut warnings)?;
+                let facts = operation_facts(spec, document, &sampler, &schemes, &default_security, path, &item.parameters, method, operation, &mut warnings)?;
                 operations.push(facts);
             }
         }
@@ -379,15 +380,16 @@ impl Api {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn operation_facts(
+fn operation_facts<'a>(
     spec: &SpecSource,
-    document: &OpenAPI,
+    document: &'a OpenAPI,
+    sampler: &crate::sample::Sampler<'a>,
     schemes: &[Scheme],
     default_security: &[openapiv3::SecurityRequirement],
     path: &str,
     path_parameters: &[ReferenceOr<openapiv3::Parameter>],
     method: &str,
-    operation: &Operation,
+    operation: &'a Operation,
     warnings: &mut Vec<crate::Warning>,
 ) -> Result<OperationFacts, GenerateError> {
     let here = pointer(&["paths", path, method]);
@@ -441,7 +443,7 @@ fn operation_facts(
         body: body_kind(document, operation).map_err(&fail)?,
         accepts_json: responses.1 || json_outcome,
         responses: responses.0,
-        example: crate::examples::of(document, operation, &resolved, success_when.as_ref()),
+        example: crate::examples::of(document, sampler, operation, &resolved, success_when.as_ref()),
         help: crate::help::of(document, operation, &resolved),
         success_when,
         upload: upload_facts(operation, &resolved).map_err(&fail)?,

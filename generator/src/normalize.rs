@@ -464,31 +464,64 @@ fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
     value
 }
 
-/// Calls `visit` on every object in `value` with its JSON pointer, depth
+/// Calls `visit` on every object in `value` with where it is, depth
 /// first, except inside example values, which are data, not description.
-pub(crate) fn each_object(
-    value: &Value,
-    path: &mut Vec<String>,
-    visit: &mut impl FnMut(&Map<String, Value>, String) -> Result<(), Problem>,
+pub(crate) fn each_object<'v>(
+    value: &'v Value,
+    path: &mut Vec<Segment<'v>>,
+    visit: &mut impl FnMut(&'v Map<String, Value>, &Here<'_>) -> Result<(), Problem>,
 ) -> Result<(), Problem> {
-    let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
+    match value {
         Value::Object(object) => {
-            visit(object, pointer(&path.iter().map(String::as_str).collect::<Vec<_>>()))?;
-            Box::new(object.iter().map(|(key, child)| (key.clone(), child)))
+            visit(object, &Here(path))?;
+            for (key, child) in object {
+                let in_examples = key == "value" && path.len() >= 2 && matches!(path[path.len() - 2], Segment::Key("examples"));
+                if key == "example" || in_examples {
+                    continue;
+                }
+                path.push(Segment::Key(key));
+                each_object(child, path, visit)?;
+                path.pop();
+            }
         }
-        Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (index.to_string(), child))),
-        _ => return Ok(()),
-    };
-    for (key, child) in children {
-        let in_examples = path.len() >= 2 && path[path.len() - 2] == "examples" && key == "value";
-        if key == "example" || in_examples {
-            continue;
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                path.push(Segment::Index(index));
+                each_object(child, path, visit)?;
+                path.pop();
+            }
         }
-        path.push(key);
-        each_object(child, path, visit)?;
-        path.pop();
+        _ => {}
     }
     Ok(())
+}
+
+/// A step of the path [`each_object`] walks: an object's key or an
+/// array's index.
+pub(crate) enum Segment<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// Where [`each_object`] is; its JSON pointer is only written out when a
+/// visitor asks for it (most objects it visits are not of interest).
+pub(crate) struct Here<'p>(&'p [Segment<'p>]);
+
+impl Here<'_> {
+    /// The JSON pointer, such as `#/components/schemas/Pet`.
+    pub(crate) fn pointer(&self) -> String {
+        let indices: Vec<String> = self.0.iter().map(|segment| if let Segment::Index(index) = segment { index.to_string() } else { String::new() }).collect();
+        let segments: Vec<&str> = self
+            .0
+            .iter()
+            .zip(&indices)
+            .map(|(segment, index)| match segment {
+                Segment::Key(key) => key,
+                Segment::Index(_) => index.as_str(),
+            })
+            .collect();
+        pointer(&segments)
+    }
 }
 
 /// A `$ref` that points nowhere, outside the document, or into a chain of
@@ -509,7 +542,7 @@ fn drop_bad_refs(document: &mut Value) -> Vec<Warning> {
             Some(_) => "points nowhere",
             None => "points outside the document; only local references are supported",
         };
-        bad.push((here, format!("`$ref: {reference}` {why}; it is dropped (a schema without it takes any JSON value)")));
+        bad.push((here.pointer(), format!("`$ref: {reference}` {why}; it is dropped (a schema without it takes any JSON value)")));
         Ok(())
     });
     let mut warnings = Vec::new();
@@ -572,7 +605,7 @@ fn drop_colliding_properties(document: &mut Value) -> Vec<Warning> {
         let mut taken: BTreeMap<String, &String> = BTreeMap::new();
         for name in properties.keys() {
             if let Some(first) = taken.get(&crate::names::field_name(name)) {
-                colliding.push((here.clone(), name.clone(), (*first).clone()));
+                colliding.push((here.pointer(), name.clone(), (*first).clone()));
             } else {
                 taken.insert(crate::names::field_name(name), name);
             }
@@ -629,7 +662,7 @@ fn drop_colliding_titles(document: &mut Value) {
         if let (Some(Value::String(title)), true) = (object.get("title"), object.contains_key("type") || object.contains_key("properties") || object.contains_key("allOf") || object.contains_key("oneOf") || object.contains_key("anyOf") || object.contains_key("enum")) {
             let name = title.to_upper_camel_case();
             *seen.entry(name.clone()).or_default() += 1;
-            titled.push((here, name));
+            titled.push((here.pointer(), name));
         }
         Ok(())
     });
