@@ -98,8 +98,10 @@ fn item_starts(trees: &[TokenTree]) -> Vec<usize> {
 
 /// The passes of [`reshape`](crate::progenitor_pass) that reach into the
 /// builder module, applied to its tail `items`, then printed as they sit
-/// in the file (two levels deep).
-pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) -> Result<String, String> {
+/// in the file (two levels deep). The tree comes back with the text, for
+/// the caller to drop once it has handed the text on: freeing a tree of
+/// this size takes a while.
+pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) -> Result<(String, syn::File), String> {
     let mut tail: syn::File = syn::parse_str(items).map_err(|e| format!("the tail of types::builder does not parse: {e}"))?;
     crate::open_enums::drop_deny_unknown_fields(&mut tail.items);
     crate::open_enums::rename_variants(&mut tail, renames);
@@ -111,13 +113,15 @@ pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) 
     // tokens to parse the modules whole would cost a second parse.
     let builder = public_module("builder", tail.items);
     let nested = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![public_module("types", vec![builder])] };
-    let text = prettyplease::unparse(&nested);
-    // `pub mod types {`, `    pub mod builder {`, the items, `    }`, `}`.
-    let lines: Vec<&str> = text.lines().collect();
-    match lines.as_slice() {
-        [_, _, items @ .., "    }", "}"] => Ok(items.iter().map(|line| format!("{line}\n")).collect()),
-        _ => Err("the printed tail of types::builder is not two modules deep".to_owned()),
+    let mut text = prettyplease::unparse(&nested);
+    const OPENING: &str = "pub mod types {\n    pub mod builder {\n";
+    const CLOSING: &str = "    }\n}\n";
+    if !(text.starts_with(OPENING) && text.ends_with(CLOSING)) {
+        return Err("the printed tail of types::builder is not two modules deep".to_owned());
     }
+    text.truncate(text.len() - CLOSING.len());
+    text.drain(..OPENING.len());
+    Ok((text, nested))
 }
 
 /// `pub mod <name> { <items> }`.
@@ -200,7 +204,7 @@ mod tests {
         let tail = tail.expect("100 builders are split");
         let mut rest: syn::File = syn::parse2(rest).unwrap();
         crate::open_enums::rename_variants(&mut rest, &renames);
-        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(&tail, &renames, false).unwrap()).unwrap();
+        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(&tail, &renames, false).unwrap().0).unwrap();
 
         assert_eq!(spliced, whole);
         assert!(tail.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &tail[..60]);
@@ -217,7 +221,7 @@ mod tests {
         let whole = printed(file.clone());
         let (rest, tail) = split_off(file);
         let tail = tail.expect("100 builders are split");
-        let spliced = splice(&printed(rest), &reshape_and_print(&tail, &VariantRenames::default(), false).unwrap()).unwrap();
+        let spliced = splice(&printed(rest), &reshape_and_print(&tail, &VariantRenames::default(), false).unwrap().0).unwrap();
         assert_eq!(spliced, whole);
         assert!(whole.contains("/**x\npub mod types {\n    pub mod builder {\n    }\n}\n*/"), "the doc is a block comment: {}", &whole[..120]);
     }

@@ -129,12 +129,16 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let header = header.as_str();
-        let sdk = spawn(scope, spec, "progenitor", move || progenitor_pass::run_and_format(spec, document, warnings, header, vendored, sender))?;
+        let loaded = &document;
+        let sdk = spawn(scope, spec, "progenitor", move || progenitor_pass::run_and_format(spec, loaded, warnings, header, vendored, sender))?;
+        // The facts of the spec, read while progenitor generates; again
+        // from its document in the rare case it had to change it.
+        let model = model::Api::from_spec(spec, loaded);
         let handoff = match receiver.recv() {
             Ok(handoff) => handoff?,
             Err(_) => return Err(joined(sdk).err().unwrap_or_else(|| GenerateError::new(&spec.label, "progenitor output", "progenitor's thread stopped"))),
         };
-        let mut crate_files = assemble(spec, options, header, handoff)?;
+        let mut crate_files = assemble(spec, options, header, loaded, model, handoff)?;
         crate_files.files.insert("src/generated_sdk.rs".to_owned(), joined(sdk)?);
         Ok(crate_files)
     })
@@ -170,9 +174,19 @@ pub(crate) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, Gene
 /// the largest template (the mocks) renders on a thread of its own.
 ///
 /// [`Handoff`]: progenitor_pass::Handoff
-fn assemble(spec: &SpecSource, options: &Options, header: &str, handoff: progenitor_pass::Handoff) -> Result<GeneratedCrate, GenerateError> {
-    let progenitor_pass::Handoff { document, mut warnings, builders, uses, types } = handoff;
-    let mut api = model::Api::from_spec(spec, &document)?;
+fn assemble(
+    spec: &SpecSource,
+    options: &Options,
+    header: &str,
+    loaded: &openapiv3::OpenAPI,
+    model: Result<model::Api, GenerateError>,
+    handoff: progenitor_pass::Handoff,
+) -> Result<GeneratedCrate, GenerateError> {
+    let progenitor_pass::Handoff { changed, mut warnings, builders, uses, types } = handoff;
+    let (document, mut api) = match &changed {
+        Some(changed) => (changed, model::Api::from_spec(spec, changed)?),
+        None => (loaded, model?),
+    };
     warnings.append(&mut api.warnings);
     if let (true, Some(first)) = (options.strict, warnings.first()) {
         return Err(GenerateError::new(&spec.label, &first.item, format!("{} (--strict)", first.message)));

@@ -9,6 +9,7 @@
 //! templates build clients and send requests through our own pipeline.
 //! Builder fields become `pub(crate)` so that our `send` can read them.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -102,9 +103,10 @@ impl BuilderText {
 /// What the progenitor thread hands over before it formats
 /// `src/generated_sdk.rs`: everything the templates need.
 pub struct Handoff {
-    /// The document, without the operations progenitor failed on, and
-    /// with the component schemas it failed on read as any value.
-    pub document: OpenAPI,
+    /// The document progenitor generated from, when it is not the one it
+    /// was given: without the operations progenitor failed on, and with
+    /// the component schemas it failed on read as any value.
+    pub changed: Option<OpenAPI>,
     /// The load warnings, and one per skipped operation or schema.
     pub warnings: Vec<crate::Warning>,
     /// Each operation's request builder, in spec order.
@@ -122,7 +124,7 @@ pub struct Handoff {
 /// of its own meanwhile ([`builder_tail`](crate::builder_tail)).
 pub fn run_and_format(
     spec: &SpecSource,
-    mut document: OpenAPI,
+    document: &OpenAPI,
     mut warnings: Vec<crate::Warning>,
     header: &str,
     vendored: bool,
@@ -131,14 +133,24 @@ pub fn run_and_format(
     std::thread::scope(|scope| {
         let (tail_sender, tail_receiver) = mpsc::channel::<String>();
         let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
+        let (printed_sender, printed_receiver) = mpsc::channel::<Result<String, GenerateError>>();
         let tail = crate::spawn(scope, spec, "types::builder", move || {
             // Either channel closes without a message when there is no tail
             // to print, or when this thread's failed (its error is reported).
-            let (Ok(items), Ok(renames)) = (tail_receiver.recv(), renames_receiver.recv()) else { return Ok(None) };
-            builder_tail::reshape_and_print(&items, &renames, vendored)
-                .map(Some)
-                .map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))
+            let (Ok(items), Ok(renames)) = (tail_receiver.recv(), renames_receiver.recv()) else { return Ok(()) };
+            match builder_tail::reshape_and_print(&items, &renames, vendored) {
+                // The text goes out before the tree is freed.
+                Ok((text, tree)) => {
+                    let _ = printed_sender.send(Ok(text));
+                    drop(tree);
+                }
+                Err(reason) => {
+                    let _ = printed_sender.send(Err(GenerateError::new(&spec.label, "progenitor output", reason)));
+                }
+            }
+            Ok(())
         })?;
+        let mut document = Cow::Borrowed(document);
         let output = match run_with(spec, &mut document, &mut warnings, Some(&tail_sender)) {
             Ok(output) => output,
             Err(error) => {
@@ -150,13 +162,24 @@ pub fn run_and_format(
         drop(tail_sender);
         let _ = renames_sender.send(output.renames);
         let builders = output.builders.iter().map(BuilderText::from).collect();
-        let _ = handoff.send(Ok(Handoff { document, warnings, builders, uses: output.uses, types: output.types }));
+        let changed = match document {
+            Cow::Owned(changed) => Some(changed),
+            Cow::Borrowed(_) => None,
+        };
+        let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses: output.uses, types: output.types }));
         let mut file = output.file;
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
         }
         let mut printed = prettyplease::unparse(&file);
-        if let Some(tail) = crate::joined(tail)? {
+        // Freed while the tail is printed, rather than after.
+        drop(file);
+        let tail = match printed_receiver.recv() {
+            Ok(tail) => Some(tail?),
+            // No tail to print, or its thread panicked (the panic goes on here).
+            Err(_) => crate::joined(tail).map(|()| None)?,
+        };
+        if let Some(tail) = tail {
             printed = builder_tail::splice(&printed, &tail)
                 .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
         }
@@ -170,14 +193,19 @@ pub fn run_and_format(
 /// as any value, with a warning naming it, and the rest generated again; a
 /// failure that no single operation or schema causes is an error.
 pub fn run(spec: &SpecSource, document: &mut OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<ProgenitorOutput, GenerateError> {
-    run_with(spec, document, warnings, None)
+    let mut generated = Cow::Borrowed(&*document);
+    let output = run_with(spec, &mut generated, warnings, None);
+    if let Cow::Owned(changed) = generated {
+        *document = changed;
+    }
+    output
 }
 
 /// [`run`], sending the tail of typify's builder module (as text) to
 /// `tail`, when given, instead of parsing it here.
 fn run_with(
     spec: &SpecSource,
-    document: &mut OpenAPI,
+    document: &mut Cow<'_, OpenAPI>,
     warnings: &mut Vec<crate::Warning>,
     tail: Option<&mpsc::Sender<String>>,
 ) -> Result<ProgenitorOutput, GenerateError> {
@@ -201,11 +229,11 @@ fn run_with(
         let (culprit, error) = blame(spec, document, failure);
         match culprit {
             Some(Culprit::Operation(path, method)) => {
-                remove_operation(document, &path, method);
+                remove_operation(document.to_mut(), &path, method);
                 warnings.push(crate::Warning::new(error.item, format!("skipped: {}", error.message)));
             }
             Some(Culprit::Schema(name)) => {
-                if let Some(schema) = document.components.as_mut().and_then(|components| components.schemas.get_mut(&name)) {
+                if let Some(schema) = document.to_mut().components.as_mut().and_then(|components| components.schemas.get_mut(&name)) {
                     *schema = any_schema();
                 }
                 warnings.push(crate::Warning::new(error.item, format!("{}; the schema is read as any JSON value", error.message)));
