@@ -205,9 +205,9 @@ fn assemble(
         let item = if options.crate_name.is_some() { "--crate-name" } else { "the crate name (from the spec's file name)" };
         return Err(GenerateError::new(&spec.label, item, problem));
     }
-    api.package = package::Package::new(&document, &api.crate_name, options);
+    api.package = package::Package::new(document, &api.crate_name, options);
     api.vendored_runtime = options.runtime == Runtime::Vendored;
-    api.uses = uses.with_rust_types(&document);
+    api.uses = uses.with_rust_types(document);
     let builders = parse_builders(spec, &builders)?;
     let builders = matching::match_builders(spec, &api.operations, builders)?;
     for (operation, builder) in api.operations.iter_mut().zip(&builders) {
@@ -268,7 +268,7 @@ fn assemble(
     if let Some(package::License::File { name, url }) = &api.package.license {
         files.insert("LICENSE".to_owned(), templates::license_file(&api, name, url.as_deref()));
     }
-    files.insert("api-surface.json".to_owned(), surface::Surface::of(&document).to_json());
+    files.insert("api-surface.json".to_owned(), surface::Surface::of(document).to_json());
     files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api, options)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
     let notes = api.package.version_note.iter().cloned().collect();

@@ -726,6 +726,29 @@ mod tests {
     }
 
     #[test]
+    fn the_handoff_carries_the_document_only_when_progenitor_had_to_change_it() {
+        let spec = SpecSource { label: "specs/t.yaml".into(), slug: "t".into(), text: String::new() };
+        let handoff = |paths: serde_json::Value| {
+            let document = serde_json::json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths});
+            let document: OpenAPI = serde_json::from_value(document).unwrap();
+            let (sender, receiver) = mpsc::channel();
+            run_and_format(&spec, &document, Vec::new(), "header", false, sender).expect("generates");
+            receiver.recv().unwrap().ok().expect("hands off")
+        };
+        let list = serde_json::json!({"get": {"operationId": "listThings", "responses": {"200": {"description": "ok"}}}});
+        // `{id}` is declared by no parameter, on which progenitor panics.
+        let get = serde_json::json!({"get": {"operationId": "getThing", "responses": {"200": {"description": "ok"}}}});
+
+        let unchanged = handoff(serde_json::json!({"/things": list}));
+        assert!(unchanged.changed.is_none(), "the model read from the loaded document stands");
+
+        let changed = handoff(serde_json::json!({"/things": list, "/things/{id}": get}));
+        let document = changed.changed.expect("the document lost an operation");
+        assert!(document.paths.paths.get("/things/{id}").and_then(|item| item.as_item()).is_some_and(|item| item.get.is_none()));
+        assert_eq!(changed.builders.iter().map(|builder| builder.method.clone()).collect::<Vec<_>>(), ["list_things"]);
+    }
+
+    #[test]
     fn progenitor_messages_stop_before_a_debug_dump() {
         assert_eq!(readable("not yet implemented: unhandled not schema Object(\n    SchemaObject {\n"), "not yet implemented: unhandled not schema");
         assert_eq!(readable("missing path name mapping id"), "missing path name mapping id");
