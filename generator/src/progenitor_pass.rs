@@ -733,7 +733,7 @@ mod tests {
             let document: OpenAPI = serde_json::from_value(document).unwrap();
             let (sender, receiver) = mpsc::channel();
             run_and_format(&spec, &document, Vec::new(), "header", false, sender).expect("generates");
-            receiver.recv().unwrap().ok().expect("hands off")
+            receiver.recv().unwrap().expect("hands off")
         };
         let list = serde_json::json!({"get": {"operationId": "listThings", "responses": {"200": {"description": "ok"}}}});
         // `{id}` is declared by no parameter, on which progenitor panics.
