@@ -196,7 +196,7 @@ fn settle(value: &mut Value, operation: &Operation, success_when: Option<&(Strin
 /// Sets the value at JSON `pointer`, creating objects on the way.
 fn set(root: &mut Value, pointer: &str, new: Value) {
     let mut current = root;
-    let segments: Vec<String> = pointer.trim_start_matches('/').split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    let segments: Vec<String> = pointer.trim_start_matches('/').split('/').map(resolve::unescape).collect();
     for (index, segment) in segments.iter().enumerate() {
         let Value::Object(map) = current else { return };
         if index + 1 == segments.len() {

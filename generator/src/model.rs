@@ -674,7 +674,8 @@ fn scheme_facts(name: &str, scheme: &SecurityScheme) -> Result<(Scheme, bool), S
         _ => 1,
     };
     if !env.is_empty() && env.len() != parts {
-        return Err(format!("`x-env` lists {} variables but this scheme takes {parts}", env.len()));
+        let variables = |count: usize| if count == 1 { "1 variable".to_owned() } else { format!("{count} variables") };
+        return Err(format!("`x-env` lists {} but this scheme takes {}", variables(env.len()), variables(parts)));
     }
     let chosen = extensions.get("x-credentials-constructor").and_then(|v| v.as_str()).map(str::to_snake_case);
     let explicit = chosen.is_some();

@@ -111,7 +111,7 @@ fn walk(document: &OpenAPI, schema: &ReferenceOr<Schema>, pointer: &str) -> Resu
     let mut current = schema.clone();
     let mut fields = Vec::new();
     for segment in pointer.trim_start_matches('/').split('/') {
-        let name = segment.replace("~1", "/").replace("~0", "~");
+        let name = crate::resolve::unescape(segment);
         let object = match resolve(document, &current).map(|s| &s.schema_kind) {
             Some(SchemaKind::Type(Type::Object(object))) => object,
             _ => return Err(format!("`{name}` is looked up in something that is not an object")),

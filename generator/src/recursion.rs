@@ -225,7 +225,7 @@ fn merged_refs(schema: &Value, at: &str, merged: bool, found: &mut impl FnMut(St
     // (`#/components/responses/A` names schema `A`), and so does this.
     let reference = object.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/"));
     if let Some((_, name)) = reference.and_then(|r| r.rsplit_once('/')) {
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = crate::resolve::unescape(name);
         if merged {
             found(at.to_owned(), name, Cut::Replace);
         } else if VALIDATION.iter().any(|keyword| object.contains_key(*keyword)) {
@@ -322,7 +322,7 @@ fn shared_field_refs(parts: &[(String, &serde_json::Map<String, Value>)], depth:
             || (key == "additionalProperties" && open.contains(index) && with_properties.iter().any(|other| other != index));
         let target = value.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with("#/components/")).and_then(|r| r.rsplit_once('/'));
         if let (true, Some((_, name))) = (shared, target) {
-            found(format!("{}/{key}", parts[*index].0), name.replace("~1", "/").replace("~0", "~"));
+            found(format!("{}/{key}", parts[*index].0), crate::resolve::unescape(name));
         }
     }
     // A field several parts define inline: its own fields are merged too.
@@ -377,7 +377,7 @@ fn merge_parts<'a>(
         for (index, member) in members.iter().enumerate() {
             let Some(member) = member.as_object() else { continue };
             let component = member.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
-            match component.map(|name| name.replace("~1", "/").replace("~0", "~")) {
+            match component.map(crate::resolve::unescape) {
                 Some(name) => {
                     if let (Some(Value::Object(target)), false) = (schemas.get(&name), ancestors.contains(&name)) {
                         ancestors.insert(name.clone());

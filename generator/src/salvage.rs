@@ -131,7 +131,7 @@ mod tests {
     use super::give_up;
 
     fn at(pointer: &str) -> Vec<String> {
-        pointer.split('/').skip(1).map(|segment| segment.replace("~1", "/").replace("~0", "~")).collect()
+        pointer.split('/').skip(1).map(crate::resolve::unescape).collect()
     }
 
     #[test]

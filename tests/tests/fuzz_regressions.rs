@@ -291,7 +291,7 @@ fn security_schemes_at_fault_cost_only_themselves() {
         "security-schemes-at-fault.yaml",
         1,
         &[
-            "#/components/securitySchemes/env: `x-env` lists 1 variables but this scheme takes 2; operations that need it are called without it",
+            "#/components/securitySchemes/env: `x-env` lists 1 variable but this scheme takes 2 variables; operations that need it are called without it",
             "#/components/securitySchemes/fixed: `x-fixed-value` is supported only on an `Authorization` header key; operations that need it are called without it",
             "#/components/securitySchemes/referred: another scheme has the constructor `token`; this one is `token_2` (set `x-credentials-constructor` to choose)",
             "#/components/securitySchemes/token: another scheme has the constructor `token`; this one is `token_3` (set `x-credentials-constructor` to choose)",
