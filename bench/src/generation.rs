@@ -73,7 +73,8 @@ impl BenchSpec {
             Given::Converted => " (Swagger 2.0: progenitor given our 3.0 conversion)",
             Given::Normalised => " (progenitor fails on it: given our normalised document)",
         };
-        format!("`{}`, {} operations{given}", self.source.label, self.operations)
+        let plural = if self.operations == 1 { "" } else { "s" };
+        format!("`{}`, {} operation{plural}{given}", self.source.label, self.operations)
     }
 
     /// Generates with bare progenitor, as its users do: parse, generate, format.
