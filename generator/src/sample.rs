@@ -232,6 +232,21 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_schema_is_sampled_once_per_depth_and_alike_each_time() {
+        let doc = document(
+            "    Money:\n      type: object\n      required: [amount]\n      properties:\n        amount: {type: integer, minimum: 3}\n    Invoice:\n      type: object\n      properties:\n        total: {$ref: '#/components/schemas/Money'}\n        items: {type: array, items: {$ref: '#/components/schemas/Money'}}\n",
+        );
+        let invoice = reference("Invoice");
+        let sampler = Sampler::new(&doc);
+        let first = sampler.sample(&invoice).unwrap();
+        assert_eq!(first, json!({"total": {"amount": 3}, "items": [{"amount": 3}]}));
+        // `Invoice` at depth 0, `total` at depth 1 and the array's item at depth 2.
+        assert_eq!(sampler.known.borrow().len(), 3, "{:?}", sampler.known.borrow().keys().collect::<Vec<_>>());
+        assert_eq!(sampler.sample(&invoice).unwrap(), first, "a remembered sample is the same");
+        assert_eq!(Sampler::new(&doc).sample(&invoice).unwrap(), first);
+    }
+
+    #[test]
     fn a_required_pattern_without_example_gives_no_sample_and_recursion_ends() {
         let doc = document(
             "    Code:\n      type: object\n      required: [code]\n      properties:\n        code: {type: string, pattern: '^[A-Z]{3}$'}\n    Node:\n      type: object\n      properties:\n        child: {$ref: '#/components/schemas/Node'}\n",
