@@ -60,7 +60,10 @@ fn take_from_impls(items: &mut [TokenTree], sends: &mut HashMap<String, SendFact
 /// Cuts `[attributes] pub async fn send(..) -> T { .. }` out of an impl's
 /// `members`, returning what it said (none when there is no `send`).
 fn cut_send(members: &mut Vec<TokenTree>) -> Result<Option<SendFacts>, String> {
-    let Some(fn_at) = (0..members.len().saturating_sub(1)).find(|&at| is_ident(&members[at], "fn") && is_ident(&members[at + 1], "send")) else {
+    // `async`: a setter of a parameter named `send` would not be (and
+    // `reserved.rs` renames such parameters anyway).
+    let is_send = |at: usize| at > 0 && is_ident(&members[at - 1], "async") && is_ident(&members[at], "fn") && is_ident(&members[at + 1], "send");
+    let Some(fn_at) = (0..members.len().saturating_sub(1)).find(|&at| is_send(at)) else {
         return Ok(None);
     };
     let mut start = fn_at;
@@ -151,6 +154,7 @@ mod tests {
                 pub struct ListThings<'a> { client: &'a super::Client }
                 impl<'a> ListThings<'a> {
                     pub fn new(client: &'a super::Client) -> Self { Self { client } }
+                    pub fn send<V>(mut self, value: V) -> Self { self }
                     ///Sends a `GET` request to `/things`
                     #[allow(unused)]
                     pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
@@ -172,5 +176,6 @@ mod tests {
         let rest = rest.to_string();
         assert!(!rest.contains("Sends a") && !rest.contains("allow (unused)") && !rest.contains("OperationInfo"), "{rest}");
         assert!(rest.contains("pub fn after (& self) { }") && rest.contains("pub async fn send (self) -> u8"), "{rest}");
+        assert!(rest.contains("pub fn send < V > (mut self , value : V)"), "a setter named send stays: {rest}");
     }
 }
