@@ -13,6 +13,8 @@ use std::collections::HashMap;
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
+use crate::token_trees::{is_group, is_ident, is_punct, module_body};
+
 /// What a builder's `send` said about its operation.
 pub struct SendFacts {
     /// What `send` returned (`Result<ResponseValue<T>, Error<E>>`).
@@ -27,7 +29,7 @@ pub struct SendFacts {
 pub fn take(tokens: TokenStream) -> Result<(TokenStream, HashMap<String, SendFacts>), String> {
     let mut file: Vec<TokenTree> = tokens.into_iter().collect();
     let mut sends = HashMap::new();
-    let found = crate::builder_tail::module_body(&mut file, "builder", |items| Some(take_from_impls(items, &mut sends)));
+    let found = module_body(&mut file, "builder", |items| Some(take_from_impls(items, &mut sends)));
     if let Some(Err(reason)) = found {
         return Err(reason);
     }
@@ -126,18 +128,6 @@ fn operation_id_field(fields: TokenStream) -> Option<String> {
         }
         _ => None,
     })
-}
-
-fn is_ident(tree: &TokenTree, name: &str) -> bool {
-    matches!(tree, TokenTree::Ident(ident) if ident == name)
-}
-
-fn is_punct(tree: &TokenTree, char: char) -> bool {
-    matches!(tree, TokenTree::Punct(punct) if punct.as_char() == char)
-}
-
-fn is_group(tree: &TokenTree, delimiter: Delimiter) -> bool {
-    matches!(tree, TokenTree::Group(group) if group.delimiter() == delimiter)
 }
 
 #[cfg(test)]

@@ -16,10 +16,11 @@
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
 
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::open_enums::VariantRenames;
+use crate::token_trees::{is_group, is_ident, is_punct, module_body};
 
 /// Builder modules with fewer items are printed whole: a thread and the
 /// round trip through text cost more than they save.
@@ -37,23 +38,6 @@ pub fn split_off(tokens: TokenStream) -> (TokenStream, Option<String>) {
     let mut file: Vec<TokenTree> = tokens.into_iter().collect();
     let tail = module_body(&mut file, "types", |types| module_body(types, "builder", cut_tail));
     (file.into_iter().collect(), tail)
-}
-
-/// Runs `edit` on the items of `mod <name> { .. }` among `trees` (at the
-/// top level), and puts the edited items back.
-pub(crate) fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mut Vec<TokenTree>) -> Option<T>) -> Option<T> {
-    let at = trees.windows(3).position(|window| {
-        matches!(&window[0], TokenTree::Ident(ident) if ident == "mod")
-            && matches!(&window[1], TokenTree::Ident(ident) if ident == name)
-            && matches!(&window[2], TokenTree::Group(group) if group.delimiter() == Delimiter::Brace)
-    })? + 2;
-    let TokenTree::Group(group) = &trees[at] else { return None };
-    let mut items: Vec<TokenTree> = group.stream().into_iter().collect();
-    let edited = edit(&mut items)?;
-    let mut replacement = Group::new(Delimiter::Brace, items.into_iter().collect());
-    replacement.set_span(group.span());
-    trees[at] = TokenTree::Group(replacement);
-    Some(edited)
 }
 
 /// Removes the last items of `items` (all but a [`KEPT_SHARE`]th), leaves
@@ -83,16 +67,8 @@ fn marker() -> &'static str {
 /// (so that `if a { .. } else { .. }` in a constant is not cut).
 fn item_starts(trees: &[TokenTree]) -> Vec<usize> {
     const ITEM_KEYWORDS: [&str; 12] = ["pub", "impl", "struct", "enum", "fn", "mod", "use", "const", "static", "type", "trait", "unsafe"];
-    let ends_item = |tree: &TokenTree| match tree {
-        TokenTree::Punct(punct) => punct.as_char() == ';',
-        TokenTree::Group(group) => group.delimiter() == Delimiter::Brace,
-        _ => false,
-    };
-    let starts_item = |tree: &TokenTree| match tree {
-        TokenTree::Punct(punct) => punct.as_char() == '#',
-        TokenTree::Ident(ident) => ITEM_KEYWORDS.iter().any(|keyword| ident == keyword),
-        _ => false,
-    };
+    let ends_item = |tree: &TokenTree| is_punct(tree, ';') || is_group(tree, Delimiter::Brace);
+    let starts_item = |tree: &TokenTree| is_punct(tree, '#') || ITEM_KEYWORDS.iter().any(|keyword| is_ident(tree, keyword));
     (1..trees.len()).filter(|&at| ends_item(&trees[at - 1]) && starts_item(&trees[at])).collect()
 }
 

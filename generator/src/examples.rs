@@ -4,7 +4,7 @@
 //! [`sample`](crate::sample)d from the schemas), so every example runs
 //! against a local server in `cargo test`.
 
-use openapiv3::{OpenAPI, Operation, ReferenceOr};
+use openapiv3::{Operation, ReferenceOr};
 use serde_json::Value;
 
 use crate::resolve::{self, Resolved};
@@ -42,7 +42,6 @@ pub struct CannedResponse {
 /// The example facts of `operation`.
 /// `success_when` is the operation's `x-success-when` (pointer, value).
 pub fn of<'a>(
-    document: &'a OpenAPI,
     sampler: &Sampler<'a>,
     operation: &'a Operation,
     parameters: &[Resolved<'_>],
@@ -62,7 +61,7 @@ pub fn of<'a>(
     };
     let mut success = match outcomes.first() {
         Some(outcome) => canned_outcome(sampler, outcome),
-        None => canned(document, sampler, operation, |code| (200..300).contains(&code)),
+        None => canned(sampler, operation, |code| (200..300).contains(&code)),
     };
     let settled = |canned: &mut CannedResponse| {
         if let Some((_, text)) = canned.body.as_mut() {
@@ -84,7 +83,7 @@ pub fn of<'a>(
         let outcome = outcomes.iter().find(|outcome| outcome["status"].as_str().is_some_and(|s| s.replace("XX", "00") == code.to_string()));
         let canned = match outcome {
             Some(outcome) => canned_outcome(sampler, outcome),
-            None => resolve::response_item(document, response).ok().and_then(|response| canned_response(sampler, code, response)),
+            None => resolve::response_item(sampler.document(), response).ok().and_then(|response| canned_response(sampler, code, response)),
         };
         if let Some(mut canned) = canned {
             if (200..300).contains(&code) {
@@ -103,16 +102,16 @@ pub fn of<'a>(
     OperationExample {
         arguments,
         success,
-        error: canned(document, sampler, operation, |code| (400..500).contains(&code) && code != 408 && code != 429),
+        error: canned(sampler, operation, |code| (400..500).contains(&code) && code != 408 && code != 429),
         documented,
         item,
-        body: request_body(document, sampler, operation).map(|value| value.to_string()),
+        body: request_body(sampler, operation).map(|value| value.to_string()),
     }
 }
 
 /// The example (or sample) of a JSON or form request body.
-fn request_body<'a>(document: &'a OpenAPI, sampler: &Sampler<'a>, operation: &'a Operation) -> Option<Value> {
-    let body = resolve::request_body_item(document, operation.request_body.as_ref()?).ok()?;
+fn request_body<'a>(sampler: &Sampler<'a>, operation: &'a Operation) -> Option<Value> {
+    let body = resolve::request_body_item(sampler.document(), operation.request_body.as_ref()?).ok()?;
     let (media_type, media) = body.content.iter().next()?;
     let structured = media_type.starts_with("application/json") || media_type.contains("+json") || media_type.starts_with("application/x-www-form-urlencoded");
     if !structured {
@@ -132,7 +131,7 @@ fn media_example(media: &openapiv3::MediaType) -> Option<Value> {
 
 /// The first response whose status passes `wanted`, canned; `None` when
 /// its JSON body has neither an example nor a sure sample.
-fn canned<'a>(document: &'a OpenAPI, sampler: &Sampler<'a>, operation: &'a Operation, wanted: impl Fn(u16) -> bool) -> Option<CannedResponse> {
+fn canned<'a>(sampler: &Sampler<'a>, operation: &'a Operation, wanted: impl Fn(u16) -> bool) -> Option<CannedResponse> {
     let (status, response) = operation.responses.responses.iter().find_map(|(status, response)| {
         let code = match status {
             openapiv3::StatusCode::Code(code) => *code,
@@ -140,7 +139,7 @@ fn canned<'a>(document: &'a OpenAPI, sampler: &Sampler<'a>, operation: &'a Opera
         };
         wanted(code).then_some((code, response))
     })?;
-    let response = resolve::response_item(document, response).ok()?;
+    let response = resolve::response_item(sampler.document(), response).ok()?;
     canned_response(sampler, status, response)
 }
 

@@ -34,6 +34,7 @@ mod sample;
 pub mod templates;
 pub mod surface;
 pub mod swagger2;
+mod token_trees;
 mod tolerate;
 pub mod vendored_runtime;
 

@@ -443,7 +443,7 @@ fn operation_facts<'a>(
         body: body_kind(document, operation).map_err(&fail)?,
         accepts_json: responses.1 || json_outcome,
         responses: responses.0,
-        example: crate::examples::of(document, sampler, operation, &resolved, success_when.as_ref()),
+        example: crate::examples::of(sampler, operation, &resolved, success_when.as_ref()),
         help: crate::help::of(document, operation, &resolved),
         success_when,
         upload: upload_facts(operation, &resolved).map_err(&fail)?,

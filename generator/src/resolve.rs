@@ -141,6 +141,19 @@ pub fn schema_item<'a>(document: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -
     item(schema, "schemas", |name| document.components.as_ref()?.schemas.get(name))
 }
 
+/// The schema a `$ref` string names in `components.schemas`, following
+/// further `$ref`s ([`schema_item`] for a `$ref` held as a string).
+///
+/// # Errors
+///
+/// A message naming the `$ref` that does not resolve.
+pub fn schema_by_reference<'a>(document: &'a OpenAPI, reference: &str) -> Result<&'a Schema, String> {
+    let prefix = "#/components/schemas/";
+    let name = reference.strip_prefix(prefix).ok_or_else(|| format!("`$ref` `{reference}` does not point into {prefix}"))?;
+    let schema = document.components.as_ref().and_then(|components| components.schemas.get(&unescape(name)));
+    schema_item(document, schema.ok_or_else(|| format!("`$ref` `{reference}` does not resolve"))?)
+}
+
 /// A boxed schema (a property, an array's items) as a plain
 /// `ReferenceOr<Schema>`, for the functions that take one.
 pub fn unboxed(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::{json, Map, Value};
 
-use crate::resolve::schema_item;
+use crate::resolve::schema_by_reference;
 
 /// How deep a sample follows nested schemas before it stops adding
 /// optional properties (recursive schemas end there).
@@ -84,9 +84,13 @@ impl<'a> Sampler<'a> {
         }
     }
 
+    /// The document the samples come from.
+    pub fn document(&self) -> &'a OpenAPI {
+        self.document
+    }
+
     fn resolve(&self, reference: &str) -> Option<&'a Schema> {
-        let name = crate::resolve::unescape(reference.strip_prefix("#/components/schemas/")?);
-        schema_item(self.document, self.document.components.as_ref()?.schemas.get(&name)?).ok()
+        schema_by_reference(self.document, reference).ok()
     }
 
     fn build_item(&self, schema: &'a Schema, depth: usize) -> Option<Value> {
