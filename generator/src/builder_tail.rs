@@ -72,13 +72,18 @@ fn item_starts(trees: &[TokenTree]) -> Vec<usize> {
     (1..trees.len()).filter(|&at| ends_item(&trees[at - 1]) && starts_item(&trees[at])).collect()
 }
 
+/// The tail's `items` (from [`split_off`]) parsed: done as soon as they
+/// arrive, while progenitor's thread parses the rest of the file.
+pub fn parse(items: &str) -> Result<syn::File, String> {
+    syn::parse_str(items).map_err(|e| format!("the tail of types::builder does not parse: {e}"))
+}
+
 /// The passes of [`reshape`](crate::progenitor_pass) that reach into the
-/// builder module, applied to its tail `items`, then printed as they sit
+/// builder module, applied to its parsed `tail`, then printed as it sits
 /// in the file (two levels deep). The tree comes back with the text, for
 /// the caller to drop once it has handed the text on: freeing a tree of
 /// this size takes a while.
-pub fn reshape_and_print(items: &str, renames: &VariantRenames, vendored: bool) -> Result<(String, syn::File), String> {
-    let mut tail: syn::File = syn::parse_str(items).map_err(|e| format!("the tail of types::builder does not parse: {e}"))?;
+pub fn reshape_and_print(mut tail: syn::File, renames: &VariantRenames, vendored: bool) -> Result<(String, syn::File), String> {
     crate::open_enums::drop_deny_unknown_fields(&mut tail.items);
     crate::open_enums::rename_variants(&mut tail, renames);
     crate::progenitor_pass::strip_ignored_examples(&mut tail);
@@ -180,7 +185,7 @@ mod tests {
         let tail = tail.expect("100 builders are split");
         let mut rest: syn::File = syn::parse2(rest).unwrap();
         crate::open_enums::rename_variants(&mut rest, &renames);
-        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(&tail, &renames, false).unwrap().0).unwrap();
+        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(parse(&tail).unwrap(), &renames, false).unwrap().0).unwrap();
 
         assert_eq!(spliced, whole);
         assert!(tail.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &tail[..60]);
@@ -197,7 +202,7 @@ mod tests {
         let whole = printed(file.clone());
         let (rest, tail) = split_off(file);
         let tail = tail.expect("100 builders are split");
-        let spliced = splice(&printed(rest), &reshape_and_print(&tail, &VariantRenames::default(), false).unwrap().0).unwrap();
+        let spliced = splice(&printed(rest), &reshape_and_print(parse(&tail).unwrap(), &VariantRenames::default(), false).unwrap().0).unwrap();
         assert_eq!(spliced, whole);
         assert!(whole.contains("/**x\npub mod types {\n    pub mod builder {\n    }\n}\n*/"), "the doc is a block comment: {}", &whole[..120]);
     }

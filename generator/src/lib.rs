@@ -125,8 +125,9 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let vendored = options.runtime == Runtime::Vendored;
     // progenitor and the formatting of its (large) file run on one thread,
     // the tail of typify's builder module on a second (builder_tail.rs),
-    // our templates on this one and a fourth: syn's trees cannot cross
-    // threads, so each thread parses and formats what it prints.
+    // our templates on this one and a fourth, started as soon as
+    // progenitor's builders are read: syn's trees cannot cross threads, so
+    // each thread parses and formats what it prints.
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let header = header.as_str();

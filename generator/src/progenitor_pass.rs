@@ -11,19 +11,20 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{mpsc, Once};
 
 use openapiv3::OpenAPI;
 use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 use crate::builder_sends::{self, SendFacts};
 use crate::builder_tail;
 use crate::model::Uses;
 use crate::open_enums::VariantRenames;
+use crate::token_trees::{item_names, module_body, module_group};
 use crate::{GenerateError, SpecSource};
 
 /// progenitor's part of the crate, and what our templates need from it.
@@ -100,8 +101,9 @@ impl BuilderText {
     }
 }
 
-/// What the progenitor thread hands over before it formats
-/// `src/generated_sdk.rs`: everything the templates need.
+/// What the progenitor thread hands over as soon as it has read the
+/// request builders, before it parses the rest of `src/generated_sdk.rs`:
+/// everything the templates need.
 pub struct Handoff {
     /// The document progenitor generated from, when it is not the one it
     /// was given: without the operations progenitor failed on, and with
@@ -117,9 +119,10 @@ pub struct Handoff {
     pub types: std::collections::BTreeSet<String>,
 }
 
-/// The progenitor half of a generation, run on its own thread: [`run`],
-/// then the [`Handoff`] sent on `handoff` (or the error), then progenitor's
-/// file retargeted (for a vendored runtime) and formatted with `header`.
+/// The progenitor half of a generation, run on its own thread: what
+/// [`run`] does, with the [`Handoff`] sent on `handoff` (or the error) once
+/// the builders are read, then progenitor's file parsed, reshaped,
+/// retargeted (for a vendored runtime) and formatted with `header`.
 /// The tail of typify's builder module is parsed and printed on a thread
 /// of its own meanwhile ([`builder_tail`](crate::builder_tail)).
 pub fn run_and_format(
@@ -135,10 +138,15 @@ pub fn run_and_format(
         let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
         let (printed_sender, printed_receiver) = mpsc::channel::<Result<String, GenerateError>>();
         let tail = crate::spawn(scope, spec, "types::builder", move || {
-            // Either channel closes without a message when there is no tail
-            // to print, or when this thread's failed (its error is reported).
-            let (Ok(items), Ok(renames)) = (tail_receiver.recv(), renames_receiver.recv()) else { return Ok(()) };
-            match builder_tail::reshape_and_print(&items, &renames, vendored) {
+            // The channels close without a message when there is no tail to
+            // print, or when this thread's failed (its error is reported).
+            // The tail is parsed while progenitor's thread parses the rest
+            // of the file and works out the renames.
+            let Ok(items) = tail_receiver.recv() else { return Ok(()) };
+            let parsed = builder_tail::parse(&items);
+            drop(items);
+            let Ok(renames) = renames_receiver.recv() else { return Ok(()) };
+            match parsed.and_then(|tail| builder_tail::reshape_and_print(tail, &renames, vendored)) {
                 // The text goes out before the tree is freed.
                 Ok((text, tree)) => {
                     let _ = printed_sender.send(Ok(text));
@@ -151,23 +159,34 @@ pub fn run_and_format(
             Ok(())
         })?;
         let mut document = Cow::Borrowed(document);
-        let output = match run_with(spec, &mut document, &mut warnings, Some(&tail_sender)) {
-            Ok(output) => output,
+        let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
+            let (tokens, items) = builder_tail::split_off(tokens);
+            if let Some(items) = items {
+                // The receiver lives until this scope ends.
+                let _ = tail_sender.send(items);
+            }
+            let first = reshape_builders(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+            Ok((first, uses))
+        });
+        drop(tail_sender);
+        let (first, uses) = match early {
+            Ok(early) => early,
             Err(error) => {
                 // The receiver is gone only when the caller gave up; nothing to tell.
                 let _ = handoff.send(Err(error.clone()));
                 return Err(error);
             }
         };
-        drop(tail_sender);
-        let _ = renames_sender.send(output.renames);
-        let builders = output.builders.iter().map(BuilderText::from).collect();
+        // The templates start on the builders while the rest of the file
+        // is parsed here.
+        let builders = first.builders.iter().map(BuilderText::from).collect();
         let changed = match document {
             Cow::Owned(changed) => Some(changed),
             Cow::Borrowed(_) => None,
         };
-        let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses: output.uses, types: output.types }));
-        let mut file = output.file;
+        let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
+        let (mut file, renames) = reshape_rest(first.rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+        let _ = renames_sender.send(renames);
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
         }
@@ -183,7 +202,8 @@ pub fn run_and_format(
             printed = builder_tail::splice(&printed, &tail)
                 .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
         }
-        Ok(crate::render::finish(header, &printed))
+        let r = crate::render::finish(header, &printed);
+        Ok(r)
     })
 }
 
@@ -194,36 +214,27 @@ pub fn run_and_format(
 /// failure that no single operation or schema causes is an error.
 pub fn run(spec: &SpecSource, document: &mut OpenAPI, warnings: &mut Vec<crate::Warning>) -> Result<ProgenitorOutput, GenerateError> {
     let mut generated = Cow::Borrowed(&*document);
-    let output = run_with(spec, &mut generated, warnings, None);
+    let generated_tokens = generate_salvaging(spec, &mut generated, warnings);
     if let Cow::Owned(changed) = generated {
         *document = changed;
     }
-    output
+    let (tokens, uses) = generated_tokens?;
+    let mut output = reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+    output.uses = uses;
+    Ok(output)
 }
 
-/// [`run`], sending the tail of typify's builder module (as text) to
-/// `tail`, when given, instead of parsing it here.
-fn run_with(
+/// progenitor's tokens for `document` and the optional crates its types
+/// use, with the operations and schemas it fails on removed or read as
+/// any value (see [`run`]).
+fn generate_salvaging(
     spec: &SpecSource,
     document: &mut Cow<'_, OpenAPI>,
     warnings: &mut Vec<crate::Warning>,
-    tail: Option<&mpsc::Sender<String>>,
-) -> Result<ProgenitorOutput, GenerateError> {
+) -> Result<(TokenStream, Uses), GenerateError> {
     loop {
         let failure = match generate_guarded(document) {
-            Ok((mut tokens, uses)) => {
-                if let Some(tail) = tail {
-                    let (rest, items) = builder_tail::split_off(tokens);
-                    tokens = rest;
-                    if let Some(items) = items {
-                        // The receiver lives until this thread's scope ends.
-                        let _ = tail.send(items);
-                    }
-                }
-                let mut output = reshape(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
-                output.uses = uses;
-                return Ok(output);
-            }
+            Ok(generated) => return Ok(generated),
             Err(failure) => failure,
         };
         let (culprit, error) = blame(spec, document, failure);
@@ -505,29 +516,70 @@ fn install_quiet_panic_hook() {
 /// hooks now), takes each builder's `send` out (before parsing, see
 /// [`builder_sends`]), and makes its enums open (see [`crate::open_enums`]).
 fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
+    let first = reshape_builders(tokens)?;
+    let (file, renames) = reshape_rest(first.rest, first.module)?;
+    Ok(ProgenitorOutput { file, builders: first.builders, uses: Uses::default(), types: first.types, renames })
+}
+
+/// progenitor's file with its request builders parsed and reshaped ahead
+/// of the rest, which is most of it: what the templates need is known
+/// before the rest is parsed.
+struct BuildersFirst {
+    /// The file's tokens with an empty `builder` module.
+    rest: TokenStream,
+    /// The items of the `builder` module, reshaped.
+    module: Vec<syn::Item>,
+    /// Each operation's request builder, in spec order.
+    builders: Vec<Builder>,
+    /// The names of the types in the `types` module.
+    types: BTreeSet<String>,
+}
+
+/// The first half of [`reshape`]: each builder's `send` taken out, the
+/// `builder` module parsed on its own and reshaped, and the names of the
+/// types read from the tokens of the `types` module.
+fn reshape_builders(tokens: TokenStream) -> Result<BuildersFirst, String> {
     let (tokens, mut sends) = builder_sends::take(tokens)?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("does not parse: {e}"))?;
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let types = module_group(&trees, "types").map(|types| item_names(types, &["struct", "enum", "type"])).unwrap_or_default();
+    let mut module = match module_body(&mut trees, "builder", |items| Some(std::mem::take(items))) {
+        Some(items) => syn::parse2::<syn::File>(items.into_iter().collect()).map_err(|e| format!("the builder module does not parse: {e}"))?.items,
+        None => Vec::new(),
+    };
+    let builders = builders(&mut module, &mut sends)?;
+    Ok(BuildersFirst { rest: trees.into_iter().collect(), module, builders, types })
+}
+
+/// The second half of [`reshape`]: the `rest` of the file parsed, the
+/// builder `module` put back, progenitor's constructor and hooks check
+/// removed, the enums made open and the ignored examples stripped.
+fn reshape_rest(rest: TokenStream, module: Vec<syn::Item>) -> Result<(syn::File, VariantRenames), String> {
+    let mut file: syn::File = syn::parse2(rest).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
     file.items.retain(|item| !is_constructor_impl(item));
     if file.items.len() + 1 != before {
         return Err("expected exactly one `impl Client` holding `new`; progenitor's output changed shape".to_owned());
     }
     file.items.retain(|item| !is_hooks_assertion(item));
-    let renames = crate::open_enums::apply(&mut file)?;
-    strip_ignored_examples(&mut file);
-    let builders = builders(&mut file, &mut sends)?;
-    let types = type_names(&file);
-    Ok(ProgenitorOutput { file, builders, uses: Uses::default(), types, renames })
-}
-
-fn builders(file: &mut syn::File, sends: &mut HashMap<String, SendFacts>) -> Result<Vec<Builder>, String> {
-    let module = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut().map(|(_, items)| items),
+    let builder_module = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(builder) if builder.ident == "builder" => builder.content.as_mut().map(|(_, items)| items),
         _ => None,
     });
+    if let Some(items) = builder_module {
+        *items = module;
+    }
+    let renames = crate::open_enums::apply(&mut file)?;
+    strip_ignored_examples(&mut file);
+    Ok((file, renames))
+}
+
+/// The request builders among the `builder` module's `items`, each with
+/// the facts of its `send`; their fields made `pub(crate)`, with a call's
+/// own options added.
+fn builders(items: &mut [syn::Item], sends: &mut HashMap<String, SendFacts>) -> Result<Vec<Builder>, String> {
     let mut fields: Vec<(syn::Ident, Vec<(String, syn::Type)>)> = Vec::new();
     let mut builders = Vec::new();
-    for item in module.into_iter().flatten() {
+    for item in items {
         match item {
             // progenitor imports `types` and its client helpers whether or
             // not the builders use them.
@@ -630,24 +682,6 @@ fn initialise_call_options(block: &mut syn::ItemImpl) {
     }
 }
 
-/// The structs, enums and aliases of the `types` module.
-fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
-    let items = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    items
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// progenitor's `const _: () = { fn assert_client_hooks() where Client: ClientHooks<..> {} };`.
 fn is_hooks_assertion(item: &syn::Item) -> bool {
     let syn::Item::Const(constant) = item else { return false };
@@ -746,6 +780,30 @@ mod tests {
         let document = changed.changed.expect("the document lost an operation");
         assert!(document.paths.paths.get("/things/{id}").and_then(|item| item.as_item()).is_some_and(|item| item.get.is_none()));
         assert_eq!(changed.builders.iter().map(|builder| builder.method.clone()).collect::<Vec<_>>(), ["list_things"]);
+    }
+
+    #[test]
+    fn the_builders_and_type_names_are_read_before_the_rest_of_the_file_parses() {
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/things": {"get": {"operationId": "listThings", "responses": {"200": {
+                "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {"name": {"type": "string"}}}}},
+        });
+        let document: OpenAPI = serde_json::from_value(document).unwrap();
+        let Ok((tokens, _)) = generate_guarded(&document) else { panic!("progenitor generates") };
+        // Tokens no parser accepts, in the part of the file parsed second.
+        let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+        module_body(&mut trees, "types", |items| Some(items.extend(quote!(struct ;))));
+
+        let first = reshape_builders(trees.into_iter().collect()).expect("the builder module parses on its own");
+
+        assert_eq!(first.builders.iter().map(|builder| builder.method.clone()).collect::<Vec<_>>(), ["list_things"]);
+        assert_eq!(quote::ToTokens::to_token_stream(&first.builders[0].success).to_string(), "types :: Thing");
+        assert!(first.types.contains("Thing"), "{:?}", first.types);
+        let Err(reason) = reshape_rest(first.rest, first.module) else { panic!("the rest does not parse") };
+        assert!(reason.starts_with("does not parse"), "{reason}");
     }
 
     #[test]
