@@ -795,7 +795,10 @@ mod tests {
         let Ok((tokens, _)) = generate_guarded(&document) else { panic!("progenitor generates") };
         // Tokens no parser accepts, in the part of the file parsed second.
         let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-        module_body(&mut trees, "types", |items| Some(items.extend(quote!(struct ;))));
+        module_body(&mut trees, "types", |items| {
+            items.extend(quote!(struct ;));
+            Some(())
+        });
 
         let first = reshape_builders(trees.into_iter().collect()).expect("the builder module parses on its own");
 
