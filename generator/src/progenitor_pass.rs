@@ -624,29 +624,39 @@ fn builders(items: &mut [syn::Item], sends: &mut HashMap<String, SendFacts>) -> 
 /// is never compiled): every example a crate's docs show runs, and the
 /// crate docs have a running one per topic.
 pub(crate) fn strip_ignored_examples(file: &mut syn::File) {
-    struct Strip;
-    impl syn::visit_mut::VisitMut for Strip {
-        fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
-            let syn::Meta::NameValue(doc) = &mut attribute.meta else { return };
-            if !doc.path.is_ident("doc") {
-                return;
-            }
-            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &doc.value else { return };
-            let mut value = text.value();
-            while let Some(start) = value.find("```ignore") {
-                let end = value[start + 9..].find("```").map_or(value.len(), |at| start + 9 + at + 3);
-                value.replace_range(start..end, "");
-            }
-            if value != text.value() {
-                let literal = syn::LitStr::new(value.trim_end(), text.span());
-                doc.value = syn::parse_quote!(#literal);
-            }
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        // Docs sit on the block and its members, never inside their bodies:
+        // walking every expression to find them cost more than the rest.
+        let members = block.items.iter_mut().filter_map(|member| match member {
+            syn::ImplItem::Fn(function) => Some(&mut function.attrs),
+            syn::ImplItem::Const(constant) => Some(&mut constant.attrs),
+            syn::ImplItem::Type(alias) => Some(&mut alias.attrs),
+            _ => None,
+        });
+        for attribute in block.attrs.iter_mut().chain(members.flatten()) {
+            strip_from_doc(attribute);
         }
     }
-    for item in &mut file.items {
-        if let syn::Item::Impl(block) = item {
-            syn::visit_mut::VisitMut::visit_item_impl_mut(&mut Strip, block);
-        }
+}
+
+/// `attribute` without its ```` ```ignore ```` examples, if it is a doc comment.
+fn strip_from_doc(attribute: &mut syn::Attribute) {
+    let syn::Meta::NameValue(doc) = &mut attribute.meta else { return };
+    if !doc.path.is_ident("doc") {
+        return;
+    }
+    let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &doc.value else { return };
+    let mut value = text.value();
+    let mut stripped = false;
+    while let Some(start) = value.find("```ignore") {
+        let end = value[start + 9..].find("```").map_or(value.len(), |at| start + 9 + at + 3);
+        value.replace_range(start..end, "");
+        stripped = true;
+    }
+    if stripped {
+        let literal = syn::LitStr::new(value.trim_end(), text.span());
+        doc.value = syn::parse_quote!(#literal);
     }
 }
 
