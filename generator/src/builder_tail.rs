@@ -47,8 +47,7 @@ fn cut_tail(items: &mut Vec<TokenTree>) -> Option<String> {
     if starts.len() < MIN_ITEMS {
         return None;
     }
-    let share: usize = std::env::var("KEPT").ok().and_then(|v| v.parse().ok()).unwrap_or(KEPT_SHARE);
-    let tail: TokenStream = items.split_off(if share == 0 { 0 } else { starts[starts.len() / share] }).into_iter().collect();
+    let tail: TokenStream = items.split_off(starts[starts.len() / KEPT_SHARE]).into_iter().collect();
     let marker = Ident::new(marker(), Span::call_site());
     items.extend(quote! { const #marker: () = (); });
     Some(tail.to_string())
