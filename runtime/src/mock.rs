@@ -229,6 +229,18 @@ pub struct Documented {
     pub body: Option<(&'static str, &'static str)>,
 }
 
+impl Documented {
+    /// A documented response without a body.
+    pub const fn empty(status: u16) -> Self {
+        Self { status, body: None }
+    }
+
+    /// A documented response whose body is `text`, of `content_type`.
+    pub const fn with_body(status: u16, content_type: &'static str, text: &'static str) -> Self {
+        Self { status, body: Some((content_type, text)) }
+    }
+}
+
 /// A local server for one API's mocks: start it, point a client at
 /// [`MockServer::base_url`], and mount [`Expectation`]s.
 pub struct MockServer {
@@ -388,6 +400,63 @@ impl<'s> Expectation<'s> {
     pub fn upload_body(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.checks.push(Check::RawBody { bytes: bytes.into(), content_length: true });
         self
+    }
+
+    /// [`path`](Self::path) with `value` converted to `T`, the type the
+    /// builder sends: a value that does not convert is a mistake in the
+    /// test, which panics where the mock's setter was called.
+    #[track_caller]
+    pub fn path_as<T: Serialize, V: TryInto<T>>(self, name: &'static str, value: V) -> Self {
+        let value = self.converted(Some(name), value);
+        self.path(name, value)
+    }
+
+    /// [`query`](Self::query) with `value` converted to `T` (see [`path_as`](Self::path_as)).
+    #[track_caller]
+    pub fn query_as<T: Serialize, V: TryInto<T>>(self, name: &'static str, value: V) -> Self {
+        let value = self.converted(Some(name), value);
+        self.query(name, value)
+    }
+
+    /// [`header`](Self::header) with `value` converted to `T` (see [`path_as`](Self::path_as)).
+    #[track_caller]
+    pub fn header_as<T: Serialize, V: TryInto<T>>(self, name: &'static str, value: V) -> Self {
+        let value = self.converted(Some(name), value);
+        self.header(name, value)
+    }
+
+    /// [`cookie`](Self::cookie) with `value` converted to `T` (see [`path_as`](Self::path_as)).
+    #[track_caller]
+    pub fn cookie_as<T: Serialize, V: TryInto<T>>(self, name: &'static str, value: V) -> Self {
+        let value = self.converted(Some(name), value);
+        self.cookie(name, value)
+    }
+
+    /// [`json_body`](Self::json_body) with `value` converted to `T` (see [`path_as`](Self::path_as)).
+    #[track_caller]
+    pub fn json_body_as<T: Serialize, V: TryInto<T>>(self, value: V) -> Self {
+        let value = self.converted(None, value);
+        self.json_body(value)
+    }
+
+    /// [`form_body`](Self::form_body) with `value` converted to `T` (see [`path_as`](Self::path_as)).
+    #[track_caller]
+    pub fn form_body_as<T: Serialize, V: TryInto<T>>(self, value: V) -> Self {
+        let value = self.converted(None, value);
+        self.form_body(value)
+    }
+
+    /// `value` as a `T`, or a panic naming the operation, the parameter
+    /// `name` (the body when none) and `T`.
+    #[track_caller]
+    fn converted<T, V: TryInto<T>>(&self, name: Option<&str>, value: V) -> T {
+        match value.try_into() {
+            Ok(value) => value,
+            Err(_) => {
+                let what = name.map_or_else(|| "the body".to_owned(), |name| format!("the value for `{name}`"));
+                panic!("mock of {}: {what} does not convert to `{}`", self.operation.id, short_type_name::<T>())
+            }
+        }
     }
 
     /// Only requests whose `Content-Type` is `content_type` (parameters
@@ -564,6 +633,26 @@ impl<'s> Expectation<'s> {
 #[track_caller]
 pub fn sample<T: DeserializeOwned>(json: &str, type_name: &str) -> T {
     serde_json::from_str(json).unwrap_or_else(|error| panic!("the spec's sample of `{type_name}` does not decode: {error}\n{json}"))
+}
+
+/// `T`'s name without module paths (`Option<String>`, not
+/// `core::option::Option<alloc::string::String>`).
+fn short_type_name<T>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut short = String::with_capacity(full.len());
+    let mut path = String::new();
+    for character in full.chars().chain(std::iter::once('\0')) {
+        if character.is_alphanumeric() || character == '_' || character == ':' {
+            path.push(character);
+            continue;
+        }
+        short.push_str(path.rsplit("::").next().unwrap_or_default());
+        path.clear();
+        if character != '\0' {
+            short.push(character);
+        }
+    }
+    short
 }
 
 /// `value` as JSON, for a page item or a body.
@@ -1068,6 +1157,14 @@ fn clip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_names_in_conversion_panics_drop_module_paths() {
+        assert_eq!(short_type_name::<Option<String>>(), "Option<String>");
+        assert_eq!(short_type_name::<std::num::NonZeroU64>(), "NonZero<u64>");
+        assert_eq!(short_type_name::<(Vec<u8>, &str)>(), "(Vec<u8>, &str)");
+        assert_eq!(short_type_name::<Documented>(), "Documented");
+    }
 
     #[test]
     fn query_values_follow_their_style() {

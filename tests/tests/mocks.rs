@@ -288,6 +288,18 @@ mod scenario {
     }
 
     #[tokio::test]
+    async fn a_value_that_does_not_convert_panics_naming_the_operation_parameter_and_type() {
+        let server = MockServer::start().await;
+
+        let panicked = std::panic::catch_unwind(AssertUnwindSafe(|| server.list_assets().page_size(0u64))).expect_err("0 is no page size");
+
+        let message = panicked.downcast_ref::<String>().map(String::as_str).unwrap_or_default();
+        assert_eq!(message, "mock of listAssets: the value for `pageSize` does not convert to `NonZero<u64>`");
+        server.list_assets().page_size(2u64).expect(0).respond_status(204).await;
+        server.verify().await;
+    }
+
+    #[tokio::test]
     async fn public_access_is_the_other_security_alternative() {
         let server = MockServer::start().await;
         server.list_assets().expect(1).respond(&types::AssetPage::sample()).await;

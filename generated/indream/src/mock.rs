@@ -69,6 +69,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -181,12 +183,7 @@ impl<'s> ListProjectAssets<'s> {
     /// Only requests whose `projectId` (path) is `value`, as the builder's `project_id` sends it.
     #[track_caller]
     pub fn project_id<V: ::std::convert::TryInto<::uuid::Uuid>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listProjectAssets: the value for `project_id` does not convert to `::uuid::Uuid`"
-            )
-        };
-        Self(self.0.path("projectId", value))
+        Self(self.0.path_as("projectId", value))
     }
 
     /// Only requests whose `pageSize` (query) is `value`, as the builder's `page_size` sends it.
@@ -195,12 +192,7 @@ impl<'s> ListProjectAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listProjectAssets: the value for `page_size` does not convert to `::std::num::NonZeroU64`"
-            )
-        };
-        Self(self.0.query("pageSize", value))
+        Self(self.0.query_as("pageSize", value))
     }
 
     /// Only requests whose `pageCursor` (query) is `value`, as the builder's `page_cursor` sends it.
@@ -209,12 +201,7 @@ impl<'s> ListProjectAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listProjectAssets: the value for `page_cursor` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("pageCursor", value))
+        Self(self.0.query_as("pageCursor", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -285,30 +272,12 @@ impl<'s> ListProjectAssets<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 403u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_0),
+                    Documented::with_body(400u16, "application/json", BODY_1),
+                    Documented::with_body(401u16, "application/json", BODY_1),
+                    Documented::with_body(403u16, "application/json", BODY_1),
+                    Documented::with_body(404u16, "application/json", BODY_1),
+                    Documented::with_body(422u16, "application/json", BODY_1),
                 ],
             )
     }
@@ -337,12 +306,7 @@ impl<'s> UploadAsset<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of uploadAsset: the value for `x_file_name` does not convert to `types::UploadAssetXFileName`"
-            )
-        };
-        Self(self.0.header("x-file-name", value))
+        Self(self.0.header_as("x-file-name", value))
     }
 
     /// Only requests whose `x-project-id` (header) is `value`, as the builder's `x_project_id` sends it.
@@ -351,12 +315,7 @@ impl<'s> UploadAsset<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of uploadAsset: the value for `x_project_id` does not convert to `::uuid::Uuid`"
-            )
-        };
-        Self(self.0.header("x-project-id", value))
+        Self(self.0.header_as("x-project-id", value))
     }
 
     /// Only requests whose body is exactly `bytes`, sent with its `Content-Length` as uploads are.
@@ -399,26 +358,11 @@ impl<'s> UploadAsset<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 403u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(201u16, "application/json", BODY_2),
+                    Documented::with_body(400u16, "application/json", BODY_1),
+                    Documented::with_body(401u16, "application/json", BODY_1),
+                    Documented::with_body(403u16, "application/json", BODY_1),
+                    Documented::with_body(422u16, "application/json", BODY_1),
                 ],
             )
     }

@@ -54,6 +54,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -184,12 +186,7 @@ impl<'s> ListAssetAttachments<'s> {
     /// Only requests whose `asset_id` (path) is `value`, as the builder's `asset_id` sends it.
     #[track_caller]
     pub fn asset_id<V: ::std::convert::TryInto<types::Id>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssetAttachments: the value for `asset_id` does not convert to `types::Id`"
-            )
-        };
-        Self(self.0.path("asset_id", value))
+        Self(self.0.path_as("asset_id", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -222,26 +219,11 @@ impl<'s> ListAssetAttachments<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_0),
+                    Documented::with_body(401u16, "application/json", BODY_1),
+                    Documented::with_body(404u16, "application/json", BODY_2),
+                    Documented::with_body(422u16, "application/json", BODY_1),
+                    Documented::with_body(500u16, "application/json", BODY_1),
                 ],
             )
     }
@@ -267,12 +249,7 @@ impl<'s> CreateAssetAttachment<'s> {
     /// Only requests whose `asset_id` (path) is `value`, as the builder's `asset_id` sends it.
     #[track_caller]
     pub fn asset_id<V: ::std::convert::TryInto<types::Id>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of createAssetAttachment: the value for `asset_id` does not convert to `types::Id`"
-            )
-        };
-        Self(self.0.path("asset_id", value))
+        Self(self.0.path_as("asset_id", value))
     }
 
     /// Only requests with this JSON body (compared as JSON values), as the builder's `body` sends it.
@@ -281,12 +258,7 @@ impl<'s> CreateAssetAttachment<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of createAssetAttachment: the body does not convert to `types::NewAttachment`"
-            )
-        };
-        Self(self.0.json_body(value))
+        Self(self.0.json_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -319,30 +291,12 @@ impl<'s> CreateAssetAttachment<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_3)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_4)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: Some(("application/json", BODY_5)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_3),
+                    Documented::with_body(400u16, "application/json", BODY_4),
+                    Documented::with_body(401u16, "application/json", BODY_1),
+                    Documented::with_body(404u16, "application/json", BODY_2),
+                    Documented::with_body(422u16, "application/json", BODY_5),
+                    Documented::with_body(500u16, "application/json", BODY_1),
                 ],
             )
     }
@@ -368,12 +322,7 @@ impl<'s> ListProjectAttachments<'s> {
     /// Only requests whose `project_id` (path) is `value`, as the builder's `project_id` sends it.
     #[track_caller]
     pub fn project_id<V: ::std::convert::TryInto<types::Id>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listProjectAttachments: the value for `project_id` does not convert to `types::Id`"
-            )
-        };
-        Self(self.0.path("project_id", value))
+        Self(self.0.path_as("project_id", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -406,26 +355,11 @@ impl<'s> ListProjectAttachments<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_6)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_0),
+                    Documented::with_body(401u16, "application/json", BODY_1),
+                    Documented::with_body(404u16, "application/json", BODY_6),
+                    Documented::with_body(422u16, "application/json", BODY_1),
+                    Documented::with_body(500u16, "application/json", BODY_1),
                 ],
             )
     }
@@ -451,12 +385,7 @@ impl<'s> CreateProjectAttachment<'s> {
     /// Only requests whose `project_id` (path) is `value`, as the builder's `project_id` sends it.
     #[track_caller]
     pub fn project_id<V: ::std::convert::TryInto<types::Id>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of createProjectAttachment: the value for `project_id` does not convert to `types::Id`"
-            )
-        };
-        Self(self.0.path("project_id", value))
+        Self(self.0.path_as("project_id", value))
     }
 
     /// Only requests with this JSON body (compared as JSON values), as the builder's `body` sends it.
@@ -465,12 +394,7 @@ impl<'s> CreateProjectAttachment<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of createProjectAttachment: the body does not convert to `types::NewAttachment`"
-            )
-        };
-        Self(self.0.json_body(value))
+        Self(self.0.json_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -503,30 +427,12 @@ impl<'s> CreateProjectAttachment<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_7)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_4)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_6)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: Some(("application/json", BODY_5)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_7),
+                    Documented::with_body(400u16, "application/json", BODY_4),
+                    Documented::with_body(401u16, "application/json", BODY_1),
+                    Documented::with_body(404u16, "application/json", BODY_6),
+                    Documented::with_body(422u16, "application/json", BODY_5),
+                    Documented::with_body(500u16, "application/json", BODY_1),
                 ],
             )
     }

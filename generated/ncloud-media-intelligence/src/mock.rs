@@ -63,6 +63,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -167,12 +169,7 @@ impl<'s> ListMediaAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listMediaAssets: the value for `workspace_name` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.path("workspace_name", value))
+        Self(self.0.path_as("workspace_name", value))
     }
 
     /// Only requests whose `project_id` (path) is `value`, as the builder's `project_id` sends it.
@@ -181,12 +178,7 @@ impl<'s> ListMediaAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listMediaAssets: the value for `project_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.path("project_id", value))
+        Self(self.0.path_as("project_id", value))
     }
 
     /// Only requests whose `pageNum` (query) is `value`, as the builder's `page_num` sends it.
@@ -195,12 +187,7 @@ impl<'s> ListMediaAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listMediaAssets: the value for `page_num` does not convert to `::std::num::NonZeroU64`"
-            )
-        };
-        Self(self.0.query("pageNum", value))
+        Self(self.0.query_as("pageNum", value))
     }
 
     /// Only requests whose `pageSize` (query) is `value`, as the builder's `page_size` sends it.
@@ -209,12 +196,7 @@ impl<'s> ListMediaAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listMediaAssets: the value for `page_size` does not convert to `::std::num::NonZeroU64`"
-            )
-        };
-        Self(self.0.query("pageSize", value))
+        Self(self.0.query_as("pageSize", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -286,30 +268,12 @@ impl<'s> ListMediaAssets<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 401u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 403u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 429u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_0),
+                    Documented::with_body(400u16, "application/json", BODY_1),
+                    Documented::with_body(401u16, "application/json", BODY_2),
+                    Documented::with_body(403u16, "application/json", BODY_2),
+                    Documented::with_body(404u16, "application/json", BODY_2),
+                    Documented::with_body(429u16, "application/json", BODY_2),
                 ],
             )
     }

@@ -51,6 +51,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -155,12 +157,7 @@ impl<'s> ListAssets<'s> {
     pub fn updated_before<
         V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     >(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `updated_before` does not convert to `::chrono::DateTime<::chrono::offset::Utc>`"
-            )
-        };
-        Self(self.0.query("updatedBefore", value))
+        Self(self.0.query_as("updatedBefore", value))
     }
 
     /// Only requests whose `sortDirection` (query) is `value`, as the builder's `sort_direction` sends it.
@@ -169,23 +166,13 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `sort_direction` does not convert to `types::SortDirection`"
-            )
-        };
-        Self(self.0.query("sortDirection", value))
+        Self(self.0.query_as("sortDirection", value))
     }
 
     /// Only requests whose `privacy` (query) is `value`, as the builder's `privacy` sends it.
     #[track_caller]
     pub fn privacy<V: ::std::convert::TryInto<types::Privacy>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `privacy` does not convert to `types::Privacy`"
-            )
-        };
-        Self(self.0.query("privacy", value))
+        Self(self.0.query_as("privacy", value))
     }
 
     /// Only requests whose `inferenceId` (query) is `value`, as the builder's `inference_id` sends it.
@@ -194,12 +181,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `inference_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("inferenceId", value))
+        Self(self.0.query_as("inferenceId", value))
     }
 
     /// Only requests whose `modelId` (query) is `value`, as the builder's `model_id` sends it.
@@ -208,12 +190,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `model_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("modelId", value))
+        Self(self.0.query_as("modelId", value))
     }
 
     /// Only requests whose `updatedAfter` (query) is `value`, as the builder's `updated_after` sends it.
@@ -221,12 +198,7 @@ impl<'s> ListAssets<'s> {
     pub fn updated_after<
         V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     >(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `updated_after` does not convert to `::chrono::DateTime<::chrono::offset::Utc>`"
-            )
-        };
-        Self(self.0.query("updatedAfter", value))
+        Self(self.0.query_as("updatedAfter", value))
     }
 
     /// Only requests whose `parentAssetId` (query) is `value`, as the builder's `parent_asset_id` sends it.
@@ -235,12 +207,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `parent_asset_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("parentAssetId", value))
+        Self(self.0.query_as("parentAssetId", value))
     }
 
     /// Only requests whose `createdBefore` (query) is `value`, as the builder's `created_before` sends it.
@@ -248,23 +215,13 @@ impl<'s> ListAssets<'s> {
     pub fn created_before<
         V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     >(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `created_before` does not convert to `::chrono::DateTime<::chrono::offset::Utc>`"
-            )
-        };
-        Self(self.0.query("createdBefore", value))
+        Self(self.0.query_as("createdBefore", value))
     }
 
     /// Only requests whose `sortBy` (query) is `value`, as the builder's `sort_by` sends it.
     #[track_caller]
     pub fn sort_by<V: ::std::convert::TryInto<types::SortBy>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `sort_by` does not convert to `types::SortBy`"
-            )
-        };
-        Self(self.0.query("sortBy", value))
+        Self(self.0.query_as("sortBy", value))
     }
 
     /// Only requests whose `createdAfter` (query) is `value`, as the builder's `created_after` sends it.
@@ -272,12 +229,7 @@ impl<'s> ListAssets<'s> {
     pub fn created_after<
         V: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     >(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `created_after` does not convert to `::chrono::DateTime<::chrono::offset::Utc>`"
-            )
-        };
-        Self(self.0.query("createdAfter", value))
+        Self(self.0.query_as("createdAfter", value))
     }
 
     /// Only requests whose `authorId` (query) is `value`, as the builder's `author_id` sends it.
@@ -286,23 +238,13 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `author_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("authorId", value))
+        Self(self.0.query_as("authorId", value))
     }
 
     /// Only requests whose `originalAssets` (query) is `value`, as the builder's `original_assets` sends it.
     #[track_caller]
     pub fn original_assets<V: ::std::convert::TryInto<bool>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `original_assets` does not convert to `bool`"
-            )
-        };
-        Self(self.0.query("originalAssets", value))
+        Self(self.0.query_as("originalAssets", value))
     }
 
     /// Only requests whose `pageSize` (query) is `value`, as the builder's `page_size` sends it.
@@ -311,12 +253,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `page_size` does not convert to `::std::num::NonZeroU64`"
-            )
-        };
-        Self(self.0.query("pageSize", value))
+        Self(self.0.query_as("pageSize", value))
     }
 
     /// Only requests whose `rootAssetId` (query) is `value`, as the builder's `root_asset_id` sends it.
@@ -325,12 +262,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `root_asset_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("rootAssetId", value))
+        Self(self.0.query_as("rootAssetId", value))
     }
 
     /// Only requests whose `collectionId` (query) is `value`, as the builder's `collection_id` sends it.
@@ -339,23 +271,13 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `collection_id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("collectionId", value))
+        Self(self.0.query_as("collectionId", value))
     }
 
     /// Only requests whose `type` (query) is `value`, as the builder's `type_` sends it.
     #[track_caller]
     pub fn type_<V: ::std::convert::TryInto<types::AssetType>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `type_` does not convert to `types::AssetType`"
-            )
-        };
-        Self(self.0.query("type", value))
+        Self(self.0.query_as("type", value))
     }
 
     /// Only requests whose `paginationToken` (query) is `value`, as the builder's `pagination_token` sends it.
@@ -364,12 +286,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `pagination_token` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("paginationToken", value))
+        Self(self.0.query_as("paginationToken", value))
     }
 
     /// Only requests whose `tags` (query) is `value`, as the builder's `tags` sends it.
@@ -378,12 +295,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `tags` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.query("tags", value))
+        Self(self.0.query_as("tags", value))
     }
 
     /// Only requests whose `types` (query) is `value`, as the builder's `types` sends it.
@@ -392,12 +304,7 @@ impl<'s> ListAssets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listAssets: the value for `types` does not convert to `::std::vec::Vec<types::AssetType>`"
-            )
-        };
-        Self(self.0.query("types", value))
+        Self(self.0.query_as("types", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -467,12 +374,7 @@ impl<'s> ListAssets<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                ],
+                &[Documented::with_body(200u16, "application/json", BODY_0)],
             )
     }
 

@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -173,16 +175,7 @@ impl<'s> Health<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(200u16)])
     }
 
     /// Answers `status` without a body.
@@ -229,16 +222,7 @@ impl<'s> ListItems<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(200u16)])
     }
 
     /// Answers `status` without a body.
@@ -285,16 +269,7 @@ impl<'s> ListReports<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(200u16)])
     }
 
     /// Answers `status` without a body.

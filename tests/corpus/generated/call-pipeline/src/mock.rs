@@ -54,6 +54,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -186,14 +188,8 @@ impl<'s> Match<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 204u16,
-                        body: None,
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
+                    Documented::empty(204u16),
+                    Documented::with_body(500u16, "application/json", BODY_0),
                 ],
             )
     }
@@ -219,12 +215,7 @@ impl<'s> Type<'s> {
     /// Only requests whose `thing_id` (path) is `value`, as the builder's `thing_id` sends it.
     #[track_caller]
     pub fn thing_id<V: ::std::convert::TryInto<types::ThingId>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of type: the value for `thing_id` does not convert to `types::ThingId`"
-            )
-        };
-        Self(self.0.path("thing_id", value))
+        Self(self.0.path_as("thing_id", value))
     }
 
     /// Only requests whose `limit` (query) is `value`, as the builder's `limit` sends it.
@@ -233,12 +224,7 @@ impl<'s> Type<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of type: the value for `limit` does not convert to `::std::num::NonZeroU64`"
-            )
-        };
-        Self(self.0.query("limit", value))
+        Self(self.0.query_as("limit", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -271,14 +257,8 @@ impl<'s> Type<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_1),
+                    Documented::with_body(404u16, "application/json", BODY_0),
                 ],
             )
     }
@@ -304,12 +284,7 @@ impl<'s> _2fa<'s> {
     /// Only requests whose `thing_id` (path) is `value`, as the builder's `thing_id` sends it.
     #[track_caller]
     pub fn thing_id<V: ::std::convert::TryInto<types::ThingId>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of 2fa: the value for `thing_id` does not convert to `types::ThingId`"
-            )
-        };
-        Self(self.0.path("thing_id", value))
+        Self(self.0.path_as("thing_id", value))
     }
 
     /// Only requests whose `Idempotency-Key` (header) is `value`, as the builder's `idempotency_key` sends it.
@@ -318,21 +293,13 @@ impl<'s> _2fa<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of 2fa: the value for `idempotency_key` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.header("Idempotency-Key", value))
+        Self(self.0.header_as("Idempotency-Key", value))
     }
 
     /// Only requests with this JSON body (compared as JSON values), as the builder's `body` sends it.
     #[track_caller]
     pub fn body<V: ::std::convert::TryInto<types::Thing>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!("mock of 2fa: the body does not convert to `types::Thing`")
-        };
-        Self(self.0.json_body(value))
+        Self(self.0.json_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -365,14 +332,8 @@ impl<'s> _2fa<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
+                    Documented::with_body(201u16, "application/json", BODY_1),
+                    Documented::with_body(400u16, "application/json", BODY_0),
                 ],
             )
     }

@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -128,12 +130,7 @@ impl<'s> ListThings<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listThings: the value for `session` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.cookie("session", value))
+        Self(self.0.cookie_as("session", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -162,16 +159,7 @@ impl<'s> ListThings<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(200u16)])
     }
 
     /// Answers `status` without a body.

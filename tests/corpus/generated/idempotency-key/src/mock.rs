@@ -54,6 +54,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -144,12 +146,7 @@ impl<'s> CreatePayment<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of createPayment: the value for `idempotency_key` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.header("Idempotency-Key", value))
+        Self(self.0.header_as("Idempotency-Key", value))
     }
 
     /// Only requests with this JSON body (compared as JSON values), as the builder's `body` sends it.
@@ -158,12 +155,7 @@ impl<'s> CreatePayment<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of createPayment: the body does not convert to `types::CreatePaymentBody`"
-            )
-        };
-        Self(self.0.json_body(value))
+        Self(self.0.json_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -195,12 +187,7 @@ impl<'s> CreatePayment<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                ],
+                &[Documented::with_body(201u16, "application/json", BODY_0)],
             )
     }
 

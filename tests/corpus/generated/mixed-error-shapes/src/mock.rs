@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -165,18 +167,9 @@ impl<'s> WithDefault<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 400u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_0),
+                    Documented::with_body(400u16, "application/json", BODY_1),
+                    Documented::with_body(500u16, "application/json", BODY_1),
                 ],
             )
     }
@@ -229,22 +222,10 @@ impl<'s> SomeErrorsWithoutBody<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_2)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 404u16,
-                        body: None,
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 422u16,
-                        body: None,
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 500u16,
-                        body: None,
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_2),
+                    Documented::empty(404u16),
+                    Documented::empty(422u16),
+                    Documented::empty(500u16),
                 ],
             )
     }

@@ -7,6 +7,8 @@
 //! Every mock checks the method, the path under the base path, the parameters it was given (written as their `style` says), the body, the headers the API requires (documented defaults, `Accept`, idempotency keys) and the credentials of one `security` alternative ([`MockServer::credentials`], which [`MockServer::client`] uses). A request no mock takes is answered `501` with the reason each mock refused it, and fails the test when the server is verified or dropped, as does a mock requested more or less often than it expects.
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server

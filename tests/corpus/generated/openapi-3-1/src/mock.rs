@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -128,12 +130,7 @@ impl<'s> ListItems<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listItems: the value for `limit` does not convert to `::std::num::NonZeroU64`"
-            )
-        };
-        Self(self.0.query("limit", value))
+        Self(self.0.query_as("limit", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -165,12 +162,7 @@ impl<'s> ListItems<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                ],
+                &[Documented::with_body(200u16, "application/json", BODY_0)],
             )
     }
 

@@ -54,6 +54,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -135,10 +137,7 @@ impl<'s> CreateThing<'s> {
     /// Only requests with this JSON body (compared as JSON values), as the builder's `body` sends it.
     #[track_caller]
     pub fn body<V: ::std::convert::TryInto<types::NewThing>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!("mock of createThing: the body does not convert to `types::NewThing`")
-        };
-        Self(self.0.json_body(value))
+        Self(self.0.json_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -170,12 +169,7 @@ impl<'s> CreateThing<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                ],
+                &[Documented::with_body(201u16, "application/json", BODY_0)],
             )
     }
 

@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -157,14 +159,8 @@ impl<'s> CreateThing<'s> {
             .respond_documented(
                 status,
                 &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
+                    Documented::with_body(200u16, "application/json", BODY_0),
+                    Documented::with_body(201u16, "application/json", BODY_1),
                 ],
             )
     }

@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -160,12 +162,7 @@ impl<'s> ListPets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listPets: the value for `tags` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.query("tags", value))
+        Self(self.0.query_as("tags", value))
     }
 
     /// Only requests whose `ids` (query) is `value`, as the builder's `ids` sends it.
@@ -174,12 +171,7 @@ impl<'s> ListPets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listPets: the value for `ids` does not convert to `::std::vec::Vec<i64>`"
-            )
-        };
-        Self(self.0.query("ids", value))
+        Self(self.0.query_as("ids", value))
     }
 
     /// Only requests whose `spaced` (query) is `value`, as the builder's `spaced` sends it.
@@ -188,12 +180,7 @@ impl<'s> ListPets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listPets: the value for `spaced` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.query("spaced", value))
+        Self(self.0.query_as("spaced", value))
     }
 
     /// Only requests whose `piped` (query) is `value`, as the builder's `piped` sends it.
@@ -202,12 +189,7 @@ impl<'s> ListPets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listPets: the value for `piped` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.query("piped", value))
+        Self(self.0.query_as("piped", value))
     }
 
     /// Only requests whose `tabbed` (query) is `value`, as the builder's `tabbed` sends it.
@@ -216,12 +198,7 @@ impl<'s> ListPets<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of listPets: the value for `tabbed` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.query("tabbed", value))
+        Self(self.0.query_as("tabbed", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -253,12 +230,7 @@ impl<'s> ListPets<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_0)),
-                    },
-                ],
+                &[Documented::with_body(200u16, "application/json", BODY_0)],
             )
     }
 
@@ -283,10 +255,7 @@ impl<'s> AddPet<'s> {
     /// Only requests with this JSON body (compared as JSON values), as the builder's `body` sends it.
     #[track_caller]
     pub fn body<V: ::std::convert::TryInto<types::Pet>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!("mock of addPet: the body does not convert to `types::Pet`")
-        };
-        Self(self.0.json_body(value))
+        Self(self.0.json_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -318,12 +287,7 @@ impl<'s> AddPet<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                ],
+                &[Documented::with_body(201u16, "application/json", BODY_1)],
             )
     }
 
@@ -351,12 +315,7 @@ impl<'s> UploadPhoto<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of uploadPhoto: the value for `id` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.path("id", value))
+        Self(self.0.path_as("id", value))
     }
 
     /// Only `multipart/form-data` requests with a part `name` whose
@@ -391,16 +350,7 @@ impl<'s> UploadPhoto<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 204u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(204u16)])
     }
 
     /// Answers `status` without a body.

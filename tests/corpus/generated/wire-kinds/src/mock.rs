@@ -50,6 +50,8 @@
 //! ```
 #[allow(unused_imports)]
 use crate::types;
+#[allow(unused_imports)]
+use sdk_runtime::mock::Documented;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -206,16 +208,7 @@ impl<'s> UploadFiles<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 201u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(201u16)])
     }
 
     /// Answers `status` without a body.
@@ -272,16 +265,7 @@ impl<'s> PutImage<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 204u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(204u16)])
     }
 
     /// Answers `status` without a body.
@@ -305,10 +289,7 @@ impl<'s> Login<'s> {
     /// Only requests with this form body (the same pairs, in any order), as the builder's `body` sends it.
     #[track_caller]
     pub fn body<V: ::std::convert::TryInto<types::LoginBody>>(self, value: V) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!("mock of login: the body does not convert to `types::LoginBody`")
-        };
-        Self(self.0.form_body(value))
+        Self(self.0.form_body_as(value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -337,16 +318,7 @@ impl<'s> Login<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 204u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(204u16)])
     }
 
     /// Answers `status` without a body.
@@ -403,16 +375,7 @@ impl<'s> PostNote<'s> {
         self,
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
-        self.0
-            .respond_documented(
-                status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 204u16,
-                        body: None,
-                    },
-                ],
-            )
+        self.0.respond_documented(status, &[Documented::empty(204u16)])
     }
 
     /// Answers `status` without a body.
@@ -462,12 +425,7 @@ impl<'s> DownloadReport<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/octet-stream", BODY_0)),
-                    },
-                ],
+                &[Documented::with_body(200u16, "application/octet-stream", BODY_0)],
             )
     }
 
@@ -495,12 +453,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `filter` does not convert to `::serde_json::Value`"
-            )
-        };
-        Self(self.0.query("filter", value))
+        Self(self.0.query_as("filter", value))
     }
 
     /// Only requests whose `tags` (query) is `value`, as the builder's `tags` sends it.
@@ -509,12 +462,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `tags` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.query("tags", value))
+        Self(self.0.query_as("tags", value))
     }
 
     /// Only requests whose `ids` (query) is `value`, as the builder's `ids` sends it.
@@ -523,12 +471,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `ids` does not convert to `::std::vec::Vec<i64>`"
-            )
-        };
-        Self(self.0.query("ids", value))
+        Self(self.0.query_as("ids", value))
     }
 
     /// Only requests whose `point` (query) is `value`, as the builder's `point` sends it.
@@ -537,12 +480,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `point` does not convert to `::serde_json::Value`"
-            )
-        };
-        Self(self.0.query("point", value))
+        Self(self.0.query_as("point", value))
     }
 
     /// Only requests whose `colour` (query) is `value`, as the builder's `colour` sends it.
@@ -551,12 +489,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `colour` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.query("colour", value))
+        Self(self.0.query_as("colour", value))
     }
 
     /// Only requests whose `X-Trace` (header) is `value`, as the builder's `x_trace` sends it.
@@ -565,12 +498,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `x_trace` does not convert to `::std::vec::Vec<::std::string::String>`"
-            )
-        };
-        Self(self.0.header("X-Trace", value))
+        Self(self.0.header_as("X-Trace", value))
     }
 
     /// Only requests whose `theme` (cookie) is `value`, as the builder's `theme` sends it.
@@ -579,12 +507,7 @@ impl<'s> Search<'s> {
         self,
         value: V,
     ) -> Self {
-        let Ok(value) = value.try_into() else {
-            panic!(
-                "mock of search: the value for `theme` does not convert to `::std::string::String`"
-            )
-        };
-        Self(self.0.cookie("theme", value))
+        Self(self.0.cookie_as("theme", value))
     }
 
     /// How many matching requests this mock expects (a number or a
@@ -616,12 +539,7 @@ impl<'s> Search<'s> {
         self.0
             .respond_documented(
                 status,
-                &[
-                    sdk_runtime::mock::Documented {
-                        status: 200u16,
-                        body: Some(("application/json", BODY_1)),
-                    },
-                ],
+                &[Documented::with_body(200u16, "application/json", BODY_1)],
             )
     }
 
