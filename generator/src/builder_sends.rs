@@ -9,11 +9,9 @@
 //! each (its return type, and the operation id it hands progenitor's
 //! hooks) is read from their tokens.
 
-use std::collections::HashMap;
-
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
-use crate::token_trees::{is_group, is_ident, is_punct, module_body};
+use crate::token_trees::{is_group, is_ident, is_punct};
 
 /// What a builder's `send` said about its operation.
 pub struct SendFacts {
@@ -24,20 +22,10 @@ pub struct SendFacts {
     pub operation_id: Option<String>,
 }
 
-/// `tokens` without the `send` of each `impl` in the top-level `builder`
-/// module, and what each returned, keyed by the builder's type name.
-pub fn take(tokens: TokenStream) -> Result<(TokenStream, HashMap<String, SendFacts>), String> {
-    let mut file: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut sends = HashMap::new();
-    let found = module_body(&mut file, "builder", |items| Some(take_from_impls(items, &mut sends)));
-    if let Some(Err(reason)) = found {
-        return Err(reason);
-    }
-    Ok((file.into_iter().collect(), sends))
-}
-
-/// Removes `send` from every `impl .. { .. }` among a module's `items`.
-fn take_from_impls(items: &mut [TokenTree], sends: &mut HashMap<String, SendFacts>) -> Result<(), String> {
+/// Removes `send` from every `impl .. { .. }` among a module's `items`,
+/// returning what each said, with the builder's type name, in order.
+pub fn take_from_impls(items: &mut [TokenTree]) -> Result<Vec<(String, SendFacts)>, String> {
+    let mut sends = Vec::new();
     let mut at = 0;
     while at < items.len() {
         if !is_ident(&items[at], "impl") {
@@ -52,11 +40,11 @@ fn take_from_impls(items: &mut [TokenTree], sends: &mut HashMap<String, SendFact
             let mut replacement = Group::new(Delimiter::Brace, members.into_iter().collect());
             replacement.set_span(body.span());
             items[body_at] = TokenTree::Group(replacement);
-            sends.insert(name, facts);
+            sends.push((name, facts));
         }
         at = body_at + 1;
     }
-    Ok(())
+    Ok(sends)
 }
 
 /// Cuts `[attributes] pub async fn send(..) -> T { .. }` out of an impl's
@@ -135,6 +123,7 @@ mod tests {
     use quote::quote;
 
     use super::*;
+    use crate::token_trees::module_body;
 
     #[test]
     fn sends_are_cut_out_with_what_they_returned_and_the_operation_they_named() {
@@ -156,13 +145,15 @@ mod tests {
             }
         };
 
-        let (rest, sends) = take(tokens).unwrap();
+        let mut file: Vec<TokenTree> = tokens.into_iter().collect();
+        let sends = module_body(&mut file, "builder", |items| Some(take_from_impls(items).unwrap())).unwrap();
+        let rest: TokenStream = file.into_iter().collect();
 
-        let facts = &sends["ListThings"];
+        let [(name, facts)] = &sends[..] else { panic!("only the builder module's impls lose their send") };
+        assert_eq!(name, "ListThings");
         let output = &facts.output;
         assert_eq!(quote!(#output).to_string(), "Result < ResponseValue < types :: Thing > , Error < () > >");
         assert_eq!(facts.operation_id.as_deref(), Some("list_things"));
-        assert_eq!(sends.len(), 1, "only the builder module's impls lose their send");
         let rest = rest.to_string();
         assert!(!rest.contains("Sends a") && !rest.contains("allow (unused)") && !rest.contains("OperationInfo"), "{rest}");
         assert!(rest.contains("pub fn after (& self) { }") && rest.contains("pub async fn send (self) -> u8"), "{rest}");

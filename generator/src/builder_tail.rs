@@ -3,15 +3,16 @@
 //! Parsing progenitor's tokens with syn and printing them with prettyplease
 //! is most of a large crate's generation time, and typify's `types::builder`
 //! module (a builder struct and four impls per type) is half of that file.
-//! Its tail is split off as text before the file is parsed: a second thread
-//! parses it, applies the passes that reach into that module (variant
-//! renames of the open enums, `deny_unknown_fields`, ignored examples, a
-//! vendored runtime's paths) and prints it, while progenitor's thread
-//! parses and reshapes the rest; the printed tail is then spliced back in
-//! where it was cut, in place of a marker item left there (a constant named
-//! at random for each process, which no spec's text can foresee, so a doc
-//! comment cannot pose as it). The file is the same, byte for byte, as
-//! printed whole.
+//! Its items, the tail, are split off as text before the file is parsed: a
+//! second thread parses them, applies the passes that reach into that
+//! module (variant renames of the open enums, `deny_unknown_fields`,
+//! ignored examples, a vendored runtime's paths) and prints them, while
+//! progenitor's thread parses and reshapes the rest (its longer share:
+//! it also reshapes the enums and the client's builders); the printed
+//! tail is then spliced back in where it was cut, in place of a marker
+//! item left there (a constant named at random for each process, which no
+//! spec's text can foresee, so a doc comment cannot pose as it). The file
+//! is the same, byte for byte, as printed whole.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
@@ -26,11 +27,6 @@ use crate::token_trees::{is_group, is_ident, is_punct, module_body};
 /// round trip through text cost more than they save.
 const MIN_ITEMS: usize = 64;
 
-/// One in this many of the builder module's items stays in place, parsed
-/// and reshaped with the rest of the file; the others, the tail, go to the
-/// second thread, which applies fewer passes to them.
-const KEPT_SHARE: usize = 4;
-
 /// Splits the tail off the `types::builder` module of progenitor's
 /// `tokens`: the tokens without it, and the tail's items as text (none
 /// when the module is missing or small).
@@ -40,14 +36,13 @@ pub fn split_off(tokens: TokenStream) -> (TokenStream, Option<String>) {
     (file.into_iter().collect(), tail)
 }
 
-/// Removes the last items of `items` (all but a [`KEPT_SHARE`]th), leaves
-/// the marker item in their place, and returns them as text.
+/// Takes the module's `items`, leaves the marker item in their place, and
+/// returns them as text.
 fn cut_tail(items: &mut Vec<TokenTree>) -> Option<String> {
-    let starts = item_starts(items);
-    if starts.len() < MIN_ITEMS {
+    if item_starts(items).len() < MIN_ITEMS {
         return None;
     }
-    let tail: TokenStream = items.split_off(starts[starts.len() / KEPT_SHARE]).into_iter().collect();
+    let tail: TokenStream = std::mem::take(items).into_iter().collect();
     let marker = Ident::new(marker(), Span::call_site());
     items.extend(quote! { const #marker: () = (); });
     Some(tail.to_string())
@@ -189,7 +184,7 @@ mod tests {
 
         assert_eq!(spliced, whole);
         assert!(tail.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &tail[..60]);
-        assert_eq!(tail.matches("pub struct").count(), 75, "three quarters of the builders move");
+        assert_eq!(tail.matches("pub struct").count(), 100, "every builder moves");
         assert!(whole.contains("Ok(Some(super::Kind::ThreeD))") && !whole.contains("X3d))"), "the renames reach the tail");
     }
 

@@ -17,14 +17,14 @@ use std::sync::{mpsc, Once};
 
 use openapiv3::OpenAPI;
 use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::builder_sends::{self, SendFacts};
 use crate::builder_tail;
 use crate::model::Uses;
 use crate::open_enums::VariantRenames;
-use crate::token_trees::{item_names, module_body, module_group};
+use crate::token_trees::{is_group, is_ident, is_punct, item_names, module_body, module_group};
 use crate::{GenerateError, SpecSource};
 
 /// progenitor's part of the crate, and what our templates need from it.
@@ -160,15 +160,9 @@ pub fn run_and_format(
         })?;
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
-            let (tokens, items) = builder_tail::split_off(tokens);
-            if let Some(items) = items {
-                // The receiver lives until this scope ends.
-                let _ = tail_sender.send(items);
-            }
             let first = reshape_builders(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
             Ok((first, uses))
         });
-        drop(tail_sender);
         let (first, uses) = match early {
             Ok(early) => early,
             Err(error) => {
@@ -178,14 +172,20 @@ pub fn run_and_format(
             }
         };
         // The templates start on the builders while the rest of the file
-        // is parsed here.
+        // is parsed here, and the tail of types::builder on its thread.
         let builders = first.builders.iter().map(BuilderText::from).collect();
         let changed = match document {
             Cow::Owned(changed) => Some(changed),
             Cow::Borrowed(_) => None,
         };
         let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
-        let (mut file, renames) = reshape_rest(first.rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+        let (rest, tail_items) = builder_tail::split_off(first.rest);
+        if let Some(items) = tail_items {
+            // The receiver lives until this scope ends.
+            let _ = tail_sender.send(items);
+        }
+        drop(tail_sender);
+        let (mut file, renames) = reshape_rest(rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
         let _ = renames_sender.send(renames);
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
@@ -527,33 +527,60 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
 struct BuildersFirst {
     /// The file's tokens with an empty `builder` module.
     rest: TokenStream,
-    /// The items of the `builder` module, reshaped.
-    module: Vec<syn::Item>,
+    /// The items of the `builder` module (without their `send`s), unparsed.
+    module: TokenStream,
     /// Each operation's request builder, in spec order.
     builders: Vec<Builder>,
     /// The names of the types in the `types` module.
     types: BTreeSet<String>,
 }
 
-/// The first half of [`reshape`]: each builder's `send` taken out, the
-/// `builder` module parsed on its own and reshaped, and the names of the
-/// types read from the tokens of the `types` module.
+/// The first half of [`reshape`]: each builder's `send` taken out, and
+/// what the templates need read from the tokens (the builders' structs
+/// alone are parsed): the builders and the names of the types.
 fn reshape_builders(tokens: TokenStream) -> Result<BuildersFirst, String> {
-    let (tokens, mut sends) = builder_sends::take(tokens)?;
     let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let taken = module_body(&mut trees, "builder", |items| Some(builder_sends::take_from_impls(items).map(|sends| (sends, std::mem::take(items)))));
+    let (sends, module) = taken.transpose()?.unwrap_or_default();
     let types = module_group(&trees, "types").map(|types| item_names(types, &["struct", "enum", "type"])).unwrap_or_default();
-    let mut module = match module_body(&mut trees, "builder", |items| Some(std::mem::take(items))) {
-        Some(items) => syn::parse2::<syn::File>(items.into_iter().collect()).map_err(|e| format!("the builder module does not parse: {e}"))?.items,
-        None => Vec::new(),
-    };
-    let builders = builders(&mut module, &mut sends)?;
-    Ok(BuildersFirst { rest: trees.into_iter().collect(), module, builders, types })
+    let builders = builder_facts(&module, sends)?;
+    Ok(BuildersFirst { rest: trees.into_iter().collect(), module: module.into_iter().collect(), builders, types })
+}
+
+/// The builder of each `send` among the `builder` module's `items`, with
+/// the fields of its struct (and the call options [`reshape_module`] adds).
+fn builder_facts(items: &[TokenTree], sends: Vec<(String, SendFacts)>) -> Result<Vec<Builder>, String> {
+    let mut structs = HashMap::new();
+    for at in (0..items.len().saturating_sub(1)).filter(|&at| is_ident(&items[at], "struct")) {
+        let TokenTree::Ident(name) = &items[at + 1] else { continue };
+        let Some(end) = (at..items.len()).find(|&end| is_group(&items[end], Delimiter::Brace) || is_punct(&items[end], ';')) else { continue };
+        let tokens: TokenStream = items[at..=end].iter().cloned().collect();
+        let structure: syn::ItemStruct = syn::parse2(tokens).map_err(|e| format!("builder struct {name} does not parse: {e}"))?;
+        let mut fields: Vec<(String, syn::Type)> =
+            structure.fields.iter().filter_map(|field| Some((field.ident.as_ref()?.to_string(), field.ty.clone()))).collect();
+        if matches!(structure.fields, syn::Fields::Named(_)) {
+            fields.push((CALL_OPTIONS_FIELD.to_owned(), syn::parse_quote!(::sdk_runtime::CallOptions)));
+        }
+        structs.insert(name.to_string(), fields);
+    }
+    sends
+        .into_iter()
+        .map(|(name, send)| {
+            let (success, error) = result_types(&send.output).ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
+            let method = send.operation_id.ok_or_else(|| format!("{name}::send names no operation"))?;
+            let fields = structs.get(&name).cloned().unwrap_or_default();
+            let name = syn::parse_str(&name).map_err(|e| format!("builder `{name}`: {e}"))?;
+            Ok(Builder { name, method, fields, success, error })
+        })
+        .collect()
 }
 
 /// The second half of [`reshape`]: the `rest` of the file parsed, the
 /// builder `module` put back, progenitor's constructor and hooks check
 /// removed, the enums made open and the ignored examples stripped.
-fn reshape_rest(rest: TokenStream, module: Vec<syn::Item>) -> Result<(syn::File, VariantRenames), String> {
+fn reshape_rest(rest: TokenStream, module: TokenStream) -> Result<(syn::File, VariantRenames), String> {
+    let mut module = syn::parse2::<syn::File>(module).map_err(|e| format!("the builder module does not parse: {e}"))?.items;
+    reshape_module(&mut module);
     let mut file: syn::File = syn::parse2(rest).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
     file.items.retain(|item| !is_constructor_impl(item));
@@ -573,12 +600,10 @@ fn reshape_rest(rest: TokenStream, module: Vec<syn::Item>) -> Result<(syn::File,
     Ok((file, renames))
 }
 
-/// The request builders among the `builder` module's `items`, each with
-/// the facts of its `send`; their fields made `pub(crate)`, with a call's
-/// own options added.
-fn builders(items: &mut [syn::Item], sends: &mut HashMap<String, SendFacts>) -> Result<Vec<Builder>, String> {
-    let mut fields: Vec<(syn::Ident, Vec<(String, syn::Type)>)> = Vec::new();
-    let mut builders = Vec::new();
+/// The `builder` module's `items` made ready for our `operations.rs`:
+/// its imports allowed to go unused, each builder's fields `pub(crate)`,
+/// with a call's own options added (and set to their default in `new`).
+fn reshape_module(items: &mut [syn::Item]) {
     for item in items {
         match item {
             // progenitor imports `types` and its client helpers whether or
@@ -593,30 +618,14 @@ fn builders(items: &mut [syn::Item], sends: &mut HashMap<String, SendFacts>) -> 
                 if let syn::Fields::Named(named) = &mut structure.fields {
                     named.named.push(syn::parse_quote!(#CALL_OPTIONS: ::sdk_runtime::CallOptions));
                 }
-                let mut own = Vec::new();
                 for field in structure.fields.iter_mut() {
                     field.vis = syn::parse_quote!(pub(crate));
-                    if let Some(ident) = &field.ident {
-                        own.push((ident.to_string(), field.ty.clone()));
-                    }
                 }
-                fields.push((structure.ident.clone(), own));
             }
-            syn::Item::Impl(block) => {
-                initialise_call_options(block);
-                let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
-                let Some(name) = self_ty.path.segments.last().map(|s| s.ident.clone()) else { continue };
-                let Some(send) = sends.remove(&name.to_string()) else { continue };
-                let (success, error) = result_types(&send.output)
-                    .ok_or_else(|| format!("{name}::send does not return Result<ResponseValue<T>, Error<E>>"))?;
-                let method = send.operation_id.ok_or_else(|| format!("{name}::send names no operation"))?;
-                let fields = fields.iter().find(|(structure, _)| *structure == name).map(|(_, f)| f.clone()).unwrap_or_default();
-                builders.push(Builder { name, method, fields, success, error });
-            }
+            syn::Item::Impl(block) => initialise_call_options(block),
             _ => {}
         }
     }
-    Ok(builders)
 }
 
 /// Removes progenitor's ```` ```ignore ```` examples from the docs of the
@@ -793,7 +802,7 @@ mod tests {
     }
 
     #[test]
-    fn the_builders_and_type_names_are_read_before_the_rest_of_the_file_parses() {
+    fn the_builders_and_type_names_are_read_from_tokens_before_the_file_parses() {
         let document = serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "T", "version": "1"},
@@ -803,20 +812,26 @@ mod tests {
         });
         let document: OpenAPI = serde_json::from_value(document).unwrap();
         let Ok((tokens, _)) = generate_guarded(&document) else { panic!("progenitor generates") };
-        // Tokens no parser accepts, in the part of the file parsed second.
+        // Tokens no parser accepts, among the types and the builders' impls:
+        // what is parsed once the templates have what they need.
         let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-        module_body(&mut trees, "types", |items| {
-            items.extend(quote!(struct ;));
-            Some(())
-        });
+        for module in ["types", "builder"] {
+            module_body(&mut trees, module, |items| {
+                items.extend(quote!(impl Broken { fn }));
+                Some(())
+            });
+        }
 
-        let first = reshape_builders(trees.into_iter().collect()).expect("the builder module parses on its own");
+        let first = reshape_builders(trees.into_iter().collect()).expect("the builders are read from their tokens");
 
         assert_eq!(first.builders.iter().map(|builder| builder.method.clone()).collect::<Vec<_>>(), ["list_things"]);
-        assert_eq!(quote::ToTokens::to_token_stream(&first.builders[0].success).to_string(), "types :: Thing");
+        let builder = &first.builders[0];
+        assert_eq!(quote::ToTokens::to_token_stream(&builder.success).to_string(), "types :: Thing");
+        let fields: Vec<&str> = builder.fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(fields, ["client", CALL_OPTIONS_FIELD]);
         assert!(first.types.contains("Thing"), "{:?}", first.types);
         let Err(reason) = reshape_rest(first.rest, first.module) else { panic!("the rest does not parse") };
-        assert!(reason.starts_with("does not parse"), "{reason}");
+        assert!(reason.starts_with("the builder module does not parse"), "{reason}");
     }
 
     #[test]
