@@ -173,7 +173,8 @@ pub(crate) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, Gene
 }
 
 /// Every file but `src/generated_sdk.rs`, from progenitor's [`Handoff`];
-/// the largest template (the mocks) renders on a thread of its own.
+/// the largest templates (the mocks, the operations) render on threads of
+/// their own.
 ///
 /// [`Handoff`]: progenitor_pass::Handoff
 fn assemble(
@@ -241,15 +242,21 @@ fn assemble(
     let api = api;
     let matched: Vec<progenitor_pass::BuilderText> = builders.iter().map(Into::into).collect();
     let mut files: BTreeMap<String, String> = std::thread::scope(|scope| {
-        let large = spawn(scope, spec, "mock.rs", || {
-            let builders = parse_builders(spec, &matched)?;
-            format_all(spec, &api, header, [("src/mock.rs", Some(templates::mock_rs(&api, &builders)))])
-        })?;
+        // The two largest templates, each built and printed on a thread of
+        // its own (from the builders as text: syn's trees stay on the
+        // thread that made them).
+        let on_thread = |path: &'static str, template: fn(&model::Api, &[progenitor_pass::Builder]) -> proc_macro2::TokenStream| {
+            let (api, matched) = (&api, &matched);
+            spawn(scope, spec, path, move || {
+                let builders = parse_builders(spec, matched)?;
+                format_all(spec, api, header, [(path, Some(template(api, &builders)))])
+            })
+        };
+        let large = [on_thread("src/mock.rs", templates::mock_rs)?, on_thread("src/operations.rs", templates::operations_rs)?];
         let sources = [
             ("src/lib.rs", Some(templates::lib_rs(&api))),
             ("src/auth.rs", Some(templates::auth_rs(&api))),
             ("src/client.rs", Some(templates::client_rs(&api))),
-            ("src/operations.rs", Some(templates::operations_rs(&api, &builders))),
             ("src/pagination.rs", pagination),
             ("src/cli.rs", templates::cli_rs(&api, &builders)),
         ];
@@ -261,7 +268,9 @@ fn assemble(
                 .map_err(|reason| GenerateError::new(&spec.label, &path, format!("generated code does not parse: {reason}")))?;
             files.push((path, text));
         }
-        files.extend(joined(large)?);
+        for thread in large {
+            files.extend(joined(thread)?);
+        }
         Ok::<_, GenerateError>(files.into_iter().collect())
     })?;
     if api.vendored_runtime {
