@@ -202,11 +202,18 @@ pub fn report(rounds: usize) -> Result<()> {
     Ok(())
 }
 
-/// Runs our generation of `file` `rounds` times, then bare progenitor's,
-/// for a profiler.
+/// What [`profile`] takes for the synthetic 1000-operation spec.
+pub const SYNTHETIC: &str = "synthetic";
+
+/// Runs our generation of `file` (or of the synthetic spec, for
+/// [`SYNTHETIC`]) `rounds` times, then bare progenitor's, for a profiler.
 pub fn profile(file: &str, rounds: u32) -> Result<()> {
-    let text = std::fs::read_to_string(file)?;
-    let spec = BenchSpec::new(generator::SpecSource { label: file.into(), slug: "profiled".into(), text }, None)?;
+    let spec = if file == SYNTHETIC {
+        BenchSpec::new(large_spec(500), None)?
+    } else {
+        let text = std::fs::read_to_string(file)?;
+        BenchSpec::new(generator::SpecSource { label: file.into(), slug: "profiled".into(), text }, None)?
+    };
     let started = Instant::now();
     for _ in 0..rounds {
         std::hint::black_box(spec.ours()?);

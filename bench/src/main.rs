@@ -47,6 +47,6 @@ fn main() -> Result<()> {
             upload::report()?;
             compile::report()
         }
-        _ => bail!("usage: bench <generation|generate [--rounds N]|profile FILE ROUNDS|overhead|pagination|upload|compile|all>"),
+        _ => bail!("usage: bench <generation|generate [--rounds N]|profile FILE|synthetic ROUNDS|overhead|pagination|upload|compile|all>"),
     }
 }
