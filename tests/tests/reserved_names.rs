@@ -49,6 +49,17 @@ fn inherent_impls(file: &syn::File) -> Vec<(String, String, Vec<String>)> {
         .collect()
 }
 
+/// The methods `call_settings!()` (`src/call_settings.rs`) writes into a
+/// builder's impl: the `fn`s of the macro's body.
+fn call_settings_methods(seed: &str) -> Vec<String> {
+    let file = parse(seed, "call_settings.rs").expect("call_settings.rs");
+    let Some(syn::Item::Macro(definition)) = file.items.first() else { panic!("call_settings.rs starts with its macro") };
+    let body = definition.mac.tokens.to_string();
+    let methods: Vec<String> = body.split("pub fn ").skip(1).filter_map(|rest| rest.split('(').next()).map(|name| name.trim().to_owned()).collect();
+    assert_eq!(methods.len(), 4, "found {methods:?}");
+    methods
+}
+
 fn assert_reserved(kind: &str, names: &BTreeSet<String>, reserved: &[&str]) {
     let missing: Vec<&String> = names.iter().filter(|n| !reserved.contains(&n.as_str())).collect();
     assert!(missing.is_empty(), "{kind} the generated crate defines but `generator::reserved` does not keep: {missing:?}");
@@ -110,6 +121,8 @@ fn every_method_the_crate_adds_to_a_request_builder_is_reserved() {
                 }
             }
         }
+        // `call_settings!()` writes its methods into every builder's impl.
+        own.extend(call_settings_methods(seed));
     }
     assert!(own.contains("send") && own.contains("new"), "found {own:?}");
     assert_reserved("request builder methods", &own, reserved::SETTERS);

@@ -63,6 +63,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         // even on an unsigned type.
         #[allow(dead_code, unused_comparisons)]
         mod generated_sdk;
+        // `call_settings!()`, which `operations` uses.
+        #[macro_use]
+        mod call_settings;
         mod operations;
         #vendored
         #cli

@@ -2,6 +2,7 @@
 //! write. Each submodule renders one file from an [`Api`](crate::model::Api).
 
 mod auth_rs;
+mod call_settings;
 mod cargo_toml;
 mod cli_rs;
 mod client_rs;
@@ -13,6 +14,7 @@ mod pagination_rs;
 mod readme;
 
 pub use auth_rs::auth_rs;
+pub use call_settings::CALL_SETTINGS_RS;
 pub use cargo_toml::{cargo_toml, license_file};
 pub use cli_rs::{bin_path, bin_rs, cli_rs, has_cli};
 pub use client_rs::client_rs;

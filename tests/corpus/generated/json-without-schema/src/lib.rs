@@ -134,6 +134,8 @@ mod auth;
 mod client;
 #[allow(dead_code, unused_comparisons)]
 mod generated_sdk;
+#[macro_use]
+mod call_settings;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;

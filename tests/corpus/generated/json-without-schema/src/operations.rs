@@ -38,40 +38,7 @@ impl<'a> builder::GetAnything<'a> {
         Self::decode(self.call().send().await?).await
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// The call `send` makes: `GET /anything` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
         let Self { client, sdk_call_options } = self;

@@ -8,6 +8,8 @@ mod auth;
 mod client;
 #[allow(dead_code, unused_comparisons)]
 mod generated_sdk;
+#[macro_use]
+mod call_settings;
 mod operations;
 /// Typed mock helpers for tests: a local server that checks requests as the API would.
 #[cfg(feature = "mock")]

@@ -43,40 +43,7 @@ impl<'a> builder::UploadFiles<'a> {
         })
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// Sends `form` as the `multipart/form-data` body. Files stream as they are sent; a multipart body is never retried.
     ///
     /// The spec declares these fields:
@@ -141,40 +108,7 @@ impl<'a> builder::PutImage<'a> {
         Self::decode(self.call().send().await?).await
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// The call `send` makes: `PUT /images` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
         let Self { client, body, sdk_call_options } = self;
@@ -220,40 +154,7 @@ impl<'a> builder::Login<'a> {
         Self::decode(self.call().send().await?).await
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// The call `send` makes: `POST /login` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
         let Self { client, body, sdk_call_options } = self;
@@ -299,40 +200,7 @@ impl<'a> builder::PostNote<'a> {
         Self::decode(self.call().send().await?).await
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// The call `send` makes: `POST /notes` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
         let Self { client, body, sdk_call_options } = self;
@@ -378,40 +246,7 @@ impl<'a> builder::DownloadReport<'a> {
         Self::decode(self.call().send().await?).await
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// The call `send` makes: `GET /report` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
         let Self { client, sdk_call_options } = self;
@@ -464,40 +299,7 @@ impl<'a> builder::Search<'a> {
         Self::decode(self.call().send().await?).await
     }
 
-    /// Adds a header to this call only. A header the operation sets
-    /// itself is replaced; one its credentials set is refused
-    /// (`Error::Validation`, nothing sent).
-    pub fn with_header(
-        mut self,
-        name: sdk_runtime::reqwest::header::HeaderName,
-        value: sdk_runtime::reqwest::header::HeaderValue,
-    ) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_header(name, value);
-        self
-    }
-
-    /// Bounds this call, retries and backoff included, by `timeout`
-    /// instead of the client's `Timeouts::total`.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_timeout(timeout);
-        self
-    }
-
-    /// Retries this call with `policy` instead of the client's
-    /// (`RetryPolicy::none()` for no retries).
-    pub fn with_retry_policy(mut self, policy: sdk_runtime::RetryPolicy) -> Self {
-        self.sdk_call_options = self.sdk_call_options.with_retry_policy(policy);
-        self
-    }
-
-    /// Replaces this call's own settings with `options` (headers,
-    /// timeout, retry policy, idempotency key), for settings shared
-    /// by several calls.
-    pub fn with_options(mut self, options: sdk_runtime::CallOptions) -> Self {
-        self.sdk_call_options = options;
-        self
-    }
-
+    call_settings!();
     /// The call `send` makes: `GET /search` with each parameter where the spec puts it.
     fn call(self) -> Call<'a> {
         let Self {
