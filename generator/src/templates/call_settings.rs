@@ -48,12 +48,12 @@ macro_rules! call_settings {
 }
 "#;
 
-/// The methods `call_settings!()` writes, in its order.
-pub const CALL_SETTINGS: [&str; 4] = ["with_header", "with_timeout", "with_retry_policy", "with_options"];
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The methods `call_settings!()` writes, in its order.
+    const CALL_SETTINGS: [&str; 4] = ["with_header", "with_timeout", "with_retry_policy", "with_options"];
 
     #[test]
     fn the_macro_writes_the_methods_it_names_into_the_builders_call_options_field() {
@@ -64,5 +64,8 @@ mod tests {
         let field = crate::progenitor_pass::CALL_OPTIONS_FIELD;
         assert_eq!(CALL_SETTINGS_RS.matches(&format!("self.{field} =")).count(), CALL_SETTINGS.len());
         syn::parse_file(CALL_SETTINGS_RS).expect("the file parses");
+        for method in CALL_SETTINGS {
+            assert!(crate::reserved::SETTERS.contains(&method), "{method} is kept from parameter setters");
+        }
     }
 }

@@ -7,7 +7,6 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
-use super::call_settings::CALL_SETTINGS;
 use super::doc_lines;
 use crate::model::{
     Api, BodyKind, ConstraintRule, Idempotency, Location, OperationFacts, OutcomeKind, ResponseFacts, Status, Style, UploadFacts,
@@ -285,61 +284,14 @@ fn rule_tokens(rule: &ConstraintRule) -> TokenStream {
     }
 }
 
-/// `with_header`, `with_timeout`, `with_retry_policy` and `with_options`
-/// (this call's own settings, without a copy of the client) from
-/// `call_settings!()` (see `call_settings.rs`), or written out, without
-/// the ones whose names a parameter setter already takes; and
-/// `with_idempotency_key` where the spec declares a key.
+/// `call_settings!()` (see `call_settings.rs`: `with_header`, `with_timeout`,
+/// `with_retry_policy`, `with_options`, this call's own settings without a
+/// copy of the client; `reserved.rs` keeps their names from parameter
+/// setters) and `with_idempotency_key` where the spec declares a key.
 fn call_option_methods(operation: &OperationFacts, builder: &Builder) -> TokenStream {
     let field = format_ident!("{}", crate::progenitor_pass::CALL_OPTIONS_FIELD);
     let taken = |name: &str| builder.fields.iter().any(|(field, _)| field == name);
-    let mut methods = Vec::new();
-    if !CALL_SETTINGS.iter().any(|name| taken(name)) {
-        methods.push(quote!(call_settings!();));
-    } else {
-        if !taken("with_header") {
-            methods.push(quote! {
-                /// Adds a header to this call only. A header the operation sets
-                /// itself is replaced; one its credentials set is refused
-                /// (`Error::Validation`, nothing sent).
-                pub fn with_header(mut self, name: crate::HeaderName, value: crate::HeaderValue) -> Self {
-                    self.#field = self.#field.with_header(name, value);
-                    self
-                }
-            });
-        }
-        if !taken("with_timeout") {
-            methods.push(quote! {
-                /// Bounds this call, retries and backoff included, by `timeout`
-                /// instead of the client's `Timeouts::total`.
-                pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                    self.#field = self.#field.with_timeout(timeout);
-                    self
-                }
-            });
-        }
-        if !taken("with_retry_policy") {
-            methods.push(quote! {
-                /// Retries this call with `policy` instead of the client's
-                /// (`RetryPolicy::none()` for no retries).
-                pub fn with_retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-                    self.#field = self.#field.with_retry_policy(policy);
-                    self
-                }
-            });
-        }
-        if !taken("with_options") {
-            methods.push(quote! {
-                /// Replaces this call's own settings with `options` (headers,
-                /// timeout, retry policy, idempotency key), for settings shared
-                /// by several calls.
-                pub fn with_options(mut self, options: crate::CallOptions) -> Self {
-                    self.#field = options;
-                    self
-                }
-            });
-        }
-    }
+    let mut methods = vec![quote!(call_settings!();)];
     if let (Idempotency::Key(header), false) = (&operation.idempotency, taken("with_idempotency_key")) {
         let docs = doc_lines(&format!(
             "Sends `key` as this call's `{header}`, unchanged on every retry, instead of a generated UUID v4."
