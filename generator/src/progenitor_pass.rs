@@ -202,8 +202,7 @@ pub fn run_and_format(
             printed = builder_tail::splice(&printed, &tail)
                 .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
         }
-        let r = crate::render::finish(header, &printed);
-        Ok(r)
+        Ok(crate::render::finish(header, &printed))
     })
 }
 
@@ -521,9 +520,9 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     Ok(ProgenitorOutput { file, builders: first.builders, uses: Uses::default(), types: first.types, renames })
 }
 
-/// progenitor's file with its request builders parsed and reshaped ahead
-/// of the rest, which is most of it: what the templates need is known
-/// before the rest is parsed.
+/// progenitor's file with what the templates need read from its tokens
+/// (its request builders and type names), before any of the file, most of
+/// which the templates do not need, is parsed.
 struct BuildersFirst {
     /// The file's tokens with an empty `builder` module.
     rest: TokenStream,
