@@ -8,8 +8,13 @@
 //! catch-all `Other(String)` that keeps an unknown value and writes it back
 //! unchanged, and string conversions that cannot fail. It also drops
 //! `deny_unknown_fields`, so extra fields in responses are ignored.
+//!
+//! Each enum's own `as_str` and `From<&str>` say which variant holds which
+//! value; the conversions built on those two, the same for every enum, are
+//! one `open_enum_conversions!(Name)` each, a macro the crate defines once
+//! (`src/open_enums.rs`, [`OPEN_ENUMS_RS`](crate::templates::OPEN_ENUMS_RS)).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -59,7 +64,8 @@ pub fn apply(file: &mut syn::File) -> Result<VariantRenames, String> {
 /// inside `impl Enum`) in `file`.
 pub fn rename_variants(file: &mut syn::File, renames: &VariantRenames) {
     if !renames.is_empty() {
-        RenameVariants { renames }.visit_file_mut(file);
+        let originals = renames.keys().map(|(_, variant)| variant.as_str()).collect();
+        RenameVariants { renames, originals }.visit_file_mut(file);
     }
 }
 
@@ -166,43 +172,7 @@ impl OpenEnum {
                 }
             }
 
-            impl ::std::convert::From<::std::string::String> for #name {
-                fn from(value: ::std::string::String) -> Self {
-                    Self::from(value.as_str())
-                }
-            }
-
-            impl ::std::convert::From<&::std::string::String> for #name {
-                fn from(value: &::std::string::String) -> Self {
-                    Self::from(value.as_str())
-                }
-            }
-
-            impl ::std::str::FromStr for #name {
-                type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
-            }
-
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_ref()))
-                }
-            }
+            open_enum_conversions!(#name);
         }
     }
 }
@@ -251,12 +221,27 @@ fn is_default_impl(block: &syn::ItemImpl) -> bool {
 /// Updates `Enum::Old` paths (and `Self::Old` inside `impl Enum`) after renames.
 struct RenameVariants<'a> {
     renames: &'a VariantRenames,
+    /// The renamed variants' old names, each once: most paths end in none
+    /// of them, which comparing the last segment with a few names finds
+    /// without writing out any (the visit reaches every path of the file).
+    originals: BTreeSet<&'a str>,
 }
 
 impl RenameVariants<'_> {
+    /// Up to this many old names, the last segment is compared with each.
+    const FEW: usize = 16;
+
+    fn ends_in_an_original(&self, ident: &syn::Ident) -> bool {
+        if self.originals.len() <= Self::FEW {
+            self.originals.iter().any(|original| ident == original)
+        } else {
+            self.originals.contains(ident.to_string().as_str())
+        }
+    }
+
     fn rename_in(&self, path: &mut syn::Path, self_name: Option<&str>) {
         let len = path.segments.len();
-        if len < 2 {
+        if len < 2 || !self.ends_in_an_original(&path.segments[len - 1].ident) {
             return;
         }
         let owner = path.segments[len - 2].ident.to_string();

@@ -134,30 +134,37 @@ pub fn run_and_format(
     handoff: mpsc::Sender<Result<Handoff, GenerateError>>,
 ) -> Result<String, GenerateError> {
     std::thread::scope(|scope| {
-        let (tail_sender, tail_receiver) = mpsc::channel::<String>();
-        let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
+        // The renames and the tail's item count go to the tail's thread
+        // once the rest is reshaped; the channel closes without them when
+        // nothing was cut, or this thread failed (its error is reported).
+        let (renames_sender, renames_receiver) = mpsc::channel::<(usize, VariantRenames)>();
         let (printed_sender, printed_receiver) = mpsc::channel::<Result<String, GenerateError>>();
-        let tail = crate::spawn(scope, spec, "types::builder", move || {
-            // The channels close without a message when there is no tail to
-            // print, or when this thread's failed (its error is reported).
-            // The tail is parsed while progenitor's thread parses the rest
-            // of the file and works out the renames.
-            let Ok(items) = tail_receiver.recv() else { return Ok(()) };
-            let parsed = builder_tail::parse(&items);
-            drop(items);
-            let Ok(renames) = renames_receiver.recv() else { return Ok(()) };
-            match parsed.and_then(|tail| builder_tail::reshape_and_print(tail, &renames, vendored)) {
-                // The text goes out before the tree is freed.
-                Ok((text, tree)) => {
-                    let _ = printed_sender.send(Ok(text));
-                    drop(tree);
+        let tail = builder_tail::worth_a_thread(document).then(|| {
+            crate::spawn(scope, spec, "types::builder", move || {
+                // The same tokens as progenitor's thread, when it need not
+                // change the document; the tail is parsed while that
+                // thread parses the rest and works out the renames.
+                let tail = generate_guarded(document).ok().and_then(|(tokens, _)| builder_tail::take(tokens));
+                let parsed = tail.map(|(items, count)| (builder_tail::parse(items), count));
+                let Ok((cut, renames)) = renames_receiver.recv() else { return Ok(()) };
+                let printed = match parsed {
+                    Some((parsed, count)) if count == cut => parsed.and_then(|tail| builder_tail::reshape_and_print(tail, &renames, vendored)),
+                    _ => Err("progenitor generated a different builder module the second time".to_owned()),
+                };
+                match printed {
+                    // The text goes out before the tree is freed.
+                    Ok((text, tree)) => {
+                        let _ = printed_sender.send(Ok(text));
+                        drop(tree);
+                    }
+                    Err(reason) => {
+                        let _ = printed_sender.send(Err(GenerateError::new(&spec.label, "progenitor output", reason)));
+                    }
                 }
-                Err(reason) => {
-                    let _ = printed_sender.send(Err(GenerateError::new(&spec.label, "progenitor output", reason)));
-                }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })
+        });
+        let tail = tail.transpose()?;
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
             let first = reshape_builders(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
@@ -178,25 +185,30 @@ pub fn run_and_format(
             Cow::Owned(changed) => Some(changed),
             Cow::Borrowed(_) => None,
         };
+        // The tail's thread generated from the document as it was given.
+        let splits = tail.is_some() && changed.is_none();
         let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
-        let (rest, tail_items) = builder_tail::split_off(first.rest);
-        if let Some(items) = tail_items {
-            // The receiver lives until this scope ends.
-            let _ = tail_sender.send(items);
-        }
-        drop(tail_sender);
+        let (rest, cut) = if splits { builder_tail::cut(first.rest) } else { (first.rest, None) };
         let (mut file, renames) = reshape_rest(rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
-        let _ = renames_sender.send(renames);
+        if let Some(count) = cut {
+            // The receiver lives until this scope ends.
+            let _ = renames_sender.send((count, renames));
+        }
+        drop(renames_sender);
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
         }
         let mut printed = prettyplease::unparse(&file);
         // Freed while the tail is printed, rather than after.
         drop(file);
-        let tail = match printed_receiver.recv() {
-            Ok(tail) => Some(tail?),
-            // No tail to print, or its thread panicked (the panic goes on here).
-            Err(_) => crate::joined(tail).map(|()| None)?,
+        let tail = match cut.map(|_| printed_receiver.recv()) {
+            None => None,
+            Some(Ok(tail)) => Some(tail?),
+            // Its thread panicked: the panic goes on here.
+            Some(Err(_)) => {
+                tail.map(crate::joined).transpose()?;
+                return Err(GenerateError::new(&spec.label, "progenitor output", "the thread of types::builder stopped"));
+            }
         };
         if let Some(tail) = tail {
             printed = builder_tail::splice(&printed, &tail)
@@ -798,6 +810,30 @@ mod tests {
         let document = changed.changed.expect("the document lost an operation");
         assert!(document.paths.paths.get("/things/{id}").and_then(|item| item.as_item()).is_some_and(|item| item.get.is_none()));
         assert_eq!(changed.builders.iter().map(|builder| builder.method.clone()).collect::<Vec<_>>(), ["list_things"]);
+    }
+
+    #[test]
+    fn the_tail_printed_on_its_own_thread_gives_the_file_printed_whole() {
+        let spec = SpecSource { label: "specs/t.yaml".into(), slug: "t".into(), text: String::new() };
+        // Enough object schemas for a tail of its own (five builder items each).
+        let schemas: serde_json::Map<String, serde_json::Value> = (0..40)
+            .map(|index| (format!("Thing{index}"), serde_json::json!({"type": "object", "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}})))
+            .collect();
+        let list = serde_json::json!({"get": {"operationId": "listThings", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing0"}}}}}}});
+        // `{id}` is declared by no parameter, on which progenitor panics:
+        // the document changes, and the tail's own generation is not used.
+        let get = serde_json::json!({"get": {"operationId": "getThing", "responses": {"200": {"description": "ok"}}}});
+        for paths in [serde_json::json!({"/things": list}), serde_json::json!({"/things": list, "/things/{id}": get})] {
+            let document = serde_json::json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths, "components": {"schemas": schemas}});
+            let mut document: OpenAPI = serde_json::from_value(document).unwrap();
+            assert!(builder_tail::worth_a_thread(&document));
+            let (sender, _receiver) = mpsc::channel();
+            let split = run_and_format(&spec, &document, Vec::new(), "header", false, sender).expect("generates");
+
+            let whole = run(&spec, &mut document, &mut Vec::new()).expect("generates");
+            assert_eq!(split, crate::render::finish("header", &prettyplease::unparse(&whole.file)));
+            assert_eq!(split.matches("impl ::std::convert::TryFrom<Thing").count(), 40, "the builder module is all there");
+        }
     }
 
     #[test]

@@ -992,50 +992,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for MediaFormat {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for MediaFormat {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for MediaFormat {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for MediaFormat {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for MediaFormat {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for MediaFormat {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    open_enum_conversions!(MediaFormat);
 }
 
 #[derive(Clone, Debug)]

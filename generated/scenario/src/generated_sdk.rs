@@ -1049,51 +1049,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for AssetKind {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for AssetKind {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for AssetKind {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for AssetKind {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for AssetKind {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AssetKind {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-
+    open_enum_conversions!(AssetKind);
     impl AssetStatus {
         /// Every value the spec documents, in spec order.
         pub const KNOWN: &'static [Self] = &[Self::Error, Self::Pending, Self::Success];
@@ -1124,51 +1080,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for AssetStatus {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for AssetStatus {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for AssetStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for AssetStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for AssetStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AssetStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-
+    open_enum_conversions!(AssetStatus);
     impl AssetType {
         /// Every value the spec documents, in spec order.
         pub const KNOWN: &'static [Self] = &[
@@ -1411,51 +1323,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for AssetType {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for AssetType {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for AssetType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for AssetType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for AssetType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for AssetType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-
+    open_enum_conversions!(AssetType);
     impl Privacy {
         /// Every value the spec documents, in spec order.
         pub const KNOWN: &'static [Self] = &[
@@ -1490,51 +1358,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Privacy {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for Privacy {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for Privacy {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for Privacy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for Privacy {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for Privacy {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-
+    open_enum_conversions!(Privacy);
     impl SortBy {
         /// Every value the spec documents, in spec order.
         pub const KNOWN: &'static [Self] = &[Self::CreatedAt, Self::UpdatedAt];
@@ -1563,51 +1387,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SortBy {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for SortBy {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for SortBy {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for SortBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for SortBy {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SortBy {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-
+    open_enum_conversions!(SortBy);
     impl SortDirection {
         /// Every value the spec documents, in spec order.
         pub const KNOWN: &'static [Self] = &[Self::Asc, Self::Desc];
@@ -1636,50 +1416,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SortDirection {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::convert::From<&::std::string::String> for SortDirection {
-        fn from(value: &::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-
-    impl ::std::str::FromStr for SortDirection {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-
-    impl ::std::fmt::Display for SortDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-
-    impl ::serde::Serialize for SortDirection {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for SortDirection {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
+    open_enum_conversions!(SortDirection);
 }
 
 #[derive(Clone, Debug)]

@@ -58,6 +58,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         mod auth;
         mod client;
+        // `open_enum_conversions!()`, which the open enums of `types` use.
+        #[macro_use]
+        mod open_enums;
         // typify writes a default-value function for every default in the
         // spec, whether or not a type uses it, and checks a `minimum: 0`
         // even on an unsigned type.

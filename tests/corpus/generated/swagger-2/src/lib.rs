@@ -132,6 +132,8 @@
 #![warn(missing_debug_implementations)]
 mod auth;
 mod client;
+#[macro_use]
+mod open_enums;
 #[allow(dead_code, unused_comparisons)]
 mod generated_sdk;
 #[macro_use]
