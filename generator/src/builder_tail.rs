@@ -3,21 +3,16 @@
 //! Parsing progenitor's tokens with syn and printing them with prettyplease
 //! is most of a large crate's generation time, and typify's `types::builder`
 //! module (a builder struct and four impls per type) is half of that file.
-//! Its items, the tail, are handled on a thread of their own: syn's and
-//! proc-macro2's trees cannot cross threads, so that thread generates
-//! progenitor's tokens itself, from the same document and alongside
-//! progenitor's thread (while the rest of the generation waits on them),
-//! keeps the tail ([`take`]) and parses it. progenitor's thread cuts the
-//! same tail from its own tokens ([`cut`]), leaving a marker item in its
-//! place, and parses and reshapes the rest (its longer share: it also
-//! reshapes the enums and the client's builders). The tail's thread then
-//! applies the passes that reach into that module (variant renames of the
-//! open enums, `deny_unknown_fields`, ignored examples, a vendored
-//! runtime's paths) and prints it, and the printed tail is spliced back in
-//! where it was cut, in place of the marker (a constant named at random
-//! for each process, which no spec's text can foresee, so a doc comment
-//! cannot pose as it). The file is the same, byte for byte, as printed
-//! whole.
+//! Its items, the tail, are split off as text before the file is parsed: a
+//! second thread parses them, applies the passes that reach into that
+//! module (variant renames of the open enums, `deny_unknown_fields`,
+//! ignored examples, a vendored runtime's paths) and prints them, while
+//! progenitor's thread parses and reshapes the rest (its longer share:
+//! it also reshapes the enums and the client's builders); the printed
+//! tail is then spliced back in where it was cut, in place of a marker
+//! item left there (a constant named at random for each process, which no
+//! spec's text can foresee, so a doc comment cannot pose as it). The file
+//! is the same, byte for byte, as printed whole.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
@@ -28,54 +23,29 @@ use quote::quote;
 use crate::open_enums::VariantRenames;
 use crate::token_trees::{is_group, is_ident, is_punct, module_body};
 
-/// Builder modules with fewer items are printed whole: a thread and a
-/// second generation cost more than they save.
+/// Builder modules with fewer items are printed whole: a thread and the
+/// round trip through text cost more than they save.
 const MIN_ITEMS: usize = 64;
 
-/// Documents with fewer component schemas are printed whole without
-/// trying: typify writes five builder items per object type, so their
-/// builder modules seldom reach [`MIN_ITEMS`].
-const MIN_SCHEMAS: usize = 16;
-
-/// Whether a tail thread is worth starting for `document`.
-pub fn worth_a_thread(document: &openapiv3::OpenAPI) -> bool {
-    document.components.as_ref().is_some_and(|components| components.schemas.len() >= MIN_SCHEMAS)
-}
-
-/// Cuts the tail off the `types::builder` module of progenitor's `tokens`,
-/// leaving the marker item in its place: the tokens without it, and how
-/// many items the tail has (none when the module is missing or small, and
-/// nothing is cut).
-pub fn cut(tokens: TokenStream) -> (TokenStream, Option<usize>) {
+/// Splits the tail off the `types::builder` module of progenitor's
+/// `tokens`: the tokens without it, and the tail's items as text (none
+/// when the module is missing or small).
+pub fn split_off(tokens: TokenStream) -> (TokenStream, Option<String>) {
     let mut file: Vec<TokenTree> = tokens.into_iter().collect();
-    let count = module_body(&mut file, "types", |types| {
-        module_body(types, "builder", |items| {
-            let count = tail_items(items)?;
-            let marker = Ident::new(marker(), Span::call_site());
-            *items = quote! { const #marker: () = (); }.into_iter().collect();
-            Some(count)
-        })
-    });
-    (file.into_iter().collect(), count)
+    let tail = module_body(&mut file, "types", |types| module_body(types, "builder", cut_tail));
+    (file.into_iter().collect(), tail)
 }
 
-/// The tail [`cut`] cuts from the same `tokens`, and how many items it
-/// has; the rest of the tokens is dropped.
-pub fn take(tokens: TokenStream) -> Option<(TokenStream, usize)> {
-    let mut file: Vec<TokenTree> = tokens.into_iter().collect();
-    module_body(&mut file, "types", |types| {
-        module_body(types, "builder", |items| {
-            let count = tail_items(items)?;
-            Some((std::mem::take(items).into_iter().collect(), count))
-        })
-    })
-}
-
-/// How many items a builder module's `items` hold, when they are enough
-/// to go to a thread of their own.
-fn tail_items(items: &[TokenTree]) -> Option<usize> {
-    let count = if items.is_empty() { 0 } else { item_starts(items).len() + 1 };
-    (count >= MIN_ITEMS).then_some(count)
+/// Takes the module's `items`, leaves the marker item in their place, and
+/// returns them as text.
+fn cut_tail(items: &mut Vec<TokenTree>) -> Option<String> {
+    if item_starts(items).len() < MIN_ITEMS {
+        return None;
+    }
+    let tail: TokenStream = std::mem::take(items).into_iter().collect();
+    let marker = Ident::new(marker(), Span::call_site());
+    items.extend(quote! { const #marker: () = (); });
+    Some(tail.to_string())
 }
 
 /// The name of the constant that marks where the tail was cut.
@@ -97,10 +67,10 @@ fn item_starts(trees: &[TokenTree]) -> Vec<usize> {
     (1..trees.len()).filter(|&at| ends_item(&trees[at - 1]) && starts_item(&trees[at])).collect()
 }
 
-/// The tail's `items` (from [`take`]) parsed, while progenitor's thread
-/// parses the rest of the file.
-pub fn parse(items: TokenStream) -> Result<syn::File, String> {
-    syn::parse2(items).map_err(|e| format!("the tail of types::builder does not parse: {e}"))
+/// The tail's `items` (from [`split_off`]) parsed: done as soon as they
+/// arrive, while progenitor's thread parses the rest of the file.
+pub fn parse(items: &str) -> Result<syn::File, String> {
+    syn::parse_str(items).map_err(|e| format!("the tail of types::builder does not parse: {e}"))
 }
 
 /// The passes of [`reshape`](crate::progenitor_pass) that reach into the
@@ -206,18 +176,15 @@ mod tests {
             prettyplease::unparse(&file)
         };
 
-        let (rest, cut_items) = cut(sample(100));
-        let (tail, count) = take(sample(100)).expect("100 builders are split");
-        assert_eq!(cut_items, Some(count), "both cut the same items");
-        assert_eq!(count, 300, "a struct and two impls per builder");
-        let text = tail.to_string();
+        let (rest, tail) = split_off(sample(100));
+        let tail = tail.expect("100 builders are split");
         let mut rest: syn::File = syn::parse2(rest).unwrap();
         crate::open_enums::rename_variants(&mut rest, &renames);
-        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(parse(tail).unwrap(), &renames, false).unwrap().0).unwrap();
+        let spliced = splice(&prettyplease::unparse(&rest), &reshape_and_print(parse(&tail).unwrap(), &renames, false).unwrap().0).unwrap();
 
         assert_eq!(spliced, whole);
-        assert!(text.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &text[..60]);
-        assert_eq!(text.matches("pub struct").count(), 100, "every builder moves");
+        assert!(tail.starts_with("# [derive (Clone , Debug)] pub struct Thing"), "the cut falls between items: {}", &tail[..60]);
+        assert_eq!(tail.matches("pub struct").count(), 100, "every builder moves");
         assert!(whole.contains("Ok(Some(super::Kind::ThreeD))") && !whole.contains("X3d))"), "the renames reach the tail");
     }
 
@@ -228,9 +195,9 @@ mod tests {
         let file: TokenStream = sample(100).into_iter().chain(tokens.clone()).collect();
         let file: TokenStream = tokens.into_iter().chain(file).collect();
         let whole = printed(file.clone());
-        let (tail, _) = take(file.clone()).expect("100 builders are split");
-        let (rest, _) = cut(file);
-        let spliced = splice(&printed(rest), &reshape_and_print(parse(tail).unwrap(), &VariantRenames::default(), false).unwrap().0).unwrap();
+        let (rest, tail) = split_off(file);
+        let tail = tail.expect("100 builders are split");
+        let spliced = splice(&printed(rest), &reshape_and_print(parse(&tail).unwrap(), &VariantRenames::default(), false).unwrap().0).unwrap();
         assert_eq!(spliced, whole);
         assert!(whole.contains("/**x\npub mod types {\n    pub mod builder {\n    }\n}\n*/"), "the doc is a block comment: {}", &whole[..120]);
     }
@@ -238,8 +205,8 @@ mod tests {
     #[test]
     fn a_small_builder_module_is_not_split() {
         let tokens = sample(10);
-        let (rest, cut_items) = cut(tokens.clone());
-        assert!(cut_items.is_none() && take(tokens.clone()).is_none());
+        let (rest, tail) = split_off(tokens.clone());
+        assert!(tail.is_none());
         assert_eq!(printed(rest), printed(tokens));
     }
 

@@ -134,37 +134,30 @@ pub fn run_and_format(
     handoff: mpsc::Sender<Result<Handoff, GenerateError>>,
 ) -> Result<String, GenerateError> {
     std::thread::scope(|scope| {
-        // The renames and the tail's item count go to the tail's thread
-        // once the rest is reshaped; the channel closes without them when
-        // nothing was cut, or this thread failed (its error is reported).
-        let (renames_sender, renames_receiver) = mpsc::channel::<(usize, VariantRenames)>();
+        let (tail_sender, tail_receiver) = mpsc::channel::<String>();
+        let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
         let (printed_sender, printed_receiver) = mpsc::channel::<Result<String, GenerateError>>();
-        let tail = builder_tail::worth_a_thread(document).then(|| {
-            crate::spawn(scope, spec, "types::builder", move || {
-                // The same tokens as progenitor's thread, when it need not
-                // change the document; the tail is parsed while that
-                // thread parses the rest and works out the renames.
-                let tail = generate_guarded(document).ok().and_then(|(tokens, _)| builder_tail::take(tokens));
-                let parsed = tail.map(|(items, count)| (builder_tail::parse(items), count));
-                let Ok((cut, renames)) = renames_receiver.recv() else { return Ok(()) };
-                let printed = match parsed {
-                    Some((parsed, count)) if count == cut => parsed.and_then(|tail| builder_tail::reshape_and_print(tail, &renames, vendored)),
-                    _ => Err("progenitor generated a different builder module the second time".to_owned()),
-                };
-                match printed {
-                    // The text goes out before the tree is freed.
-                    Ok((text, tree)) => {
-                        let _ = printed_sender.send(Ok(text));
-                        drop(tree);
-                    }
-                    Err(reason) => {
-                        let _ = printed_sender.send(Err(GenerateError::new(&spec.label, "progenitor output", reason)));
-                    }
+        let tail = crate::spawn(scope, spec, "types::builder", move || {
+            // The channels close without a message when there is no tail to
+            // print, or when this thread's failed (its error is reported).
+            // The tail is parsed while progenitor's thread parses the rest
+            // of the file and works out the renames.
+            let Ok(items) = tail_receiver.recv() else { return Ok(()) };
+            let parsed = builder_tail::parse(&items);
+            drop(items);
+            let Ok(renames) = renames_receiver.recv() else { return Ok(()) };
+            match parsed.and_then(|tail| builder_tail::reshape_and_print(tail, &renames, vendored)) {
+                // The text goes out before the tree is freed.
+                Ok((text, tree)) => {
+                    let _ = printed_sender.send(Ok(text));
+                    drop(tree);
                 }
-                Ok(())
-            })
-        });
-        let tail = tail.transpose()?;
+                Err(reason) => {
+                    let _ = printed_sender.send(Err(GenerateError::new(&spec.label, "progenitor output", reason)));
+                }
+            }
+            Ok(())
+        })?;
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
             let first = reshape_builders(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
@@ -185,30 +178,25 @@ pub fn run_and_format(
             Cow::Owned(changed) => Some(changed),
             Cow::Borrowed(_) => None,
         };
-        // The tail's thread generated from the document as it was given.
-        let splits = tail.is_some() && changed.is_none();
         let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
-        let (rest, cut) = if splits { builder_tail::cut(first.rest) } else { (first.rest, None) };
-        let (mut file, renames) = reshape_rest(rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
-        if let Some(count) = cut {
+        let (rest, tail_items) = builder_tail::split_off(first.rest);
+        if let Some(items) = tail_items {
             // The receiver lives until this scope ends.
-            let _ = renames_sender.send((count, renames));
+            let _ = tail_sender.send(items);
         }
-        drop(renames_sender);
+        drop(tail_sender);
+        let (mut file, renames) = reshape_rest(rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+        let _ = renames_sender.send(renames);
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
         }
         let mut printed = prettyplease::unparse(&file);
         // Freed while the tail is printed, rather than after.
         drop(file);
-        let tail = match cut.map(|_| printed_receiver.recv()) {
-            None => None,
-            Some(Ok(tail)) => Some(tail?),
-            // Its thread panicked: the panic goes on here.
-            Some(Err(_)) => {
-                tail.map(crate::joined).transpose()?;
-                return Err(GenerateError::new(&spec.label, "progenitor output", "the thread of types::builder stopped"));
-            }
+        let tail = match printed_receiver.recv() {
+            Ok(tail) => Some(tail?),
+            // No tail to print, or its thread panicked (the panic goes on here).
+            Err(_) => crate::joined(tail).map(|()| None)?,
         };
         if let Some(tail) = tail {
             printed = builder_tail::splice(&printed, &tail)
@@ -821,12 +809,11 @@ mod tests {
             .collect();
         let list = serde_json::json!({"get": {"operationId": "listThings", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing0"}}}}}}});
         // `{id}` is declared by no parameter, on which progenitor panics:
-        // the document changes, and the tail's own generation is not used.
+        // the operation is dropped and progenitor generates again.
         let get = serde_json::json!({"get": {"operationId": "getThing", "responses": {"200": {"description": "ok"}}}});
         for paths in [serde_json::json!({"/things": list}), serde_json::json!({"/things": list, "/things/{id}": get})] {
             let document = serde_json::json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths, "components": {"schemas": schemas}});
             let mut document: OpenAPI = serde_json::from_value(document).unwrap();
-            assert!(builder_tail::worth_a_thread(&document));
             let (sender, _receiver) = mpsc::channel();
             let split = run_and_format(&spec, &document, Vec::new(), "header", false, sender).expect("generates");
 
