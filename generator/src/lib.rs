@@ -275,6 +275,7 @@ fn assemble(
     })?;
     files.insert("src/call_settings.rs".to_owned(), format!("// {header}\n\n{}", templates::CALL_SETTINGS_RS));
     files.insert("src/open_enums.rs".to_owned(), format!("// {header}\n\n{}", templates::OPEN_ENUMS_RS));
+    files.insert("src/mock_methods.rs".to_owned(), format!("// {header}\n\n{}", templates::MOCK_METHODS_RS));
     if api.vendored_runtime {
         files.extend(vendored_runtime::files(&api.lib_name));
     }

@@ -71,6 +71,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -204,12 +207,7 @@ impl<'s> ListProjectAssets<'s> {
         Self(self.0.query_as("pageCursor", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Problem);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::AssetPage) {
         self.0.respond_json(200u16, body).await;
@@ -253,11 +251,6 @@ impl<'s> ListProjectAssets<'s> {
         Self(self.0.envelope(page))
     }
 
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Problem) {
-        self.0.respond_json(status, body).await;
-    }
-
     /// Answers `status` as the spec documents it for `listProjectAssets` (its example, or a sample of its schema); documented: 200, 400, 401, 403, 404, 422.
     ///
     /// # Panics
@@ -280,19 +273,6 @@ impl<'s> ListProjectAssets<'s> {
                     Documented::with_body(422u16, "application/json", BODY_1),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -328,20 +308,10 @@ impl<'s> UploadAsset<'s> {
         Self(self.0.content_type(content_type))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Problem);
     /// Answers 201, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::UploadedAsset) {
         self.0.respond_json(201u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Problem) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `uploadAsset` (its example, or a sample of its schema); documented: 201, 400, 401, 403, 422.
@@ -365,19 +335,6 @@ impl<'s> UploadAsset<'s> {
                     Documented::with_body(422u16, "application/json", BODY_1),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

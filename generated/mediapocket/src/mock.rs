@@ -56,6 +56,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -189,20 +192,10 @@ impl<'s> ListAssetAttachments<'s> {
         Self(self.0.path_as("asset_id", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Error);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::AttachmentList) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Error) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `listAssetAttachments` (its example, or a sample of its schema); documented: 200, 401, 404, 422, 500.
@@ -227,19 +220,6 @@ impl<'s> ListAssetAttachments<'s> {
                 ],
             )
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `createAssetAttachment` (`POST /api/v2/assets/{asset_id}/attachments`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
@@ -261,20 +241,10 @@ impl<'s> CreateAssetAttachment<'s> {
         Self(self.0.json_body_as(value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Error);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::CreatedAttachment) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Error) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `createAssetAttachment` (its example, or a sample of its schema); documented: 200, 400, 401, 404, 422, 500.
@@ -300,19 +270,6 @@ impl<'s> CreateAssetAttachment<'s> {
                 ],
             )
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `listProjectAttachments` (`GET /api/v2/projects/{project_id}/attachments`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
@@ -325,20 +282,10 @@ impl<'s> ListProjectAttachments<'s> {
         Self(self.0.path_as("project_id", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Error);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::AttachmentList) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Error) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `listProjectAttachments` (its example, or a sample of its schema); documented: 200, 401, 404, 422, 500.
@@ -363,19 +310,6 @@ impl<'s> ListProjectAttachments<'s> {
                 ],
             )
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `createProjectAttachment` (`POST /api/v2/projects/{project_id}/attachments`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
@@ -397,20 +331,10 @@ impl<'s> CreateProjectAttachment<'s> {
         Self(self.0.json_body_as(value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Error);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::CreatedAttachment) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Error) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `createProjectAttachment` (its example, or a sample of its schema); documented: 200, 400, 401, 404, 422, 500.
@@ -435,19 +359,6 @@ impl<'s> CreateProjectAttachment<'s> {
                     Documented::with_body(500u16, "application/json", BODY_1),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

@@ -65,6 +65,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -199,12 +202,7 @@ impl<'s> ListMediaAssets<'s> {
         Self(self.0.query_as("pageSize", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::ErrorBody);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::MediaAssetListResponse) {
         self.0.respond_json(200u16, body).await;
@@ -249,11 +247,6 @@ impl<'s> ListMediaAssets<'s> {
         Self(self.0.envelope(page))
     }
 
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::ErrorBody) {
-        self.0.respond_json(status, body).await;
-    }
-
     /// Answers `status` as the spec documents it for `listMediaAssets` (its example, or a sample of its schema); documented: 200, 400, 401, 403, 404, 429.
     ///
     /// # Panics
@@ -281,19 +274,6 @@ impl<'s> ListMediaAssets<'s> {
     /// Answers 200 with the documented envelope whose `/code` is `value`: a failure the API reports inside a success status (`x-success-when`), which the client returns as an error.
     pub async fn respond_failed_envelope(self, value: &str) {
         self.0.respond_failed_envelope(200u16, BODY_0, value).await;
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

@@ -53,6 +53,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -307,12 +310,7 @@ impl<'s> ListAssets<'s> {
         Self(self.0.query_as("types", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::AssetPage) {
         self.0.respond_json(200u16, body).await;
@@ -356,11 +354,6 @@ impl<'s> ListAssets<'s> {
         Self(self.0.envelope(page))
     }
 
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
-    }
-
     /// Answers `status` as the spec documents it for `listAssets` (its example, or a sample of its schema); documented: 200.
     ///
     /// # Panics
@@ -376,19 +369,6 @@ impl<'s> ListAssets<'s> {
                 status,
                 &[Documented::with_body(200u16, "application/json", BODY_0)],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

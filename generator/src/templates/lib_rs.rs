@@ -73,6 +73,10 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #vendored
         #cli
 
+        // `mock_methods!()`, which `mock` uses.
+        #[cfg(feature = "mock")]
+        #[macro_use]
+        mod mock_methods;
         /// Typed mock helpers for tests: a local server that checks requests as the API would.
         #[cfg(feature = "mock")]
         pub mod mock;

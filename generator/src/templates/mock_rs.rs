@@ -37,7 +37,7 @@ const SECRET_KEY: &str = "mock-secret-key";
 const SERVER_METHODS: [&str; 8] = ["start", "base_url", "credentials", "client", "wiremock", "verify", "reset", "fmt"];
 
 /// The mock's own methods, which a parameter setter must not shadow.
-const MOCK_METHODS: [&str; 13] = [
+pub(super) const MOCK_METHODS: [&str; 13] = [
     "expect",
     "envelope",
     "body",
@@ -84,6 +84,10 @@ pub fn mock_rs(api: &Api, builders: &[Builder]) -> TokenStream {
         use crate::types;
         #[allow(unused_imports)]
         use sdk_runtime::mock::Documented;
+
+        /// The wiremock crate the server runs on, for responses of your own
+        /// (`respond_with`) and the requests the server received.
+        pub use sdk_runtime::mock::wiremock;
 
         /// Each security scheme and the test credential the server accepts.
         const SCHEMES: &[sdk_runtime::mock::Scheme] = &[#(#schemes),*];
@@ -379,20 +383,11 @@ fn operation_mock(operation: &OperationFacts, builder: &Builder, error: &syn::Ty
         impl<'s> #name<'s> {
             #(#setters)*
 
-            /// How many matching requests this mock expects (a number or a
-            /// range), checked when the server is verified or dropped.
-            pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-                Self(self.0.expect(times))
-            }
+            mock_methods!(#error);
 
             #responders
 
             #pages
-
-            /// Answers `status` with `body`, the API's error type.
-            pub async fn respond_error(self, status: u16, body: &#error) {
-                self.0.respond_json(status, body).await;
-            }
 
             #(#[doc = #documented_docs])*
             #[track_caller]
@@ -401,16 +396,6 @@ fn operation_mock(operation: &OperationFacts, builder: &Builder, error: &syn::Ty
             }
 
             #envelope_failure
-
-            /// Answers `status` without a body.
-            pub async fn respond_status(self, status: u16) {
-                self.0.respond_status(status).await;
-            }
-
-            /// Answers with `response`, as given.
-            pub async fn respond_with(self, response: sdk_runtime::mock::wiremock::ResponseTemplate) {
-                self.0.respond_with(response).await;
-            }
         }
     }
 }

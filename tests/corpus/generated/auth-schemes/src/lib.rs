@@ -141,6 +141,9 @@ mod call_settings;
 mod operations;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "mock")]
+#[macro_use]
+mod mock_methods;
 /// Typed mock helpers for tests: a local server that checks requests as the API would.
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -52,6 +52,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -149,20 +152,10 @@ pub trait Sample: Sized {
 #[derive(Debug)]
 pub struct Health<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> Health<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(200u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `health` (its example, or a sample of its schema); documented: 200.
@@ -177,39 +170,16 @@ impl<'s> Health<'s> {
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(200u16)])
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `listItems` (`GET /items`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
 #[derive(Debug)]
 pub struct ListItems<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> ListItems<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(200u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `listItems` (its example, or a sample of its schema); documented: 200.
@@ -224,39 +194,16 @@ impl<'s> ListItems<'s> {
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(200u16)])
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `listReports` (`GET /reports`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
 #[derive(Debug)]
 pub struct ListReports<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> ListReports<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(200u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `listReports` (its example, or a sample of its schema); documented: 200.
@@ -270,18 +217,5 @@ impl<'s> ListReports<'s> {
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(200u16)])
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }

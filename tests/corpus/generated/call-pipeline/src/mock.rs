@@ -56,6 +56,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -158,20 +161,10 @@ impl Sample for types::Problem {
 #[derive(Debug)]
 pub struct Match<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> Match<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Problem);
     /// Answers 204, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(204u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Problem) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `match` (its example, or a sample of its schema); documented: 204, 500.
@@ -192,19 +185,6 @@ impl<'s> Match<'s> {
                     Documented::with_body(500u16, "application/json", BODY_0),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -227,20 +207,10 @@ impl<'s> Type<'s> {
         Self(self.0.query_as("limit", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Problem);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::Thing) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Problem) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `type` (its example, or a sample of its schema); documented: 200, 404.
@@ -261,19 +231,6 @@ impl<'s> Type<'s> {
                     Documented::with_body(404u16, "application/json", BODY_0),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -302,20 +259,10 @@ impl<'s> _2fa<'s> {
         Self(self.0.json_body_as(value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(types::Problem);
     /// Answers 201, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::Thing) {
         self.0.respond_json(201u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &types::Problem) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `2fa` (its example, or a sample of its schema); documented: 201, 400.
@@ -336,19 +283,6 @@ impl<'s> _2fa<'s> {
                     Documented::with_body(400u16, "application/json", BODY_0),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

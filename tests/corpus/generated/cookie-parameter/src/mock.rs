@@ -52,6 +52,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -133,20 +136,10 @@ impl<'s> ListThings<'s> {
         Self(self.0.cookie_as("session", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(200u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `listThings` (its example, or a sample of its schema); documented: 200.
@@ -160,18 +153,5 @@ impl<'s> ListThings<'s> {
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(200u16)])
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }

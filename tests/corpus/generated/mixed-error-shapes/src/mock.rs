@@ -52,6 +52,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -137,20 +140,10 @@ impl Sample for types::WithDefaultResponse {
 #[derive(Debug)]
 pub struct WithDefault<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> WithDefault<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::WithDefaultResponse) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `withDefault` (its example, or a sample of its schema); documented: 200, 400, 500.
@@ -173,39 +166,16 @@ impl<'s> WithDefault<'s> {
                 ],
             )
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `someErrorsWithoutBody` (`GET /some-bodies`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
 #[derive(Debug)]
 pub struct SomeErrorsWithoutBody<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> SomeErrorsWithoutBody<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &::std::string::String) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `someErrorsWithoutBody` (its example, or a sample of its schema); documented: 200, 404, 422, 500.
@@ -228,19 +198,6 @@ impl<'s> SomeErrorsWithoutBody<'s> {
                     Documented::empty(500u16),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

@@ -13,6 +13,9 @@ mod generated_sdk;
 #[macro_use]
 mod call_settings;
 mod operations;
+#[cfg(feature = "mock")]
+#[macro_use]
+mod mock_methods;
 /// Typed mock helpers for tests: a local server that checks requests as the API would.
 #[cfg(feature = "mock")]
 pub mod mock;

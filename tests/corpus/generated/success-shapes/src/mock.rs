@@ -52,6 +52,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[];
 /// The path of the spec's server URL, under which the server
@@ -124,12 +127,7 @@ pub trait Sample: Sized {
 #[derive(Debug)]
 pub struct CreateThing<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> CreateThing<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200 for the `200` outcome.
     pub async fn respond_200(self, body: &types::CreateThingResponse200) {
         self.0.respond_json(200u16, body).await;
@@ -138,11 +136,6 @@ impl<'s> CreateThing<'s> {
     /// Answers 201 for the `201` outcome.
     pub async fn respond_201(self, body: &types::CreateThingResponse201) {
         self.0.respond_json(201u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `createThing` (its example, or a sample of its schema); documented: 200, 201.
@@ -163,19 +156,6 @@ impl<'s> CreateThing<'s> {
                     Documented::with_body(201u16, "application/json", BODY_1),
                 ],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

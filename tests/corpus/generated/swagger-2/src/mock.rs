@@ -52,6 +52,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -201,20 +204,10 @@ impl<'s> ListPets<'s> {
         Self(self.0.query_as("tabbed", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &::std::vec::Vec<types::Pet>) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `listPets` (its example, or a sample of its schema); documented: 200.
@@ -233,19 +226,6 @@ impl<'s> ListPets<'s> {
                 &[Documented::with_body(200u16, "application/json", BODY_0)],
             )
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `addPet` (`POST /pets`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
@@ -258,20 +238,10 @@ impl<'s> AddPet<'s> {
         Self(self.0.json_body_as(value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 201, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::Pet) {
         self.0.respond_json(201u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `addPet` (its example, or a sample of its schema); documented: 201.
@@ -289,19 +259,6 @@ impl<'s> AddPet<'s> {
                 status,
                 &[Documented::with_body(201u16, "application/json", BODY_1)],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -324,20 +281,10 @@ impl<'s> UploadPhoto<'s> {
         Self(self.0.part(name, content))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 204, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(204u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `uploadPhoto` (its example, or a sample of its schema); documented: 204.
@@ -351,19 +298,6 @@ impl<'s> UploadPhoto<'s> {
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(204u16)])
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 

@@ -52,6 +52,9 @@
 use crate::types;
 #[allow(unused_imports)]
 use sdk_runtime::mock::Documented;
+/// The wiremock crate the server runs on, for responses of your own
+/// (`respond_with`) and the requests the server received.
+pub use sdk_runtime::mock::wiremock;
 /// Each security scheme and the test credential the server accepts.
 const SCHEMES: &[sdk_runtime::mock::Scheme] = &[
     sdk_runtime::mock::Scheme {
@@ -182,20 +185,10 @@ impl<'s> UploadFiles<'s> {
         Self(self.0.part(name, content))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 201, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(201u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `uploadFiles` (its example, or a sample of its schema); documented: 201.
@@ -209,19 +202,6 @@ impl<'s> UploadFiles<'s> {
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(201u16)])
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -239,20 +219,10 @@ impl<'s> PutImage<'s> {
         Self(self.0.content_type(content_type))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 204, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(204u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `putImage` (its example, or a sample of its schema); documented: 204.
@@ -267,19 +237,6 @@ impl<'s> PutImage<'s> {
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(204u16)])
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `login` (`POST /login`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
@@ -292,20 +249,10 @@ impl<'s> Login<'s> {
         Self(self.0.form_body_as(value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 204, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(204u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `login` (its example, or a sample of its schema); documented: 204.
@@ -319,19 +266,6 @@ impl<'s> Login<'s> {
         status: u16,
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(204u16)])
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -349,20 +283,10 @@ impl<'s> PostNote<'s> {
         Self(self.0.content_type(content_type))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 204, the documented success, without a body.
     pub async fn respond(self) {
         self.0.respond_status(204u16).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `postNote` (its example, or a sample of its schema); documented: 204.
@@ -377,39 +301,16 @@ impl<'s> PostNote<'s> {
     ) -> impl ::std::future::Future<Output = ()> + 's {
         self.0.respond_documented(status, &[Documented::empty(204u16)])
     }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
-    }
 }
 
 /// A mock of `downloadReport` (`GET /report`): its setters check the request, [`expect`](Self::expect) how often it comes, and a `respond*` method mounts it.
 #[derive(Debug)]
 pub struct DownloadReport<'s>(sdk_runtime::mock::Expectation<'s>);
 impl<'s> DownloadReport<'s> {
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, with `content` as `application/octet-stream`.
     pub async fn respond(self, content: impl Into<Vec<u8>>) {
         self.0.respond_bytes(200u16, "application/octet-stream", content).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `downloadReport` (its example, or a sample of its schema); documented: 200.
@@ -427,19 +328,6 @@ impl<'s> DownloadReport<'s> {
                 status,
                 &[Documented::with_body(200u16, "application/octet-stream", BODY_0)],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
@@ -510,20 +398,10 @@ impl<'s> Search<'s> {
         Self(self.0.cookie_as("theme", value))
     }
 
-    /// How many matching requests this mock expects (a number or a
-    /// range), checked when the server is verified or dropped.
-    pub fn expect(self, times: impl Into<sdk_runtime::mock::wiremock::Times>) -> Self {
-        Self(self.0.expect(times))
-    }
-
+    mock_methods!(::serde_json::Value);
     /// Answers 200, the documented success, with `body` as JSON.
     pub async fn respond(self, body: &types::SearchResponse) {
         self.0.respond_json(200u16, body).await;
-    }
-
-    /// Answers `status` with `body`, the API's error type.
-    pub async fn respond_error(self, status: u16, body: &::serde_json::Value) {
-        self.0.respond_json(status, body).await;
     }
 
     /// Answers `status` as the spec documents it for `search` (its example, or a sample of its schema); documented: 200.
@@ -541,19 +419,6 @@ impl<'s> Search<'s> {
                 status,
                 &[Documented::with_body(200u16, "application/json", BODY_1)],
             )
-    }
-
-    /// Answers `status` without a body.
-    pub async fn respond_status(self, status: u16) {
-        self.0.respond_status(status).await;
-    }
-
-    /// Answers with `response`, as given.
-    pub async fn respond_with(
-        self,
-        response: sdk_runtime::mock::wiremock::ResponseTemplate,
-    ) {
-        self.0.respond_with(response).await;
     }
 }
 
