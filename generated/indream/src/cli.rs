@@ -165,8 +165,6 @@ enum Command {
         #[arg(
             long = "page-size",
             value_name = "INTEGER",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::num::NonZeroU64),
             help = "Number of assets per page.",
             long_help = "Number of assets per page.\n\nSent as the `pageSize` query parameter."
@@ -175,8 +173,6 @@ enum Command {
         #[arg(
             long = "page-cursor",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "Cursor returned as `meta.nextPageCursor` by the previous page.",
             long_help = "Cursor returned as `meta.nextPageCursor` by the previous page.\n\nSent as the `pageCursor` query parameter."
@@ -204,8 +200,6 @@ enum Command {
         #[arg(
             long = "x-project-id",
             value_name = "UUID",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::uuid::Uuid),
             help = "Optional project to bind the created asset to.",
             long_help = "Optional project to bind the created asset to.\n\nSent as the `x-project-id` header parameter."

@@ -184,8 +184,6 @@ enum Command {
         #[arg(
             long = "page-size",
             value_name = "INTEGER",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::num::NonZeroU64),
             help = "Number of items per page, 1-1000 (default 1000).",
             long_help = "Number of items per page, 1-1000 (default 1000).\n\nSent as the `pageSize` query parameter."

@@ -154,8 +154,6 @@ enum Command {
         #[arg(
             long = "updated-before",
             value_name = "DATE-TIME",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::chrono::DateTime<::chrono::offset::Utc>),
             help = "Filter results to only return assets updated before the specified ISO string date (exclusive).",
             long_help = "Filter results to only return assets updated before the specified ISO string date (exclusive). Requires the sortBy parameter to be \"updatedAt\".\n\nSent as the `updatedBefore` query parameter."
@@ -163,8 +161,6 @@ enum Command {
         updated_before: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[arg(
             long = "sort-direction",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(types::SortDirection),
             help = "Sort results in ascending (asc) or descending (desc) order. [values: asc, desc]",
             long_help = "Sort results in ascending (asc) or descending (desc) order.\n\nSent as the `sortDirection` query parameter. [values: asc, desc]"
@@ -172,8 +168,6 @@ enum Command {
         sort_direction: Option<types::SortDirection>,
         #[arg(
             long = "privacy",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(types::Privacy),
             help = "Filters result by asset privacy. [values: private, public, unlisted]",
             long_help = "Filters result by asset privacy. If set to public, it will return all public assets from all organizations.\n\nSent as the `privacy` query parameter. [values: private, public, unlisted]"
@@ -182,8 +176,6 @@ enum Command {
         #[arg(
             long = "inference-id",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List assets generated from a specific inference.",
             long_help = "List assets generated from a specific inference.\n\nSent as the `inferenceId` query parameter."
@@ -192,8 +184,6 @@ enum Command {
         #[arg(
             long = "model-id",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List assets generated from all inferences coming from a specific model (this is not the training images).",
             long_help = "List assets generated from all inferences coming from a specific model (this is not the training images).\n\nSent as the `modelId` query parameter."
@@ -202,8 +192,6 @@ enum Command {
         #[arg(
             long = "updated-after",
             value_name = "DATE-TIME",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::chrono::DateTime<::chrono::offset::Utc>),
             help = "Filter results to only return assets updated after the specified ISO string date (exclusive).",
             long_help = "Filter results to only return assets updated after the specified ISO string date (exclusive). Requires the sortBy parameter to be \"updatedAt\".\n\nSent as the `updatedAfter` query parameter."
@@ -212,8 +200,6 @@ enum Command {
         #[arg(
             long = "parent-asset-id",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List all the children assets that were generated from a specific parent asset.",
             long_help = "List all the children assets that were generated from a specific parent asset.\n\nSent as the `parentAssetId` query parameter."
@@ -222,8 +208,6 @@ enum Command {
         #[arg(
             long = "created-before",
             value_name = "DATE-TIME",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::chrono::DateTime<::chrono::offset::Utc>),
             help = "Filter results to only return assets created before the specified ISO string date (exclusive).",
             long_help = "Filter results to only return assets created before the specified ISO string date (exclusive). Requires the sortBy parameter to be \"createdAt\".\n\nSent as the `createdBefore` query parameter."
@@ -231,8 +215,6 @@ enum Command {
         created_before: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[arg(
             long = "sort-by",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(types::SortBy),
             help = "Sort results by the createdAt or updatedAt. [values: createdAt, updatedAt]",
             long_help = "Sort results by the createdAt or updatedAt.\n\nSent as the `sortBy` query parameter. [values: createdAt, updatedAt]"
@@ -241,8 +223,6 @@ enum Command {
         #[arg(
             long = "created-after",
             value_name = "DATE-TIME",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::chrono::DateTime<::chrono::offset::Utc>),
             help = "Filter results to only return assets created after the specified ISO string date (exclusive).",
             long_help = "Filter results to only return assets created after the specified ISO string date (exclusive). Requires the sortBy parameter to be \"createdAt\".\n\nSent as the `createdAfter` query parameter."
@@ -251,8 +231,6 @@ enum Command {
         #[arg(
             long = "author-id",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List assets generated by a specific author (the user that created the asset).",
             long_help = "List assets generated by a specific author (the user that created the asset).\n\nSent as the `authorId` query parameter."
@@ -261,8 +239,6 @@ enum Command {
         #[arg(
             long = "original-assets",
             value_name = "BOOL",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(bool),
             help = "If set to true, returns the original asset without transformation.",
             long_help = "If set to true, returns the original asset without transformation.\n\nSent as the `originalAssets` query parameter."
@@ -271,8 +247,6 @@ enum Command {
         #[arg(
             long = "page-size",
             value_name = "INTEGER",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::num::NonZeroU64),
             help = "The number of items to return in the response.",
             long_help = "The number of items to return in the response. The default value is 50, maximum value is 100, minimum value is 1.\n\nSent as the `pageSize` query parameter."
@@ -281,8 +255,6 @@ enum Command {
         #[arg(
             long = "root-asset-id",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List all the children assets that were generated from a specific root asset.",
             long_help = "List all the children assets that were generated from a specific root asset.\n\nSent as the `rootAssetId` query parameter."
@@ -291,8 +263,6 @@ enum Command {
         #[arg(
             long = "collection-id",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List the assets of one collection.",
             long_help = "List the assets of one collection.\n\nSent as the `collectionId` query parameter."
@@ -300,8 +270,6 @@ enum Command {
         collection_id: Option<::std::string::String>,
         #[arg(
             long = "type",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(types::AssetType),
             help = "List all the assets of a specific type.",
             long_help = "List all the assets of a specific type. The parameters \"type\" and \"types\" cannot be used together. With a type starting with \"inference-\", assets of every \"inference-\" type are returned.\n\nSent as the `type` query parameter. [values: inference-txt2img, inference-txt2img-ip-adapter, inference-txt2img-texture, inference-img2img, inference-img2img-ip-adapter, inference-img2img-texture, inference-inpaint, inference-inpaint-ip-adapter, inference-reference, inference-reference-texture, inference-controlnet, inference-controlnet-ip-adapter, inference-controlnet-img2img, inference-controlnet-reference, inference-controlnet-inpaint, inference-controlnet-inpaint-ip-adapter, inference-controlnet-texture, background-removal, canvas, canvas-export, canvas-drawing, detection, patch, pixelization, upscale, upscale-texture, upscale-skybox, vectorization, segment, segmentation-image, segmentation-mask, skybox-base-360, skybox-hdri, skybox-3d, restyle, reframe, generative-fill, texture, texture-height, texture-normal, texture-smoothness, texture-metallic, texture-edge, texture-ao, texture-albedo, image-prompt-editing, unknown, img23d, txt23d, 3d23d, 3d23d-texture, 3d-texture, 3d-texture-mtl, 3d-texture-albedo, 3d-texture-normal, 3d-texture-roughness, 3d-texture-metallic, img2video, txt2audio, audio2audio, video2video, video2img, txt2img, img2img, txt2video, uploaded, uploaded-video, uploaded-audio, uploaded-3d, uploaded-avatar, upscale-video]"
@@ -310,8 +278,6 @@ enum Command {
         #[arg(
             long = "pagination-token",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "A token you received in a previous request to query the next page of items.",
             long_help = "A token you received in a previous request to query the next page of items.\n\nSent as the `paginationToken` query parameter."
@@ -320,8 +286,6 @@ enum Command {
         #[arg(
             long = "tags",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "List of tags, comma separated.",
             long_help = "List of tags, comma separated. Only for public assets on all teams.\n\nSent as the `tags` query parameter."

@@ -912,17 +912,20 @@ fn parameters(parts: &mut Parts, operation: &OperationFacts, builder: &Builder, 
             continue;
         }
         uses.parse = true;
-        let (ty, action, required, item) = match &shape {
-            Shape::One(ty) => (quote!(#ty), quote!(clap::ArgAction::Set), true, ty),
-            Shape::Maybe(ty) => (quote!(Option<#ty>), quote!(clap::ArgAction::Set), false, ty),
+        // clap's derive reads an `Option<T>` field as an optional flag that
+        // takes one value; a required `bool` would be a switch, and a list
+        // is optional, unless the flag says otherwise.
+        let (ty, how, item) = match &shape {
+            Shape::One(ty) => (quote!(#ty), quote!(required = true, action = clap::ArgAction::Set,), ty),
+            Shape::Maybe(ty) => (quote!(Option<#ty>), quote!(), ty),
             Shape::List { item, required } => {
                 long.push_str("\n\nRepeat the flag for several values.");
-                (quote!(Vec<#item>), quote!(clap::ArgAction::Append), *required, item)
+                (quote!(Vec<#item>), quote!(required = #required, action = clap::ArgAction::Append,), item)
             }
         };
         let value_name = value_name(item).map(|name| quote!(value_name = #name,));
         parts.fields.push(quote! {
-            #[arg(long = #flag, #value_name required = #required, action = #action, value_parser = parse!(#item), help = #short, long_help = #long)]
+            #[arg(long = #flag, #value_name #how value_parser = parse!(#item), help = #short, long_help = #long)]
             #ident: #ty,
         });
         parts.steps.push(match &shape {

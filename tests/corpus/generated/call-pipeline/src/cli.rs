@@ -167,8 +167,6 @@ enum Command {
         #[arg(
             long = "limit",
             value_name = "INTEGER",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::num::NonZeroU64),
             help = "Sent as the `limit` query parameter.",
             long_help = "Sent as the `limit` query parameter."
@@ -193,8 +191,6 @@ enum Command {
         #[arg(
             long = "idempotency-key",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "Sent as the `Idempotency-Key` header parameter.",
             long_help = "Sent as the `Idempotency-Key` header parameter."

@@ -152,8 +152,6 @@ enum Command {
         #[arg(
             long = "session",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "Sent as the `session` cookie parameter.",
             long_help = "Sent as the `session` cookie parameter."

@@ -152,8 +152,6 @@ enum Command {
         #[arg(
             long = "filter",
             value_name = "JSON",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::serde_json::Value),
             help = "Sent as the `filter` query parameter.",
             long_help = "Sent as the `filter` query parameter."

@@ -154,8 +154,6 @@ enum Command {
         #[arg(
             long = "idempotency-key",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "Sent as the `Idempotency-Key` header parameter.",
             long_help = "Sent as the `Idempotency-Key` header parameter."

@@ -154,8 +154,6 @@ enum Command {
         #[arg(
             long = "limit",
             value_name = "INTEGER",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::num::NonZeroU64),
             help = "Sent as the `limit` query parameter.",
             long_help = "Sent as the `limit` query parameter."

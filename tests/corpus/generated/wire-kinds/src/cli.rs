@@ -231,8 +231,6 @@ enum Command {
         #[arg(
             long = "filter",
             value_name = "JSON",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::serde_json::Value),
             help = "Sent as the `filter` query parameter.",
             long_help = "Sent as the `filter` query parameter."
@@ -261,8 +259,6 @@ enum Command {
         #[arg(
             long = "point",
             value_name = "JSON",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::serde_json::Value),
             help = "Sent as the `point` query parameter.",
             long_help = "Sent as the `point` query parameter."
@@ -291,8 +287,6 @@ enum Command {
         #[arg(
             long = "theme",
             value_name = "TEXT",
-            required = false,
-            action = clap::ArgAction::Set,
             value_parser = parse!(::std::string::String),
             help = "Sent as the `theme` cookie parameter.",
             long_help = "Sent as the `theme` cookie parameter."
