@@ -160,7 +160,15 @@ pub fn run_and_format(
         })?;
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
-            let first = reshape_builders(tokens).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+            // The tail goes first: the longest chain of work starts with it,
+            // and the templates, which wait for the builders, have time.
+            let (rest, tail_items) = builder_tail::split_off(tokens);
+            if let Some(items) = tail_items {
+                // The receiver lives until this scope ends.
+                let _ = tail_sender.send(items);
+            }
+            drop(tail_sender);
+            let first = reshape_builders(rest).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
             Ok((first, uses))
         });
         let (first, uses) = match early {
@@ -179,13 +187,7 @@ pub fn run_and_format(
             Cow::Borrowed(_) => None,
         };
         let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
-        let (rest, tail_items) = builder_tail::split_off(first.rest);
-        if let Some(items) = tail_items {
-            // The receiver lives until this scope ends.
-            let _ = tail_sender.send(items);
-        }
-        drop(tail_sender);
-        let (mut file, renames) = reshape_rest(rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
+        let (mut file, renames) = reshape_rest(first.rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
         let _ = renames_sender.send(renames);
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
