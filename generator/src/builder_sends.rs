@@ -11,7 +11,7 @@
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
-use crate::token_trees::{is_group, is_ident, is_punct};
+use crate::token_trees::{edit_group, is_group, is_ident, is_punct};
 
 /// What a builder's `send` said about its operation.
 pub struct SendFacts {
@@ -33,14 +33,8 @@ pub fn take_from_impls(items: &mut [TokenTree]) -> Result<Vec<(String, SendFacts
             continue;
         }
         let Some(body_at) = (at..items.len()).find(|&index| is_group(&items[index], Delimiter::Brace)) else { break };
-        let TokenTree::Group(body) = &items[body_at] else { unreachable!("found as a group") };
-        let mut members: Vec<TokenTree> = body.stream().into_iter().collect();
-        if let Some(facts) = cut_send(&mut members)? {
-            let name = self_type_name(&items[at..body_at])?;
-            let mut replacement = Group::new(Delimiter::Brace, members.into_iter().collect());
-            replacement.set_span(body.span());
-            items[body_at] = TokenTree::Group(replacement);
-            sends.push((name, facts));
+        if let Some(facts) = edit_group(&mut items[body_at], cut_send).transpose()?.flatten() {
+            sends.push((self_type_name(&items[at..body_at])?, facts));
         }
         at = body_at + 1;
     }

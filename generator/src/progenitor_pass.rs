@@ -24,7 +24,7 @@ use crate::builder_sends::{self, SendFacts};
 use crate::builder_tail;
 use crate::model::Uses;
 use crate::open_enums::VariantRenames;
-use crate::token_trees::{is_group, is_ident, is_punct, item_names, module_body, module_group};
+use crate::token_trees::{is_group, is_ident, is_punct, item_names, module_body};
 use crate::{GenerateError, SpecSource};
 
 /// progenitor's part of the crate, and what our templates need from it.
@@ -543,7 +543,7 @@ fn reshape_builders(tokens: TokenStream) -> Result<BuildersFirst, String> {
     let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
     let taken = module_body(&mut trees, "builder", |items| Some(builder_sends::take_from_impls(items).map(|sends| (sends, std::mem::take(items)))));
     let (sends, module) = taken.transpose()?.unwrap_or_default();
-    let types = module_group(&trees, "types").map(|types| item_names(types, &["struct", "enum", "type"])).unwrap_or_default();
+    let types = module_body(&mut trees, "types", |items| Some(item_names(items, &["struct", "enum", "type"]))).unwrap_or_default();
     let builders = builder_facts(&module, sends)?;
     Ok(BuildersFirst { rest: trees.into_iter().collect(), module: module.into_iter().collect(), builders, types })
 }

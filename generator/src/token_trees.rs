@@ -5,41 +5,47 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Delimiter, Group, TokenTree};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 /// Runs `edit` on the items of `mod <name> { .. }` among `trees` (at the
-/// top level), and puts the edited items back.
+/// top level), and puts the items back (edited, or not when `edit` gives
+/// up).
 pub fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mut Vec<TokenTree>) -> Option<T>) -> Option<T> {
     let at = trees
         .windows(3)
         .position(|window| is_ident(&window[0], "mod") && is_ident(&window[1], name) && is_group(&window[2], Delimiter::Brace))?
         + 2;
-    let TokenTree::Group(group) = &trees[at] else { return None };
-    let mut items: Vec<TokenTree> = group.stream().into_iter().collect();
-    let edited = edit(&mut items)?;
-    let mut replacement = Group::new(Delimiter::Brace, items.into_iter().collect());
-    replacement.set_span(group.span());
-    trees[at] = TokenTree::Group(replacement);
+    edit_group(&mut trees[at], edit).flatten()
+}
+
+/// Runs `edit` on the trees of the group in `slot` (none when it holds
+/// no group), and puts them back as a group with the same delimiter and
+/// span. The group is taken out of its slot first, so that its trees move
+/// out and back: a group still held elsewhere would copy every tree
+/// (each identifier and literal its own allocation) to hand them out.
+pub fn edit_group<T>(slot: &mut TokenTree, edit: impl FnOnce(&mut Vec<TokenTree>) -> T) -> Option<T> {
+    if !matches!(slot, TokenTree::Group(_)) {
+        return None;
+    }
+    let placeholder = TokenTree::Group(Group::new(Delimiter::None, TokenStream::new()));
+    let TokenTree::Group(group) = std::mem::replace(slot, placeholder) else { return None };
+    let (delimiter, span) = (group.delimiter(), group.span());
+    let stream = group.stream();
+    drop(group);
+    let mut trees: Vec<TokenTree> = stream.into_iter().collect();
+    let edited = edit(&mut trees);
+    let mut rebuilt = Group::new(delimiter, trees.into_iter().collect());
+    rebuilt.set_span(span);
+    *slot = TokenTree::Group(rebuilt);
     Some(edited)
 }
 
-/// The `{ .. }` of `mod <name> { .. }` among `trees` (at the top level).
-pub fn module_group<'a>(trees: &'a [TokenTree], name: &str) -> Option<&'a Group> {
-    trees.windows(3).find_map(|window| match window {
-        [keyword, ident, TokenTree::Group(group)] if is_ident(keyword, "mod") && is_ident(ident, name) && group.delimiter() == Delimiter::Brace => {
-            Some(group)
-        }
-        _ => None,
-    })
-}
-
 /// The names of the items declared with one of `keywords` (such as
-/// `struct`) among the items of `module`, as syn would read them: at the
+/// `struct`) among a module's `items`, as syn would read them: at the
 /// top level of a module's items, such a keyword only starts an item, and
 /// its name follows it.
-pub fn item_names(module: &Group, keywords: &[&str]) -> BTreeSet<String> {
-    let trees: Vec<TokenTree> = module.stream().into_iter().collect();
-    trees
+pub fn item_names(items: &[TokenTree], keywords: &[&str]) -> BTreeSet<String> {
+    items
         .windows(2)
         .filter_map(|pair| match pair {
             [keyword, TokenTree::Ident(name)] if keywords.iter().any(|k| is_ident(keyword, k)) => Some(name.to_string()),
@@ -83,8 +89,8 @@ mod tests {
                 const _: () = { struct Hidden; };
             }
         };
-        let trees: Vec<TokenTree> = module.clone().into_iter().collect();
-        let names = item_names(module_group(&trees, "types").expect("the module"), &["struct", "enum", "type"]);
+        let mut trees: Vec<TokenTree> = module.clone().into_iter().collect();
+        let names = module_body(&mut trees, "types", |items| Some(item_names(items, &["struct", "enum", "type"]))).expect("the module");
         let syn::Item::Mod(parsed) = syn::parse2(module).expect("a module") else { panic!("not a module") };
         let read: BTreeSet<String> = parsed
             .content
@@ -103,9 +109,12 @@ mod tests {
     }
 
     #[test]
-    fn a_module_group_is_found_only_at_the_top_level() {
-        let trees: Vec<TokenTree> = quote! { mod outer { mod inner {} } fn f() {} }.into_iter().collect();
-        assert!(module_group(&trees, "outer").is_some());
-        assert!(module_group(&trees, "inner").is_none());
+    fn a_module_body_is_found_only_at_the_top_level_and_put_back_as_it_was() {
+        let file = quote! { mod outer { mod inner { struct A; } } fn f() {} };
+        let mut trees: Vec<TokenTree> = file.clone().into_iter().collect();
+        assert_eq!(module_body(&mut trees, "outer", |items| Some(items.len())), Some(3), "`mod`, `inner` and its braces");
+        assert_eq!(module_body(&mut trees, "inner", |items| Some(items.len())), None);
+        assert_eq!(module_body(&mut trees, "outer", |_| None::<()>), None, "the edit gave up");
+        assert_eq!(trees.into_iter().collect::<TokenStream>().to_string(), file.to_string());
     }
 }
