@@ -360,19 +360,21 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         .zip(&names)
         .map(|((operation, builder), name)| subcommand(api, operation, builder, name, &global, &mut variant_names, &mut uses))
         .collect();
-    let variants = subcommands.iter().map(|s| {
+    // Each list goes into its braces moved, not copied (see `braced`).
+    let variants = super::braced(api.operations.iter().zip(&names).zip(&subcommands).map(|((operation, name), s)| {
         let (variant, fields) = (&s.variant, &s.fields);
-        quote!(#variant { #(#fields)* })
-    });
-    let attributes = api.operations.iter().zip(&names).map(|(operation, name)| command_attributes(api, operation, name));
-    let run_arms = subcommands.iter().map(|s| {
+        let mut tokens = command_attributes(api, operation, name);
+        tokens.extend(quote!(#variant { #(#fields)* },));
+        tokens
+    }));
+    let run_arms = super::braced(subcommands.iter().map(|s| {
         let (variant, bindings, run) = (&s.variant, &s.bindings, &s.run);
         quote!(Self::#variant { #(#bindings),* } => { #run })
-    });
-    let needs_arms = subcommands.iter().map(|s| {
+    }));
+    let needs_arms = super::braced(subcommands.iter().map(|s| {
         let (variant, needs) = (&s.variant, &s.needs);
-        quote!(Self::#variant { .. } => #needs)
-    });
+        quote!(Self::#variant { .. } => #needs,)
+    }));
     let about = format!("Command line for the {}: one subcommand per operation.", api.title);
     let mut long_about = about.clone();
     if let Some(description) = &api.description {
@@ -463,9 +465,7 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         // matter. The variants are named after the operations.
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         #[derive(Debug, clap::Subcommand)]
-        enum Command {
-            #(#attributes #variants,)*
-        }
+        enum Command #variants
 
         /// A subcommand's name, the security alternatives of its operation
         /// and the variables that satisfy them.
@@ -476,16 +476,12 @@ pub fn cli_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
             /// operation (each a list of schemes) and the variables that
             /// satisfy them.
             fn needs(&self) -> Needs {
-                match self {
-                    #(#needs_arms,)*
-                }
+                match self #needs_arms
             }
 
             /// Sends the request and prints the response.
             async fn run(self, client: &Client) -> Result<(), Failure> {
-                match self {
-                    #(#run_arms)*
-                }
+                match self #run_arms
             }
         }
 

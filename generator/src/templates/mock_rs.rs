@@ -77,7 +77,7 @@ pub fn mock_rs(api: &Api, builders: &[Builder]) -> TokenStream {
     let mocks: Vec<TokenStream> = api.operations.iter().zip(builders).map(|(operation, builder)| operation_mock(operation, builder, &error, &mut bodies)).collect();
     let samples = samples(api, builders, &error, &mut bodies);
     let bodies = bodies.items();
-    quote! {
+    let mut file = quote! {
         #(#![doc = #docs])*
 
         #[allow(unused_imports)]
@@ -155,12 +155,12 @@ pub fn mock_rs(api: &Api, builders: &[Builder]) -> TokenStream {
             fn sample() -> Self;
         }
 
-        #samples
-
-        #(#mocks)*
-
-        #bodies
-    }
+    };
+    // Moved in, not copied (see `braced`).
+    file.extend([samples]);
+    file.extend(mocks);
+    file.extend([bodies]);
+    file
 }
 
 /// The documented bodies and samples (JSON text), each written once as a

@@ -28,6 +28,13 @@ pub use operations_rs::{descriptor_name, operations_rs};
 pub use pagination_rs::pagination_rs;
 pub use readme::readme;
 
+/// `streams` one after the other in a `{ .. }` group, their tokens moved
+/// rather than copied: `quote!` copies every token of a stream it
+/// interpolates, and a file's per-operation items are most of its tokens.
+fn braced(streams: impl IntoIterator<Item = proc_macro2::TokenStream>) -> proc_macro2::Group {
+    proc_macro2::Group::new(proc_macro2::Delimiter::Brace, streams.into_iter().collect())
+}
+
 /// Joins doc lines into one `#[doc]` string per paragraph-preserving line.
 fn doc_lines(text: &str) -> Vec<String> {
     text.trim_end().lines().map(|line| format!(" {line}").trim_end().to_owned()).collect()

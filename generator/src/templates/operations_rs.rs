@@ -62,7 +62,7 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
             pub type PageError = sdk_runtime::pagination::PageError<#body>;
         }
     });
-    quote! {
+    let mut file = quote! {
         //! Every operation: its descriptor, what its builder sends, and how
         //! each response status decodes.
 
@@ -82,9 +82,10 @@ pub fn operations_rs(api: &Api, builders: &[Builder]) -> TokenStream {
         #default_headers
 
         #outcomes
-
-        #(#operations)*
-    }
+    };
+    // Moved in, not copied (see `braced`).
+    file.extend(operations);
+    file
 }
 
 /// The name of an operation's descriptor, such as `LIST_PROJECT_ASSETS`.
