@@ -25,7 +25,7 @@ pub fn pagination_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
         return None;
     }
     let descriptors = api.operations.iter().filter(|operation| operation.pagination.is_some()).map(super::descriptor_name);
-    Some(quote! {
+    let mut file = quote! {
         //! Streams over the paginated operations: every page, or every item,
         //! fetched one page at a time as the stream is polled.
 
@@ -34,9 +34,10 @@ pub fn pagination_rs(api: &Api, builders: &[Builder]) -> Option<TokenStream> {
 
         use crate::operations::{#(#descriptors),*};
         use crate::{builder, types, PageError};
-
-        #(#impls)*
-    })
+    };
+    // Moved in, not copied (see `braced`).
+    file.extend(impls);
+    Some(file)
 }
 
 fn stream_methods(operation: &OperationFacts, pagination: &Pagination, builder: &syn::Ident, page_type: &syn::Type) -> TokenStream {
