@@ -24,19 +24,15 @@ pub fn module_body<T>(trees: &mut [TokenTree], name: &str, edit: impl FnOnce(&mu
 /// out and back: a group still held elsewhere would copy every tree
 /// (each identifier and literal its own allocation) to hand them out.
 pub fn edit_group<T>(slot: &mut TokenTree, edit: impl FnOnce(&mut Vec<TokenTree>) -> T) -> Option<T> {
-    if !matches!(slot, TokenTree::Group(_)) {
-        return None;
-    }
-    let placeholder = TokenTree::Group(Group::new(Delimiter::None, TokenStream::new()));
-    let TokenTree::Group(group) = std::mem::replace(slot, placeholder) else { return None };
+    let TokenTree::Group(held) = slot else { return None };
+    let group = std::mem::replace(held, Group::new(Delimiter::None, TokenStream::new()));
     let (delimiter, span) = (group.delimiter(), group.span());
     let stream = group.stream();
     drop(group);
     let mut trees: Vec<TokenTree> = stream.into_iter().collect();
     let edited = edit(&mut trees);
-    let mut rebuilt = Group::new(delimiter, trees.into_iter().collect());
-    rebuilt.set_span(span);
-    *slot = TokenTree::Group(rebuilt);
+    *held = Group::new(delimiter, trees.into_iter().collect());
+    held.set_span(span);
     Some(edited)
 }
 
