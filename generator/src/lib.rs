@@ -273,9 +273,9 @@ fn assemble(
         }
         Ok::<_, GenerateError>(files.into_iter().collect())
     })?;
-    files.insert("src/call_settings.rs".to_owned(), format!("// {header}\n\n{}", templates::CALL_SETTINGS_RS));
-    files.insert("src/open_enums.rs".to_owned(), format!("// {header}\n\n{}", templates::OPEN_ENUMS_RS));
-    files.insert("src/mock_methods.rs".to_owned(), format!("// {header}\n\n{}", templates::MOCK_METHODS_RS));
+    for (path, text) in templates::STATIC_FILES {
+        files.insert(path.to_owned(), format!("// {header}\n\n{text}"));
+    }
     if api.vendored_runtime {
         files.extend(vendored_runtime::files(&api.lib_name));
     }

@@ -28,6 +28,12 @@ pub use operations_rs::{descriptor_name, operations_rs};
 pub use pagination_rs::pagination_rs;
 pub use readme::readme;
 
+/// The files the same in every crate, kept as text rather than rendered:
+/// each holds a macro that a rendered file calls once per operation or
+/// type. Path and text (after the `// @generated` line).
+pub const STATIC_FILES: [(&str, &str); 3] =
+    [("src/call_settings.rs", CALL_SETTINGS_RS), ("src/open_enums.rs", OPEN_ENUMS_RS), ("src/mock_methods.rs", MOCK_METHODS_RS)];
+
 /// `streams` one after the other in a `{ .. }` group, their tokens moved
 /// rather than copied: `quote!` copies every token of a stream it
 /// interpolates, and a file's per-operation items are most of its tokens.
