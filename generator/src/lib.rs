@@ -8,7 +8,6 @@
 //! caller (`xtask`) decides where the files go.
 
 mod builder_sends;
-mod builder_tail;
 pub mod changelog;
 mod compositions;
 mod downgrade;
@@ -22,6 +21,7 @@ pub mod model;
 pub mod names;
 mod normalize;
 mod open_enums;
+mod pieces;
 pub mod package;
 pub mod pagination;
 pub mod progenitor_pass;
@@ -124,8 +124,8 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     let header = render::header(&package::portable_label(&spec.label));
     let vendored = options.runtime == Runtime::Vendored;
     // progenitor and the formatting of its (large) file run on one thread,
-    // the tail of typify's builder module on a second (builder_tail.rs),
-    // our templates on this one and a fourth, started as soon as
+    // helped by a second with its two builder modules (pieces.rs), our
+    // templates on this one and two more, started as soon as
     // progenitor's builders are read: syn's trees cannot cross threads, so
     // each thread parses and formats what it prints.
     std::thread::scope(|scope| {

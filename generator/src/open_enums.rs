@@ -17,33 +17,52 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
+
+use crate::token_trees::{declares, item_starts};
 
 /// The variants [`apply`] renamed: `(enum, typify's variant)` → ours.
 /// Plain text, so that another thread can rename what it parsed.
 pub type VariantRenames = BTreeMap<(String, String), String>;
 
-/// Rewrites the `types` module of progenitor's output in place, and says
-/// which variants it renamed.
-pub fn apply(file: &mut syn::File) -> Result<VariantRenames, String> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return Ok(VariantRenames::new());
-    };
+/// The variants the open enums rename, read from the items of progenitor's
+/// `types` module before the file is parsed (only its enums are): the
+/// parts of the file printed on another thread need them.
+pub fn renames(types: &[TokenTree]) -> Result<VariantRenames, String> {
+    let mut starts = item_starts(types);
+    starts.insert(0, 0);
+    starts.push(types.len());
     let mut renames = VariantRenames::new();
-    let mut rewritten = Vec::new();
-    for item in types.iter_mut() {
-        let syn::Item::Enum(enumeration) = item else { continue };
-        let Some(open) = OpenEnum::from_typify(enumeration)? else { continue };
+    for item in starts.windows(2).map(|range| &types[range[0]..range[1]]) {
+        if !declares(item, "enum") {
+            continue;
+        }
+        let enumeration: syn::ItemEnum = syn::parse2(item.iter().cloned().collect()).map_err(|e| format!("an enum of the types does not parse: {e}"))?;
+        let Some(open) = OpenEnum::from_typify(&enumeration)? else { continue };
         for variant in &open.variants {
             if variant.original != variant.ident {
                 renames.insert((open.name.to_string(), variant.original.to_string()), variant.ident.to_string());
             }
         }
+    }
+    Ok(renames)
+}
+
+/// Rewrites the `types` module of progenitor's output in place, renaming
+/// the variants [`renames`] read from its tokens.
+pub fn apply(file: &mut syn::File, renames: &VariantRenames) -> Result<(), String> {
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let mut rewritten = Vec::new();
+    for item in types.iter_mut() {
+        let syn::Item::Enum(enumeration) = item else { continue };
+        let Some(open) = OpenEnum::from_typify(enumeration)? else { continue };
         *item = syn::parse2(open.definition()).map_err(|e| format!("open enum {}: {e}", open.name))?;
         rewritten.push(open);
     }
@@ -56,8 +75,8 @@ pub fn apply(file: &mut syn::File) -> Result<VariantRenames, String> {
         types.extend(impls.items);
     }
     drop_deny_unknown_fields(types);
-    rename_variants(file, &renames);
-    Ok(renames)
+    rename_variants(file, renames);
+    Ok(())
 }
 
 /// Updates the paths to renamed variants (`Enum::Old`, and `Self::Old`
@@ -302,7 +321,31 @@ pub fn drop_deny_unknown_fields(items: &mut [syn::Item]) {
 
 #[cfg(test)]
 mod tests {
-    use super::variant_ident;
+    use super::*;
+
+    #[test]
+    fn the_renames_read_from_tokens_are_those_of_the_open_enums() {
+        let types: Vec<TokenTree> = quote! {
+            /// A string enum typify names `X3d` and `Flat`.
+            #[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+            pub enum Shape {
+                #[serde(rename = "3d")]
+                X3d,
+                #[serde(rename = "flat")]
+                Flat,
+            }
+            impl ::std::fmt::Display for Shape { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
+            /// Tagged: not a string enum, left as typify wrote it.
+            #[derive(Clone, Debug, Deserialize, Serialize)]
+            #[serde(tag = "type")]
+            pub enum Event { #[serde(rename = "3d")] X3d }
+            pub struct Enum { pub shape: Shape }
+        }
+        .into_iter()
+        .collect();
+        let renames = renames(&types).unwrap();
+        assert_eq!(renames, [(("Shape".to_owned(), "X3d".to_owned()), "ThreeD".to_owned())].into());
+    }
 
     #[test]
     fn variant_names_are_readable() {

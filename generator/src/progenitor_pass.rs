@@ -21,7 +21,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::builder_sends::{self, SendFacts};
-use crate::builder_tail;
+use crate::pieces;
 use crate::model::Uses;
 use crate::open_enums::VariantRenames;
 use crate::token_trees::{is_group, is_ident, is_punct, item_names, module_body};
@@ -123,8 +123,8 @@ pub struct Handoff {
 /// [`run`] does, with the [`Handoff`] sent on `handoff` (or the error) once
 /// the builders are read, then progenitor's file parsed, reshaped,
 /// retargeted (for a vendored runtime) and formatted with `header`.
-/// The tail of typify's builder module is parsed and printed on a thread
-/// of its own meanwhile ([`builder_tail`](crate::builder_tail)).
+/// Typify's and progenitor's builder modules are cut out in pieces and
+/// shared with a helper thread meanwhile ([`pieces`](crate::pieces)).
 pub fn run_and_format(
     spec: &SpecSource,
     document: &OpenAPI,
@@ -133,45 +133,34 @@ pub fn run_and_format(
     vendored: bool,
     handoff: mpsc::Sender<Result<Handoff, GenerateError>>,
 ) -> Result<String, GenerateError> {
+    let fail = |reason: String| GenerateError::new(&spec.label, "progenitor output", reason);
+    let queue = &pieces::Queue::default();
     std::thread::scope(|scope| {
-        let (tail_sender, tail_receiver) = mpsc::channel::<String>();
         let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
-        let (printed_sender, printed_receiver) = mpsc::channel::<Result<String, GenerateError>>();
-        let tail = crate::spawn(scope, spec, "types::builder", move || {
-            // The channels close without a message when there is no tail to
-            // print, or when this thread's failed (its error is reported).
-            // The tail is parsed while progenitor's thread parses the rest
-            // of the file and works out the renames.
-            let Ok(items) = tail_receiver.recv() else { return Ok(()) };
-            let parsed = builder_tail::parse(&items);
-            drop(items);
-            let Ok(renames) = renames_receiver.recv() else { return Ok(()) };
-            match parsed.and_then(|tail| builder_tail::reshape_and_print(tail, &renames, vendored)) {
-                // The text goes out before the tree is freed.
-                Ok((text, tree)) => {
-                    let _ = printed_sender.send(Ok(text));
-                    drop(tree);
-                }
-                Err(reason) => {
-                    let _ = printed_sender.send(Err(GenerateError::new(&spec.label, "progenitor output", reason)));
-                }
-            }
+        let (printed_sender, printed_receiver) = mpsc::channel::<pieces::Printed>();
+        let helper = crate::spawn(scope, spec, "progenitor's pieces", move || {
+            pieces::print_from_front(queue, &renames_receiver, &printed_sender, vendored);
             Ok(())
         })?;
+        // However this thread leaves, the helper does not wait for more pieces.
+        let closer = queue.closer();
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
-            // The tail goes first: the longest chain of work starts with it,
-            // and the templates, which wait for the builders, have time.
-            let (rest, tail_items) = builder_tail::split_off(tokens);
-            if let Some(items) = tail_items {
-                // The receiver lives until this scope ends.
-                let _ = tail_sender.send(items);
+            let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+            let renames = module_body(&mut trees, "types", |types| Some(crate::open_enums::renames(types))).transpose().map_err(fail)?.unwrap_or_default();
+            // The receiver lives until this scope ends.
+            let _ = renames_sender.send(renames.clone());
+            let mut type_builders = pieces::split_off_type_builders(&mut trees).into_iter();
+            // The helper starts on the first piece while the builders are
+            // read here, and the templates on the builders while the other
+            // pieces are written out as text.
+            if let Some(chunk) = type_builders.next() {
+                queue.push(pieces::Piece { kind: pieces::Kind::TypeBuilders, text: chunk.to_string() });
             }
-            drop(tail_sender);
-            let first = reshape_builders(rest).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
-            Ok((first, uses))
+            let first = reshape_builders(trees, pieces::Kind::Operations.marker_item()).map_err(fail)?;
+            Ok((first, uses, type_builders, renames))
         });
-        let (first, uses) = match early {
+        let (first, uses, type_builders, renames) = match early {
             Ok(early) => early,
             Err(error) => {
                 // The receiver is gone only when the caller gave up; nothing to tell.
@@ -179,33 +168,70 @@ pub fn run_and_format(
                 return Err(error);
             }
         };
-        // The templates start on the builders while the rest of the file
-        // is parsed here, and the tail of types::builder on its thread.
         let builders = first.builders.iter().map(BuilderText::from).collect();
         let changed = match document {
             Cow::Owned(changed) => Some(changed),
             Cow::Borrowed(_) => None,
         };
         let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
-        let (mut file, renames) = reshape_rest(first.rest, first.module).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))?;
-        let _ = renames_sender.send(renames);
+        // The request builders, one large piece, go early; typify's small
+        // ones after, for either thread to take the last of.
+        queue.push(pieces::Piece { kind: pieces::Kind::Operations, text: first.module.to_string() });
+        drop(first.module);
+        for chunk in type_builders {
+            queue.push(pieces::Piece { kind: pieces::Kind::TypeBuilders, text: chunk.to_string() });
+        }
+        let kinds = queue.close();
+        drop(closer);
+        let mut file = reshape_rest(first.rest, None, &renames).map_err(fail)?;
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
         }
         let mut printed = prettyplease::unparse(&file);
-        // Freed while the tail is printed, rather than after.
+        // Freed while the helper prints, rather than after.
         drop(file);
-        let tail = match printed_receiver.recv() {
-            Ok(tail) => Some(tail?),
-            // No tail to print, or its thread panicked (the panic goes on here).
-            Err(_) => crate::joined(tail).map(|()| None)?,
+        let texts = match print_the_rest(queue, kinds.len(), &renames, vendored, &printed_receiver) {
+            Ok(Some(texts)) => texts,
+            Err(reason) => return Err(fail(reason)),
+            // The helper stopped without a word: it panicked (the panic goes on here).
+            Ok(None) => return Err(crate::joined(helper).err().unwrap_or_else(|| fail("the helper thread stopped".to_owned()))),
         };
-        if let Some(tail) = tail {
-            printed = builder_tail::splice(&printed, &tail)
-                .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
+        for kind in [pieces::Kind::TypeBuilders, pieces::Kind::Operations] {
+            let of_kind: String = kinds.iter().zip(&texts).filter(|(of, _)| **of == kind).map(|(_, text)| text.as_str()).collect();
+            if kinds.contains(&kind) {
+                printed = pieces::splice(&printed, kind, &of_kind)
+                    .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
+            }
         }
-        Ok(crate::render::finish(header, &printed))
+        let f = crate::render::finish(header, &printed);
+        Ok(f)
     })
+}
+
+/// The printed pieces, `count` of them, in order: those still waiting in
+/// `queue` printed here, from the back, the others as they come from the
+/// helper on `printed`; none when the helper stopped before sending them
+/// all.
+fn print_the_rest(
+    queue: &pieces::Queue,
+    count: usize,
+    renames: &VariantRenames,
+    vendored: bool,
+    printed: &mpsc::Receiver<pieces::Printed>,
+) -> Result<Option<Vec<String>>, String> {
+    let mut texts: Vec<Option<String>> = vec![None; count];
+    while let Some((index, piece)) = queue.take_back() {
+        let (text, tree) = pieces::print(&piece, renames, vendored)?;
+        texts[index] = Some(text);
+        drop(tree);
+    }
+    let mut missing = texts.iter().filter(|text| text.is_none()).count();
+    while missing > 0 {
+        let Ok((index, text)) = printed.recv() else { return Ok(None) };
+        texts[index] = Some(text?);
+        missing -= 1;
+    }
+    Ok(Some(texts.into_iter().flatten().collect()))
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
@@ -517,8 +543,10 @@ fn install_quiet_panic_hook() {
 /// hooks now), takes each builder's `send` out (before parsing, see
 /// [`builder_sends`]), and makes its enums open (see [`crate::open_enums`]).
 fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
-    let first = reshape_builders(tokens)?;
-    let (file, renames) = reshape_rest(first.rest, first.module)?;
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let renames = module_body(&mut trees, "types", |types| Some(crate::open_enums::renames(types))).transpose()?.unwrap_or_default();
+    let first = reshape_builders(trees, TokenStream::new())?;
+    let file = reshape_rest(first.rest, Some(first.module), &renames)?;
     Ok(ProgenitorOutput { file, builders: first.builders, uses: Uses::default(), types: first.types, renames })
 }
 
@@ -526,7 +554,7 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
 /// (its request builders and type names), before any of the file, most of
 /// which the templates do not need, is parsed.
 struct BuildersFirst {
-    /// The file's tokens with an empty `builder` module.
+    /// The file's tokens, the items of its `builder` module replaced.
     rest: TokenStream,
     /// The items of the `builder` module (without their `send`s), unparsed.
     module: TokenStream,
@@ -539,9 +567,10 @@ struct BuildersFirst {
 /// The first half of [`reshape`]: each builder's `send` taken out, and
 /// what the templates need read from the tokens (the builders' structs
 /// alone are parsed): the builders and the names of the types.
-fn reshape_builders(tokens: TokenStream) -> Result<BuildersFirst, String> {
-    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let taken = module_body(&mut trees, "builder", |items| Some(builder_sends::take_from_impls(items).map(|sends| (sends, std::mem::take(items)))));
+fn reshape_builders(mut trees: Vec<TokenTree>, left_in_module: TokenStream) -> Result<BuildersFirst, String> {
+    let taken = module_body(&mut trees, "builder", |items| {
+        Some(builder_sends::take_from_impls(items).map(|sends| (sends, std::mem::replace(items, left_in_module.into_iter().collect()))))
+    });
     let (sends, module) = taken.transpose()?.unwrap_or_default();
     let types = module_body(&mut trees, "types", |items| Some(item_names(items, &["struct", "enum", "type"]))).unwrap_or_default();
     let builders = builder_facts(&module, sends)?;
@@ -577,11 +606,18 @@ fn builder_facts(items: &[TokenTree], sends: Vec<(String, SendFacts)>) -> Result
 }
 
 /// The second half of [`reshape`]: the `rest` of the file parsed, the
-/// builder `module` put back, progenitor's constructor and hooks check
-/// removed, the enums made open and the ignored examples stripped.
-fn reshape_rest(rest: TokenStream, module: TokenStream) -> Result<(syn::File, VariantRenames), String> {
-    let mut module = syn::parse2::<syn::File>(module).map_err(|e| format!("the builder module does not parse: {e}"))?.items;
-    reshape_module(&mut module);
+/// builder `module` put back (unless it is printed apart), progenitor's
+/// constructor and hooks check removed, the enums made open (with the
+/// variant `renames`) and the ignored examples stripped.
+fn reshape_rest(rest: TokenStream, module: Option<TokenStream>, renames: &VariantRenames) -> Result<syn::File, String> {
+    let module = match module {
+        Some(module) => {
+            let mut items = syn::parse2::<syn::File>(module).map_err(|e| format!("the builder module does not parse: {e}"))?.items;
+            reshape_module(&mut items);
+            Some(items)
+        }
+        None => None,
+    };
     let mut file: syn::File = syn::parse2(rest).map_err(|e| format!("does not parse: {e}"))?;
     let before = file.items.len();
     file.items.retain(|item| !is_constructor_impl(item));
@@ -593,18 +629,18 @@ fn reshape_rest(rest: TokenStream, module: TokenStream) -> Result<(syn::File, Va
         syn::Item::Mod(builder) if builder.ident == "builder" => builder.content.as_mut().map(|(_, items)| items),
         _ => None,
     });
-    if let Some(items) = builder_module {
+    if let (Some(items), Some(module)) = (builder_module, module) {
         *items = module;
     }
-    let renames = crate::open_enums::apply(&mut file)?;
+    crate::open_enums::apply(&mut file, renames)?;
     strip_ignored_examples(&mut file);
-    Ok((file, renames))
+    Ok(file)
 }
 
 /// The `builder` module's `items` made ready for our `operations.rs`:
 /// its imports allowed to go unused, each builder's fields `pub(crate)`,
 /// with a call's own options added (and set to their default in `new`).
-fn reshape_module(items: &mut [syn::Item]) {
+pub(crate) fn reshape_module(items: &mut [syn::Item]) {
     for item in items {
         match item {
             // progenitor imports `types` and its client helpers whether or
@@ -846,7 +882,7 @@ mod tests {
             });
         }
 
-        let first = reshape_builders(trees.into_iter().collect()).expect("the builders are read from their tokens");
+        let first = reshape_builders(trees, TokenStream::new()).expect("the builders are read from their tokens");
 
         assert_eq!(first.builders.iter().map(|builder| builder.method.clone()).collect::<Vec<_>>(), ["list_things"]);
         let builder = &first.builders[0];
@@ -854,7 +890,7 @@ mod tests {
         let fields: Vec<&str> = builder.fields.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(fields, ["client", CALL_OPTIONS_FIELD]);
         assert!(first.types.contains("Thing"), "{:?}", first.types);
-        let Err(reason) = reshape_rest(first.rest, first.module) else { panic!("the rest does not parse") };
+        let Err(reason) = reshape_rest(first.rest, Some(first.module), &VariantRenames::new()) else { panic!("the rest does not parse") };
         assert!(reason.starts_with("the builder module does not parse"), "{reason}");
     }
 

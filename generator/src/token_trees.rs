@@ -1,6 +1,6 @@
 //! Small edits and readings of token streams, made before syn parses
 //! them: finding a module's items, the names it declares, and telling
-//! tokens apart (`builder_sends.rs`, `builder_tail.rs` and
+//! tokens apart (`builder_sends.rs`, `pieces.rs`, `open_enums.rs` and
 //! `progenitor_pass.rs` cut and read progenitor's output this way).
 
 use std::collections::BTreeSet;
@@ -34,6 +34,33 @@ pub fn edit_group<T>(slot: &mut TokenTree, edit: impl FnOnce(&mut Vec<TokenTree>
     *held = Group::new(delimiter, trees.into_iter().collect());
     held.set_span(span);
     Some(edited)
+}
+
+/// Where each item after the first starts in a module's `trees`: after a
+/// `;` or a `{ .. }` block, where an attribute or an item keyword follows
+/// (so that `if a { .. } else { .. }` in a constant is not cut).
+pub fn item_starts(trees: &[TokenTree]) -> Vec<usize> {
+    const ITEM_KEYWORDS: [&str; 12] = ["pub", "impl", "struct", "enum", "fn", "mod", "use", "const", "static", "type", "trait", "unsafe"];
+    let ends_item = |tree: &TokenTree| is_punct(tree, ';') || is_group(tree, Delimiter::Brace);
+    let starts_item = |tree: &TokenTree| is_punct(tree, '#') || ITEM_KEYWORDS.iter().any(|keyword| is_ident(tree, keyword));
+    (1..trees.len()).filter(|&at| ends_item(&trees[at - 1]) && starts_item(&trees[at])).collect()
+}
+
+/// Whether the item `trees` (one item, from [`item_starts`]) declares a
+/// `keyword` (such as `enum`): the keyword after its attributes and
+/// visibility.
+pub fn declares(trees: &[TokenTree], keyword: &str) -> bool {
+    let mut at = 0;
+    while at + 1 < trees.len() && is_punct(&trees[at], '#') && is_group(&trees[at + 1], Delimiter::Bracket) {
+        at += 2;
+    }
+    if trees.get(at).is_some_and(|tree| is_ident(tree, "pub")) {
+        at += 1;
+        if trees.get(at).is_some_and(|tree| is_group(tree, Delimiter::Parenthesis)) {
+            at += 1;
+        }
+    }
+    trees.get(at).is_some_and(|tree| is_ident(tree, keyword))
 }
 
 /// The names of the items declared with one of `keywords` (such as
@@ -112,5 +139,29 @@ mod tests {
         assert_eq!(module_body(&mut trees, "inner", |items| Some(items.len())), None);
         assert_eq!(module_body(&mut trees, "outer", |_| None::<()>), None, "the edit gave up");
         assert_eq!(trees.into_iter().collect::<TokenStream>().to_string(), file.to_string());
+    }
+
+    #[test]
+    fn items_start_after_blocks_and_semicolons_but_not_inside_an_if_else() {
+        let trees: Vec<TokenTree> = quote! {
+            const A: u8 = if true { 1 } else { 2 };
+            #[derive(Debug)] struct B {}
+            impl B { fn f() {} }
+            use x::{y, z};
+        }
+        .into_iter()
+        .collect();
+        let starts: Vec<String> = item_starts(&trees).into_iter().map(|at| trees[at].to_string()).collect();
+        assert_eq!(starts, ["#", "impl", "use"]);
+    }
+
+    #[test]
+    fn an_item_declares_the_keyword_after_its_attributes_and_visibility() {
+        let item = |tokens: TokenStream| -> Vec<TokenTree> { tokens.into_iter().collect() };
+        assert!(declares(&item(quote!(#[derive(Debug)] #[doc = "enum"] pub enum Kind { A })), "enum"));
+        assert!(declares(&item(quote!(pub(crate) enum Kind { A })), "enum"));
+        assert!(declares(&item(quote!(enum Kind { A })), "enum"));
+        assert!(!declares(&item(quote!(#[doc = "enum"] pub struct Enum { kind: Kind })), "enum"));
+        assert!(!declares(&item(quote!(impl From<Kind> for enum_like::Kind {})), "enum"));
     }
 }
