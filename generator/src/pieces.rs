@@ -28,6 +28,7 @@ use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::open_enums::VariantRenames;
+use crate::render::SpacedPart;
 use crate::token_trees::{item_starts, module_body};
 
 /// Builder modules with fewer items are printed whole: a thread and the
@@ -192,11 +193,13 @@ impl Queue {
     }
 }
 
-/// A printed piece and its place, or why it could not be printed.
-pub type Printed = (usize, Result<String, String>);
+/// A printed piece (spaced out as far as it can be alone) and its place,
+/// or why it could not be printed.
+pub type Printed = (usize, Result<SpacedPart, String>);
 
 /// The helper thread: once the `renames` arrive, prints the pieces from
-/// the front of `queue` and sends each on `printed`. It stops at the first
+/// the front of `queue`, spaces each out as far as it can be alone
+/// ([`SpacedPart`]) and sends it on `printed`. It stops at the first
 /// piece it cannot print, or when the renames never come (progenitor's
 /// thread failed, and reports it).
 pub fn print_from_front(queue: &Queue, renames: &mpsc::Receiver<VariantRenames>, printed: &mpsc::Sender<Printed>, vendored: bool) {
@@ -205,7 +208,7 @@ pub fn print_from_front(queue: &Queue, renames: &mpsc::Receiver<VariantRenames>,
         match print(&piece, &renames, vendored) {
             // The text goes out before the tree is freed.
             Ok((text, tree)) => {
-                let _ = printed.send((index, Ok(text)));
+                let _ = printed.send((index, Ok(SpacedPart::new(&text))));
                 drop(tree);
             }
             Err(reason) => {
@@ -270,17 +273,52 @@ fn public_module(name: &str, items: Vec<syn::Item>) -> syn::Item {
     })
 }
 
-/// `file` (printed, with the pieces of `kind` cut out) with `printed`
-/// (those pieces printed by [`print`], in order) back in place of the
-/// marker item.
-pub fn splice(file: &str, kind: Kind, printed: &str) -> Result<String, String> {
-    let indent = "    ".repeat(kind.modules().len());
-    let line = format!("\n{indent}const {}: () = ();\n", kind.marker());
-    let mut found = file.match_indices(&line);
-    let (Some((at, _)), None) = (found.next(), found.next()) else {
-        return Err(format!("progenitor's printed file does not mark once where the items of {} go", kind.modules().join("::")));
-    };
-    Ok([&file[..=at], printed, &file[at + line.len()..]].concat())
+/// `file` (printed, with pieces cut out) in segments around the marker
+/// items it holds, with the kind each marker stands for, in order: the
+/// pieces of that kind go between the segments on either side of it.
+pub fn split_at_markers(file: &str) -> Result<(Vec<&str>, Vec<Kind>), String> {
+    let mut markers = Vec::new();
+    for kind in [Kind::TypeBuilders, Kind::Operations] {
+        let item = format!("const {}: () = ();", kind.marker());
+        let module = kind.modules().join("::");
+        match file.matches(&item).count() {
+            0 => continue,
+            1 => {}
+            _ => return Err(format!("progenitor's printed file marks twice where the items of {module} go")),
+        }
+        let line = format!("\n{}{item}\n", "    ".repeat(kind.modules().len()));
+        let at = file.find(&line).ok_or_else(|| format!("progenitor's printed file marks where the items of {module} go out of their module"))?;
+        // The segment before keeps the line's first `\n`.
+        markers.push((at + 1, at + line.len(), kind));
+    }
+    markers.sort_by_key(|(start, _, _)| *start);
+    let mut segments = Vec::with_capacity(markers.len() + 1);
+    let mut from = 0;
+    for (start, end, _) in &markers {
+        segments.push(&file[from..*start]);
+        from = *end;
+    }
+    segments.push(&file[from..]);
+    Ok((segments, markers.into_iter().map(|(_, _, kind)| kind).collect()))
+}
+
+/// The file as it is written: `// <header>`, then the `segments` of
+/// progenitor's printed file (from [`split_at_markers`], each spaced out
+/// alone) with the printed `pieces` of the kind each marker in `order`
+/// stands for, in their order, between them.
+pub fn assemble(header: &str, segments: Vec<SpacedPart>, order: &[Kind], pieces: Vec<(Kind, SpacedPart)>) -> Result<String, String> {
+    if let Some((kind, _)) = pieces.iter().find(|(kind, _)| !order.contains(kind)) {
+        return Err(format!("progenitor's printed file does not mark where the items of {} go", kind.modules().join("::")));
+    }
+    let mut pieces: Vec<Option<(Kind, SpacedPart)>> = pieces.into_iter().map(Some).collect();
+    let mut parts = Vec::with_capacity(segments.len() + pieces.len());
+    let mut segments = segments.into_iter();
+    parts.extend(segments.next());
+    for (kind, segment) in order.iter().zip(segments) {
+        parts.extend(pieces.iter_mut().filter(|piece| piece.as_ref().is_some_and(|(of, _)| of == kind)).filter_map(|piece| piece.take().map(|(_, part)| part)));
+        parts.push(segment);
+    }
+    Ok(crate::render::finish_parts(header, parts))
 }
 
 #[cfg(test)]
@@ -326,8 +364,8 @@ mod tests {
     }
 
     /// `tokens` cut in pieces as progenitor's thread does, the pieces
-    /// printed as the threads do, and spliced back: the text, and how many
-    /// pieces of typify's builders there were.
+    /// printed as the threads do, and put back together: the file, and how
+    /// many pieces of typify's builders there were.
     fn printed_in_pieces(tokens: TokenStream, renames: &VariantRenames) -> (String, usize) {
         let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
         let chunks = split_off_type_builders(&mut trees);
@@ -335,17 +373,13 @@ mod tests {
             .expect("a builder module");
         let mut rest: syn::File = syn::parse2(trees.into_iter().collect()).unwrap();
         crate::open_enums::rename_variants(&mut rest, renames);
-        let mut text = prettyplease::unparse(&rest);
-        let print_all = |kind: Kind, texts: Vec<String>| -> String {
-            texts.into_iter().map(|text| print(&Piece { kind, text }, renames, false).unwrap().0).collect()
-        };
-        if !chunks.is_empty() {
-            let tail = print_all(Kind::TypeBuilders, chunks.iter().map(ToString::to_string).collect());
-            text = splice(&text, Kind::TypeBuilders, &tail).unwrap();
-        }
+        let text = prettyplease::unparse(&rest);
+        let (segments, order) = split_at_markers(&text).unwrap();
         let operations: TokenStream = operations.into_iter().collect();
-        text = splice(&text, Kind::Operations, &print_all(Kind::Operations, vec![operations.to_string()])).unwrap();
-        (text, chunks.len())
+        let pieces = chunks.iter().map(|chunk| Piece { kind: Kind::TypeBuilders, text: chunk.to_string() });
+        let pieces = pieces.chain([Piece { kind: Kind::Operations, text: operations.to_string() }]);
+        let printed = pieces.map(|piece| (piece.kind, SpacedPart::new(&print(&piece, renames, false).unwrap().0))).collect();
+        (assemble("header", segments.into_iter().map(SpacedPart::new).collect(), &order, printed).unwrap(), chunks.len())
     }
 
     /// `tokens` printed whole, with the passes the pieces get.
@@ -359,7 +393,7 @@ mod tests {
                 }
             }
         }
-        prettyplease::unparse(&file)
+        crate::render::finish("header", &prettyplease::unparse(&file))
     }
 
     #[test]
@@ -396,7 +430,7 @@ mod tests {
         let file: TokenStream = tokens.into_iter().chain(file).collect();
         let whole = printed_whole(file.clone(), &VariantRenames::default());
         assert_eq!(printed_in_pieces(file, &VariantRenames::default()).0, whole);
-        assert!(whole.contains("/**x\npub mod types {\n    pub mod builder {\n    }\n}\npub mod builder {\n}\n*/"), "the doc is a block comment: {}", &whole[..120]);
+        assert!(whole.contains("/**x\npub mod types {\n    pub mod builder {\n    }\n}\n"), "the doc is a block comment: {}", &whole[..120]);
     }
 
     #[test]
@@ -412,8 +446,15 @@ mod tests {
         let broken = Piece { kind: Kind::TypeBuilders, text: "impl Broken { fn }".to_owned() };
         let reason = print(&broken, &VariantRenames::default(), false).err().unwrap();
         assert!(reason.starts_with("the items of types::builder do not parse"), "{reason}");
-        let reason = splice("pub mod builder {}\n", Kind::Operations, "").unwrap_err();
-        assert!(reason.contains("does not mark once where the items of builder go"), "{reason}");
+        let (segments, order) = split_at_markers("pub mod builder {}\n").unwrap();
+        let operations = Piece { kind: Kind::Operations, text: "pub struct A;".to_owned() };
+        let printed = vec![(Kind::Operations, SpacedPart::new(&print(&operations, &VariantRenames::default(), false).unwrap().0))];
+        let reason = assemble("header", segments.into_iter().map(SpacedPart::new).collect(), &order, printed).unwrap_err();
+        assert!(reason.contains("does not mark where the items of builder go"), "{reason}");
+        let marked = format!("pub mod builder {{\n    const {0}: () = ();\n    const {0}: () = ();\n}}\n", Kind::Operations.marker());
+        assert!(split_at_markers(&marked).unwrap_err().contains("marks twice"));
+        let misplaced = format!("pub mod builder {{}}\nconst {}: () = ();\n", Kind::Operations.marker());
+        assert!(split_at_markers(&misplaced).unwrap_err().contains("out of their module"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use quote::quote;
 
 use crate::builder_sends::{self, SendFacts};
 use crate::pieces;
+use crate::render::SpacedPart;
 use crate::model::Uses;
 use crate::open_enums::VariantRenames;
 use crate::token_trees::{is_group, is_ident, is_punct, item_names, module_body};
@@ -187,51 +188,40 @@ pub fn run_and_format(
         if vendored {
             crate::vendored_runtime::retarget(&mut file);
         }
-        let mut printed = prettyplease::unparse(&file);
+        let printed = prettyplease::unparse(&file);
         // Freed while the helper prints, rather than after.
         drop(file);
-        let texts = match print_the_rest(queue, kinds.len(), &renames, vendored, &printed_receiver) {
-            Ok(Some(texts)) => texts,
-            Err(reason) => return Err(fail(reason)),
-            // The helper stopped without a word: it panicked (the panic goes on here).
-            Ok(None) => return Err(crate::joined(helper).err().unwrap_or_else(|| fail("the helper thread stopped".to_owned()))),
-        };
-        for kind in [pieces::Kind::TypeBuilders, pieces::Kind::Operations] {
-            let of_kind: String = kinds.iter().zip(&texts).filter(|(of, _)| **of == kind).map(|(_, text)| text.as_str()).collect();
-            if kinds.contains(&kind) {
-                printed = pieces::splice(&printed, kind, &of_kind)
-                    .map_err(|reason| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}")))?;
-            }
+        let mut parts = print_from_back(queue, kinds.len(), &renames, vendored).map_err(fail)?;
+        // While the helper prints its last pieces: this thread's own text
+        // is spaced out in parts too.
+        let format_error = |reason: String| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}"));
+        let (segments, order) = pieces::split_at_markers(&printed).map_err(format_error)?;
+        let segments = segments.into_iter().map(SpacedPart::new).collect();
+        drop(printed);
+        let mut missing = parts.iter().filter(|part| part.is_none()).count();
+        while missing > 0 {
+            let Ok((index, part)) = printed_receiver.recv() else {
+                // The helper stopped without a word: it panicked (the panic goes on here).
+                return Err(crate::joined(helper).err().unwrap_or_else(|| fail("the helper thread stopped".to_owned())));
+            };
+            parts[index] = Some(part.map_err(fail)?);
+            missing -= 1;
         }
-        let f = crate::render::finish(header, &printed);
-        Ok(f)
+        let pieces = kinds.into_iter().zip(parts.into_iter().flatten()).collect();
+        pieces::assemble(header, segments, &order, pieces).map_err(format_error)
     })
 }
 
-/// The printed pieces, `count` of them, in order: those still waiting in
-/// `queue` printed here, from the back, the others as they come from the
-/// helper on `printed`; none when the helper stopped before sending them
-/// all.
-fn print_the_rest(
-    queue: &pieces::Queue,
-    count: usize,
-    renames: &VariantRenames,
-    vendored: bool,
-    printed: &mpsc::Receiver<pieces::Printed>,
-) -> Result<Option<Vec<String>>, String> {
-    let mut texts: Vec<Option<String>> = vec![None; count];
+/// The pieces still waiting in `queue` (of `count` in all) printed, from
+/// the back, each in its place; the others are the helper's.
+fn print_from_back(queue: &pieces::Queue, count: usize, renames: &VariantRenames, vendored: bool) -> Result<Vec<Option<SpacedPart>>, String> {
+    let mut parts: Vec<Option<SpacedPart>> = std::iter::repeat_with(|| None).take(count).collect();
     while let Some((index, piece)) = queue.take_back() {
         let (text, tree) = pieces::print(&piece, renames, vendored)?;
-        texts[index] = Some(text);
+        parts[index] = Some(SpacedPart::new(&text));
         drop(tree);
     }
-    let mut missing = texts.iter().filter(|text| text.is_none()).count();
-    while missing > 0 {
-        let Ok((index, text)) = printed.recv() else { return Ok(None) };
-        texts[index] = Some(text?);
-        missing -= 1;
-    }
-    Ok(Some(texts.into_iter().flatten().collect()))
+    Ok(parts)
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An

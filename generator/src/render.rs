@@ -28,6 +28,11 @@ pub fn finish(header: &str, unparsed: &str) -> String {
     format!("// {header}\n\n{}", space_out_items(unparsed))
 }
 
+/// [`finish`] for a file printed in parts, each already spaced out.
+pub fn finish_parts(header: &str, parts: impl IntoIterator<Item = SpacedPart>) -> String {
+    join_spaced(format!("// {header}\n\n"), parts)
+}
+
 /// progenitor's pass that puts a blank line after every closing brace
 /// followed by another item (`progenitor_impl::space_out_items`, which
 /// compiles its pattern on every call: a tenth of a small crate's
@@ -36,6 +41,75 @@ fn space_out_items(text: &str) -> std::borrow::Cow<'_, str> {
     static ITEM_END: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"(\n\s*})(\n\s{0,8}[^} ])").expect("a valid pattern"));
     ITEM_END.replace_all(text, "$1\n$2")
+}
+
+/// A part of a file printed on its own (such as a piece of progenitor's
+/// file), spaced out by [`space_out_items`] on the thread that printed it,
+/// for [`join_spaced`] to put together with the others: the same text as
+/// the whole file spaced out at once. The part is spaced out between two
+/// cuts that no match of the pattern can reach across ([`is_safe_cut`]);
+/// its ends, which a match may join to its neighbours', are spaced out
+/// with theirs.
+pub enum SpacedPart {
+    /// A part too short to cut, spaced out with its neighbours.
+    Uncut(String),
+    /// A part cut twice: its `body` spaced out, its ends not yet.
+    Cut { head: String, body: String, tail: String },
+}
+
+impl SpacedPart {
+    /// `text` (whole lines) spaced out as far as it can be alone.
+    pub fn new(text: &str) -> Self {
+        let starts = || text.match_indices('\n').map(|(at, _)| at + 1);
+        let first = starts().find(|&at| is_safe_cut(text, at));
+        let last = first.and_then(|first| {
+            let mut backwards = text[first..].rmatch_indices('\n').map(|(at, _)| first + at + 1);
+            backwards.find(|&at| is_safe_cut(text, at))
+        });
+        match (first, last) {
+            (Some(first), Some(last)) => Self::Cut {
+                head: text[..first].to_owned(),
+                body: space_out_items(&text[first..last]).into_owned(),
+                tail: text[last..].to_owned(),
+            },
+            _ => Self::Uncut(text.to_owned()),
+        }
+    }
+}
+
+/// Whether no match of [`space_out_items`]'s pattern (a `\n`, white
+/// space, `}`, `\n`, up to eight white space characters and one more
+/// character) can start before `at`, a line start in `text`, and end after
+/// it, whatever comes before and after `text`. It cannot when the line
+/// before holds a character that is neither white space nor `}` (a match
+/// holds no such character but its last, so it would have to start at the
+/// line's end), and the first character after `at` that is not white
+/// space is in `text` and is not `}` (so no match starts there either).
+fn is_safe_cut(text: &str, at: usize) -> bool {
+    let Some(line_end) = at.checked_sub(1) else { return false };
+    let line = &text[text[..line_end].rfind('\n').map_or(0, |start| start + 1)..line_end];
+    let solid = |c: char| !c.is_whitespace() && c != '}';
+    line.chars().any(solid) && text[at..].chars().find(|c| !c.is_whitespace()).is_some_and(|c| c != '}')
+}
+
+/// The parts, in order, spaced out by [`space_out_items`] as one text,
+/// after `joined`.
+pub fn join_spaced(mut joined: String, parts: impl IntoIterator<Item = SpacedPart>) -> String {
+    // What lies between the last cut and the next: spaced out once whole.
+    let mut pending = String::new();
+    for part in parts {
+        match part {
+            SpacedPart::Uncut(text) => pending.push_str(&text),
+            SpacedPart::Cut { head, body, tail } => {
+                pending.push_str(&head);
+                joined.push_str(&space_out_items(&pending));
+                joined.push_str(&body);
+                pending = tail;
+            }
+        }
+    }
+    joined.push_str(&space_out_items(&pending));
+    joined
 }
 
 #[cfg(test)]
@@ -55,5 +129,43 @@ mod tests {
         let ours = super::space_out_items(&text);
         assert_eq!(ours, progenitor_impl::space_out_items(text.clone()).unwrap());
         assert_ne!(ours, text, "the sample has items to space out");
+    }
+
+    /// `text` cut into parts at the line starts `cuts`, each spaced out
+    /// alone, and joined.
+    fn joined_in_parts(text: &str, cuts: &[usize]) -> String {
+        let mut bounds = vec![0];
+        bounds.extend(cuts.iter().copied());
+        bounds.push(text.len());
+        super::join_spaced(String::new(), bounds.windows(2).map(|range| super::SpacedPart::new(&text[range[0]..range[1]])))
+    }
+
+    #[test]
+    fn a_file_spaced_out_in_parts_is_the_file_spaced_out_whole() {
+        // Lines shaped like printed Rust around closing braces, in every
+        // order a small generator makes, cut at every third line or so.
+        const LINES: [&str; 10] = ["}", "    }", "        }", "pub struct A;", "    impl B {", "        fn c() {}", "", "  \t}", "            x", "}}"];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |bound: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % bound
+        };
+        for _ in 0..2000 {
+            let lines: Vec<&str> = (0..1 + next(30)).map(|_| LINES[next(LINES.len())]).collect();
+            let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+            let starts: Vec<usize> = text.match_indices('\n').map(|(at, _)| at + 1).filter(|&at| at < text.len()).collect();
+            let cuts: Vec<usize> = starts.into_iter().filter(|_| next(3) == 0).collect();
+            assert_eq!(joined_in_parts(&text, &cuts), super::space_out_items(&text), "{text:?} cut at {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn a_part_is_spaced_out_alone_between_its_safe_cuts() {
+        let text = "pub struct A;\n    fn x() {}\n    }\n    fn b() {}\n    fn y() {}\n    }\n    fn c() {}\n";
+        let super::SpacedPart::Cut { head, body, tail } = super::SpacedPart::new(text) else { panic!("the part is cut") };
+        assert_eq!(head, "pub struct A;\n");
+        assert_eq!(body, "    fn x() {}\n    }\n\n    fn b() {}\n");
+        assert_eq!(tail, "    fn y() {}\n    }\n    fn c() {}\n");
+        assert!(matches!(super::SpacedPart::new("}\n}\n"), super::SpacedPart::Uncut(_)));
     }
 }
