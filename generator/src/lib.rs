@@ -150,7 +150,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
 /// walks recurse as deep as the spec nests (a debug build needs several
 /// MiB where a spawned thread's default is 2). Only what is used is
 /// committed.
-const THREAD_STACK: usize = 64 << 20;
+pub(crate) const THREAD_STACK: usize = 64 << 20;
 
 /// Starts `work` on a named thread of `scope` with a [`THREAD_STACK`]
 /// stack; a thread the system cannot start is an error naming `spec`.

@@ -46,7 +46,7 @@ fn read_salvaging(spec: &SpecSource, mut value: serde_json::Value, warnings: &mu
         // Where, why the document is refused, and why a part is given up.
         let (at, refusal, reason) = match check_deep_schemas(&value, &mut Vec::new(), false) {
             Err((at, message)) => (at, message.clone(), message),
-            Ok(_) => match read_at(&[], &value) {
+            Ok(_) => match read_in_halves(&mut value).map_or_else(|| read_at(&[], &value), Ok) {
                 Ok(document) => return Ok(document),
                 Err(fault) => {
                     let (at, message) = if fault.0 == ["paths"] { locate_in_paths(&value).unwrap_or(fault) } else { fault };
@@ -60,6 +60,33 @@ fn read_salvaging(spec: &SpecSource, mut value: serde_json::Value, warnings: &mu
         warnings.push(crate::Warning::new(here, format!("{what}: {reason}")));
         given_up += 1;
     }
+}
+
+/// Reads `value` with its components on a second thread and the rest on
+/// this one: the slowest step of a large document's reading that cannot
+/// start before the previous one ends, halved. None when either part does
+/// not read (or the thread cannot start): the caller reads the document
+/// whole, which names the fault.
+fn read_in_halves(value: &mut serde_json::Value) -> Option<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    // Left in place as null, which reads as no components: the map keeps
+    // its order for the caller.
+    let components = std::mem::take(value.get_mut("components")?);
+    let (rest, read) = std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("generate: read components".to_owned())
+            .stack_size(crate::THREAD_STACK)
+            .spawn_scoped(scope, || openapiv3::Components::deserialize(&components).ok());
+        let rest = openapiv3::OpenAPI::deserialize(&*value).ok();
+        let read = thread.ok().and_then(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (rest, read)
+    });
+    if let Some(slot) = value.get_mut("components") {
+        *slot = components;
+    }
+    let mut document = rest?;
+    document.components = Some(read?);
+    Some(document)
 }
 
 /// The first operation (or else path item) that does not read on its own:
@@ -255,5 +282,44 @@ fn location(error: &serde_yaml::Error) -> String {
     match error.location() {
         Some(at) => format!("line {}, column {}", at.line(), at.column()),
         None => "document".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed(name: &str) -> serde_json::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        parse(&SpecSource { label: name.to_owned(), slug: "seed".to_owned(), text }).unwrap()
+    }
+
+    #[test]
+    fn a_document_read_in_halves_is_the_document_read_whole() {
+        for name in ["indream.yaml", "mediapocket.yaml", "ncloud-media-intelligence.yaml", "scenario.yaml"] {
+            let value = seed(name);
+            let whole: openapiv3::OpenAPI = serde_json::from_value(value.clone()).unwrap();
+            let mut read = value.clone();
+            let halves = read_in_halves(&mut read).expect("both halves read");
+            assert!(halves.components.as_ref().is_some_and(|components| !components.schemas.is_empty()), "{name} has component schemas");
+            assert_eq!(halves, whole, "{name}");
+            assert_eq!(read, value, "{name}: the value is left as it was");
+        }
+    }
+
+    #[test]
+    fn a_half_that_does_not_read_leaves_the_whole_to_the_caller() {
+        let mut broken = seed("indream.yaml");
+        broken["components"]["schemas"]["Broken"] = serde_json::json!(5);
+        let before = broken.clone();
+        assert!(read_in_halves(&mut broken).is_none());
+        assert_eq!(broken, before, "the value is left as it was");
+        let mut without = seed("indream.yaml");
+        without.as_object_mut().unwrap().remove("components");
+        assert!(read_in_halves(&mut without).is_none(), "no components: nothing to read apart");
+        let mut bad_rest = seed("indream.yaml");
+        bad_rest["info"] = serde_json::json!([]);
+        assert!(read_in_halves(&mut bad_rest).is_none());
     }
 }

@@ -680,9 +680,10 @@ fn drop_colliding_titles(document: &mut Value) {
     let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") else { return };
     for (parent, schema) in schemas.iter_mut() {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else { continue };
+        let parent = parent.to_upper_camel_case();
         for (property, value) in properties.iter_mut() {
             let Some(value) = value.as_object_mut() else { continue };
-            let name = format!("{}{}", parent.to_upper_camel_case(), property.to_upper_camel_case());
+            let name = format!("{parent}{}", property.to_upper_camel_case());
             if !value.contains_key("$ref") && !value.contains_key("title") && components.contains(&name) {
                 value.insert("title".to_owned(), Value::String(format!("{name}Property")));
             }

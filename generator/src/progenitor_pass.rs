@@ -177,7 +177,9 @@ pub fn run_and_format(
         let _ = handoff.send(Ok(Handoff { changed, warnings, builders, uses, types: first.types }));
         // The request builders, one large piece, go early; typify's small
         // ones after, for either thread to take the last of.
-        queue.push(pieces::Piece { kind: pieces::Kind::Operations, text: first.module.to_string() });
+        if !first.module.is_empty() {
+            queue.push(pieces::Piece { kind: pieces::Kind::Operations, text: first.module.to_string() });
+        }
         drop(first.module);
         for chunk in type_builders {
             queue.push(pieces::Piece { kind: pieces::Kind::TypeBuilders, text: chunk.to_string() });
@@ -198,14 +200,9 @@ pub fn run_and_format(
         let (segments, order) = pieces::split_at_markers(&printed).map_err(format_error)?;
         let segments = segments.into_iter().map(SpacedPart::new).collect();
         drop(printed);
-        let mut missing = parts.iter().filter(|part| part.is_none()).count();
-        while missing > 0 {
-            let Ok((index, part)) = printed_receiver.recv() else {
-                // The helper stopped without a word: it panicked (the panic goes on here).
-                return Err(crate::joined(helper).err().unwrap_or_else(|| fail("the helper thread stopped".to_owned())));
-            };
-            parts[index] = Some(part.map_err(fail)?);
-            missing -= 1;
+        if !receive_from_helper(&mut parts, &printed_receiver).map_err(fail)? {
+            // The helper stopped without a word: it panicked (the panic goes on here).
+            return Err(crate::joined(helper).err().unwrap_or_else(|| fail("the helper thread stopped".to_owned())));
         }
         let pieces = kinds.into_iter().zip(parts.into_iter().flatten()).collect();
         pieces::assemble(header, segments, &order, pieces).map_err(format_error)
@@ -222,6 +219,18 @@ fn print_from_back(queue: &pieces::Queue, count: usize, renames: &VariantRenames
         drop(tree);
     }
     Ok(parts)
+}
+
+/// The `parts` still missing, as the helper sends them on `printed`;
+/// false when it stopped before sending them all.
+fn receive_from_helper(parts: &mut [Option<SpacedPart>], printed: &mpsc::Receiver<pieces::Printed>) -> Result<bool, String> {
+    let mut missing = parts.iter().filter(|part| part.is_none()).count();
+    while missing > 0 {
+        let Ok((index, part)) = printed.recv() else { return Ok(false) };
+        parts[index] = Some(part?);
+        missing -= 1;
+    }
+    Ok(true)
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
@@ -544,7 +553,8 @@ fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
 /// (its request builders and type names), before any of the file, most of
 /// which the templates do not need, is parsed.
 struct BuildersFirst {
-    /// The file's tokens, the items of its `builder` module replaced.
+    /// The file's tokens, the items of its `builder` module (if any)
+    /// replaced.
     rest: TokenStream,
     /// The items of the `builder` module (without their `send`s), unparsed.
     module: TokenStream,
@@ -559,7 +569,11 @@ struct BuildersFirst {
 /// alone are parsed): the builders and the names of the types.
 fn reshape_builders(mut trees: Vec<TokenTree>, left_in_module: TokenStream) -> Result<BuildersFirst, String> {
     let taken = module_body(&mut trees, "builder", |items| {
-        Some(builder_sends::take_from_impls(items).map(|sends| (sends, std::mem::replace(items, left_in_module.into_iter().collect()))))
+        Some(builder_sends::take_from_impls(items).map(|sends| {
+            // An empty module stays empty, as it prints.
+            let left = if items.is_empty() { Vec::new() } else { left_in_module.into_iter().collect() };
+            (sends, std::mem::replace(items, left))
+        }))
     });
     let (sends, module) = taken.transpose()?.unwrap_or_default();
     let types = module_body(&mut trees, "types", |items| Some(item_names(items, &["struct", "enum", "type"]))).unwrap_or_default();
@@ -882,6 +896,16 @@ mod tests {
         assert!(first.types.contains("Thing"), "{:?}", first.types);
         let Err(reason) = reshape_rest(first.rest, Some(first.module), &VariantRenames::new()) else { panic!("the rest does not parse") };
         assert!(reason.starts_with("the builder module does not parse"), "{reason}");
+    }
+
+    #[test]
+    fn the_builder_module_keeps_a_marker_in_place_of_its_items_unless_it_has_none() {
+        let marker = quote!(const MARKED: () = (););
+        let empty = reshape_builders(quote!(pub mod builder {}).into_iter().collect(), marker.clone()).unwrap();
+        assert_eq!(empty.rest.to_string(), "pub mod builder { }");
+        let full = reshape_builders(quote!(pub mod builder { use super::types; }).into_iter().collect(), marker).unwrap();
+        assert_eq!(full.rest.to_string(), "pub mod builder { const MARKED : () = () ; }");
+        assert_eq!(full.module.to_string(), "use super :: types ;");
     }
 
     #[test]
