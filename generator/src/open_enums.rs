@@ -23,7 +23,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::token_trees::{declares, item_starts};
 
-/// The variants [`apply`] renamed: `(enum, typify's variant)` → ours.
+/// The variants the open enums rename: `(enum, typify's variant)` → ours.
 /// Plain text, so that another thread can rename what it parsed.
 pub type VariantRenames = BTreeMap<(String, String), String>;
 
