@@ -61,15 +61,14 @@ impl Kind {
 
     /// The name of the constant that marks where the pieces of this kind go.
     fn marker(self) -> &'static str {
-        static RANDOM: OnceLock<u64> = OnceLock::new();
         static MARKERS: OnceLock<[String; 2]> = OnceLock::new();
-        let markers = MARKERS.get_or_init(|| {
-            let random = RANDOM.get_or_init(|| std::collections::hash_map::RandomState::new().build_hasher().finish());
+        let [type_builders, operations] = MARKERS.get_or_init(|| {
+            let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
             [format!("BUILDER_TAIL_{random:016X}"), format!("OPERATION_BUILDERS_{random:016X}")]
         });
         match self {
-            Self::TypeBuilders => &markers[0],
-            Self::Operations => &markers[1],
+            Self::TypeBuilders => type_builders,
+            Self::Operations => operations,
         }
     }
 
@@ -310,12 +309,21 @@ pub fn assemble(header: &str, segments: Vec<SpacedPart>, order: &[Kind], pieces:
     if let Some((kind, _)) = pieces.iter().find(|(kind, _)| !order.contains(kind)) {
         return Err(format!("progenitor's printed file does not mark where the items of {} go", kind.modules().join("::")));
     }
-    let mut pieces: Vec<Option<(Kind, SpacedPart)>> = pieces.into_iter().map(Some).collect();
     let mut parts = Vec::with_capacity(segments.len() + pieces.len());
+    let (mut type_builders, mut operations) = (Vec::new(), Vec::new());
+    for (kind, part) in pieces {
+        match kind {
+            Kind::TypeBuilders => type_builders.push(part),
+            Kind::Operations => operations.push(part),
+        }
+    }
     let mut segments = segments.into_iter();
     parts.extend(segments.next());
     for (kind, segment) in order.iter().zip(segments) {
-        parts.extend(pieces.iter_mut().filter(|piece| piece.as_ref().is_some_and(|(of, _)| of == kind)).filter_map(|piece| piece.take().map(|(_, part)| part)));
+        parts.append(match kind {
+            Kind::TypeBuilders => &mut type_builders,
+            Kind::Operations => &mut operations,
+        });
         parts.push(segment);
     }
     Ok(crate::render::finish_parts(header, parts))
