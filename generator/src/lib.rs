@@ -31,6 +31,7 @@ pub mod render;
 pub mod resolve;
 mod salvage;
 mod sample;
+mod split_yaml;
 pub mod templates;
 pub mod surface;
 pub mod swagger2;

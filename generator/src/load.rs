@@ -232,8 +232,8 @@ pub fn converted(spec: &SpecSource) -> Result<(serde_json::Value, Vec<crate::War
 /// The spec's YAML or JSON text as a JSON value, as written (no
 /// conversion), with non-string keys as strings. JSON text is read by
 /// serde_json (several times faster than a YAML parser); YAML, and JSON
-/// that serde_json refuses, by serde_yaml, whose errors carry a line and
-/// column.
+/// that serde_json refuses, by serde_yaml (a large document in two parts
+/// at once, [`crate::split_yaml`]), whose errors carry a line and column.
 ///
 /// # Errors
 ///
@@ -245,6 +245,9 @@ pub fn parse(spec: &SpecSource) -> Result<serde_json::Value, GenerateError> {
             return Ok(value);
         }
     }
+    if let Some(value) = crate::split_yaml::parse(&spec.text, to_json) {
+        return Ok(value);
+    }
     let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.text)
         .map_err(|e| GenerateError::new(&spec.label, location(&e), format!("not valid YAML: {e}")))?;
     Ok(to_json(yaml))
@@ -255,7 +258,7 @@ fn downgrade(spec: &SpecSource, value: &mut serde_json::Value) -> Result<Vec<cra
 }
 
 /// YAML to JSON, with non-string keys (such as unquoted status codes) as strings.
-fn to_json(yaml: serde_yaml::Value) -> serde_json::Value {
+pub(crate) fn to_json(yaml: serde_yaml::Value) -> serde_json::Value {
     use serde_json::Value;
     match yaml {
         serde_yaml::Value::Null => Value::Null,
