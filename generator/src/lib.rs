@@ -151,7 +151,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
 /// walks recurse as deep as the spec nests (a debug build needs several
 /// MiB where a spawned thread's default is 2). Only what is used is
 /// committed.
-pub(crate) const THREAD_STACK: usize = 64 << 20;
+const THREAD_STACK: usize = 64 << 20;
 
 /// Starts `work` on a named thread of `scope` with a [`THREAD_STACK`]
 /// stack; a thread the system cannot start is an error naming `spec`.
@@ -166,6 +166,17 @@ pub(crate) fn spawn<'scope, T: Send + 'scope>(
         .stack_size(THREAD_STACK)
         .spawn_scoped(scope, work)
         .map_err(|error| GenerateError::new(&spec.label, "generation", format!("cannot start the {name} thread: {error}")))
+}
+
+/// `here` on this thread and `there` on a second one at once (with a
+/// [`THREAD_STACK`] stack): both results, `there`'s none when the system
+/// cannot start the thread; its panic goes on unwinding here.
+pub(crate) fn at_once<A, B: Send>(name: &str, here: impl FnOnce() -> A, there: impl FnOnce() -> Option<B> + Send) -> (A, Option<B>) {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().name(format!("generate: {name}")).stack_size(THREAD_STACK).spawn_scoped(scope, there);
+        let here = here();
+        (here, thread.ok().and_then(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+    })
 }
 
 /// What a scoped thread returned; its panic goes on unwinding here.

@@ -72,15 +72,11 @@ fn read_in_halves(value: &mut serde_json::Value) -> Option<openapiv3::OpenAPI> {
     // Left in place as null, which reads as no components: the map keeps
     // its order for the caller.
     let components = std::mem::take(value.get_mut("components")?);
-    let (rest, read) = std::thread::scope(|scope| {
-        let thread = std::thread::Builder::new()
-            .name("generate: read components".to_owned())
-            .stack_size(crate::THREAD_STACK)
-            .spawn_scoped(scope, || openapiv3::Components::deserialize(&components).ok());
-        let rest = openapiv3::OpenAPI::deserialize(&*value).ok();
-        let read = thread.ok().and_then(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        (rest, read)
-    });
+    let (rest, read) = crate::at_once(
+        "read components",
+        || openapiv3::OpenAPI::deserialize(&*value).ok(),
+        || openapiv3::Components::deserialize(&components).ok(),
+    );
     if let Some(slot) = value.get_mut("components") {
         *slot = components;
     }

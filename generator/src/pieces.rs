@@ -218,6 +218,31 @@ pub fn print_from_front(queue: &Queue, renames: &mpsc::Receiver<VariantRenames>,
     }
 }
 
+/// Progenitor's thread, once its own part is printed: the pieces still
+/// waiting in `queue` (of `count` in all) printed, from the back, each in
+/// its place; the others are the helper's ([`receive`]).
+pub fn print_from_back(queue: &Queue, count: usize, renames: &VariantRenames, vendored: bool) -> Result<Vec<Option<SpacedPart>>, String> {
+    let mut parts: Vec<Option<SpacedPart>> = std::iter::repeat_with(|| None).take(count).collect();
+    while let Some((index, piece)) = queue.take_back() {
+        let (text, tree) = print(&piece, renames, vendored)?;
+        parts[index] = Some(SpacedPart::new(&text));
+        drop(tree);
+    }
+    Ok(parts)
+}
+
+/// The `parts` still missing, as the helper sends them on `printed`;
+/// false when it stopped before sending them all.
+pub fn receive(parts: &mut [Option<SpacedPart>], printed: &mpsc::Receiver<Printed>) -> Result<bool, String> {
+    let mut missing = parts.iter().filter(|part| part.is_none()).count();
+    while missing > 0 {
+        let Ok((index, part)) = printed.recv() else { return Ok(false) };
+        parts[index] = Some(part?);
+        missing -= 1;
+    }
+    Ok(true)
+}
+
 /// `piece` parsed, with the passes of [`reshape`](crate::progenitor_pass)
 /// that reach into its module, then printed as it sits in the file. The
 /// tree comes back with the text, for the caller to drop once it has

@@ -148,7 +148,7 @@ pub fn run_and_format(
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
             let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-            let renames = module_body(&mut trees, "types", |types| Some(crate::open_enums::renames(types))).transpose().map_err(fail)?.unwrap_or_default();
+            let renames = renames_of(&mut trees).map_err(fail)?;
             // The receiver lives until this scope ends.
             let _ = renames_sender.send(renames.clone());
             let mut type_builders = pieces::split_off_type_builders(&mut trees).into_iter();
@@ -193,14 +193,14 @@ pub fn run_and_format(
         let printed = prettyplease::unparse(&file);
         // Freed while the helper prints, rather than after.
         drop(file);
-        let mut parts = print_from_back(queue, kinds.len(), &renames, vendored).map_err(fail)?;
+        let mut parts = pieces::print_from_back(queue, kinds.len(), &renames, vendored).map_err(fail)?;
         // While the helper prints its last pieces: this thread's own text
         // is spaced out in parts too.
         let format_error = |reason: String| GenerateError::new(&spec.label, "src/generated_sdk.rs", format!("cannot format progenitor's output: {reason}"));
         let (segments, order) = pieces::split_at_markers(&printed).map_err(format_error)?;
         let segments = segments.into_iter().map(SpacedPart::new).collect();
         drop(printed);
-        if !receive_from_helper(&mut parts, &printed_receiver).map_err(fail)? {
+        if !pieces::receive(&mut parts, &printed_receiver).map_err(fail)? {
             // The helper stopped without a word: it panicked (the panic goes on here).
             return Err(crate::joined(helper).err().unwrap_or_else(|| fail("the helper thread stopped".to_owned())));
         }
@@ -209,28 +209,10 @@ pub fn run_and_format(
     })
 }
 
-/// The pieces still waiting in `queue` (of `count` in all) printed, from
-/// the back, each in its place; the others are the helper's.
-fn print_from_back(queue: &pieces::Queue, count: usize, renames: &VariantRenames, vendored: bool) -> Result<Vec<Option<SpacedPart>>, String> {
-    let mut parts: Vec<Option<SpacedPart>> = std::iter::repeat_with(|| None).take(count).collect();
-    while let Some((index, piece)) = queue.take_back() {
-        let (text, tree) = pieces::print(&piece, renames, vendored)?;
-        parts[index] = Some(SpacedPart::new(&text));
-        drop(tree);
-    }
-    Ok(parts)
-}
-
-/// The `parts` still missing, as the helper sends them on `printed`;
-/// false when it stopped before sending them all.
-fn receive_from_helper(parts: &mut [Option<SpacedPart>], printed: &mpsc::Receiver<pieces::Printed>) -> Result<bool, String> {
-    let mut missing = parts.iter().filter(|part| part.is_none()).count();
-    while missing > 0 {
-        let Ok((index, part)) = printed.recv() else { return Ok(false) };
-        parts[index] = Some(part?);
-        missing -= 1;
-    }
-    Ok(true)
+/// The variants the open enums of progenitor's file `trees` rename (see
+/// [`crate::open_enums::renames`]).
+fn renames_of(trees: &mut [TokenTree]) -> Result<VariantRenames, String> {
+    module_body(trees, "types", |types| Some(crate::open_enums::renames(types))).transpose().map(Option::unwrap_or_default)
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
@@ -543,7 +525,7 @@ fn install_quiet_panic_hook() {
 /// [`builder_sends`]), and makes its enums open (see [`crate::open_enums`]).
 fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let renames = module_body(&mut trees, "types", |types| Some(crate::open_enums::renames(types))).transpose()?.unwrap_or_default();
+    let renames = renames_of(&mut trees)?;
     let first = reshape_builders(trees, TokenStream::new())?;
     let file = reshape_rest(first.rest, Some(first.module), &renames)?;
     Ok(ProgenitorOutput { file, builders: first.builders, uses: Uses::default(), types: first.types, renames })

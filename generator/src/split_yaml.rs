@@ -35,18 +35,7 @@ pub(crate) fn parse(text: &str, to_json: fn(serde_yaml::Value) -> Value) -> Opti
         },
         _ => None,
     };
-    let (first, second) = std::thread::scope(|scope| {
-        let second = std::thread::Builder::new()
-            .name("generate: read YAML".to_owned())
-            .stack_size(crate::THREAD_STACK)
-            .spawn_scoped(scope, || read(&second));
-        let first = read(&text[..at]);
-        let second = match second {
-            Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => None,
-        };
-        (first, second)
-    });
+    let (first, second) = crate::at_once("read YAML", || read(&text[..at]), || read(&second));
     let keys: Vec<&str> = parents.iter().map(|line| line.trim().trim_end_matches(':')).collect();
     merge(first?, second?, &keys).map(Value::Object)
 }
