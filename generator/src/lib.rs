@@ -137,11 +137,12 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         // The facts of the spec, read while progenitor generates; again
         // from its document in the rare case it had to change it.
         let model = model::Api::from_spec(spec, loaded);
+        let facts = DocumentFacts::of(loaded);
         let handoff = match receiver.recv() {
             Ok(handoff) => handoff?,
             Err(_) => return Err(joined(sdk).err().unwrap_or_else(|| GenerateError::new(&spec.label, "progenitor output", "progenitor's thread stopped"))),
         };
-        let mut crate_files = assemble(spec, options, header, loaded, model, handoff)?;
+        let mut crate_files = assemble(spec, options, header, loaded, (model, facts), handoff)?;
         crate_files.files.insert("src/generated_sdk.rs".to_owned(), joined(sdk)?);
         Ok(crate_files)
     })
@@ -184,6 +185,21 @@ pub(crate) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, Gene
     thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// What the crate's files need from the document alone, besides the
+/// [`model::Api`]: worked out while progenitor generates.
+struct DocumentFacts {
+    /// The crates the spec's `x-rust-type` extensions name.
+    rust_type_uses: model::Uses,
+    /// `api-surface.json`.
+    surface: String,
+}
+
+impl DocumentFacts {
+    fn of(document: &openapiv3::OpenAPI) -> Self {
+        Self { rust_type_uses: model::Uses::named_by_rust_types(document), surface: surface::Surface::of(document).to_json() }
+    }
+}
+
 /// Every file but `src/generated_sdk.rs`, from progenitor's [`Handoff`];
 /// the largest templates (the mocks, the operations) render on threads of
 /// their own.
@@ -194,13 +210,13 @@ fn assemble(
     options: &Options,
     header: &str,
     loaded: &openapiv3::OpenAPI,
-    model: Result<model::Api, GenerateError>,
+    (model, facts): (Result<model::Api, GenerateError>, DocumentFacts),
     handoff: progenitor_pass::Handoff,
 ) -> Result<GeneratedCrate, GenerateError> {
     let progenitor_pass::Handoff { changed, mut warnings, builders, uses, types } = handoff;
-    let (document, mut api) = match &changed {
-        Some(changed) => (changed, model::Api::from_spec(spec, changed)?),
-        None => (loaded, model?),
+    let (document, mut api, facts) = match &changed {
+        Some(changed) => (changed, model::Api::from_spec(spec, changed)?, DocumentFacts::of(changed)),
+        None => (loaded, model?, facts),
     };
     warnings.append(&mut api.warnings);
     if let (true, Some(first)) = (options.strict, warnings.first()) {
@@ -222,7 +238,7 @@ fn assemble(
     }
     api.package = package::Package::new(document, &api.crate_name, options);
     api.vendored_runtime = options.runtime == Runtime::Vendored;
-    api.uses = uses.with_rust_types(document);
+    api.uses = uses.and(facts.rust_type_uses);
     let builders = parse_builders(spec, &builders)?;
     let builders = matching::match_builders(spec, &api.operations, builders)?;
     for (operation, builder) in api.operations.iter_mut().zip(&builders) {
@@ -294,7 +310,7 @@ fn assemble(
     if let Some(package::License::File { name, url }) = &api.package.license {
         files.insert("LICENSE".to_owned(), templates::license_file(&api, name, url.as_deref()));
     }
-    files.insert("api-surface.json".to_owned(), surface::Surface::of(document).to_json());
+    files.insert("api-surface.json".to_owned(), facts.surface);
     files.insert("Cargo.toml".to_owned(), format!("# {header}\n{}", templates::cargo_toml(&api, options)));
     files.insert("README.md".to_owned(), format!("<!-- {header} -->\n{}", templates::readme(&api)));
     let notes = api.package.version_note.iter().cloned().collect();

@@ -72,8 +72,9 @@ pub struct Uses {
 }
 
 impl Uses {
-    /// Adds the crates that `x-rust-type` extensions anywhere in `document` name.
-    pub fn with_rust_types(mut self, document: &OpenAPI) -> Self {
+    /// The crates that `x-rust-type` extensions anywhere in `document`'s
+    /// components name (`chrono`, `uuid`; the others are not optional).
+    pub fn named_by_rust_types(document: &OpenAPI) -> Self {
         fn crates(value: &serde_json::Value, out: &mut Vec<String>) {
             match value {
                 serde_json::Value::Object(map) => {
@@ -88,9 +89,17 @@ impl Uses {
         }
         let mut named = Vec::new();
         crates(&serde_json::to_value(&document.components).unwrap_or_default(), &mut named);
-        self.chrono |= named.iter().any(|k| k == "chrono");
-        self.uuid |= named.iter().any(|k| k == "uuid");
-        self
+        Self { chrono: named.iter().any(|k| k == "chrono"), uuid: named.iter().any(|k| k == "uuid"), ..Self::default() }
+    }
+
+    /// The crates either uses.
+    pub fn and(self, other: Self) -> Self {
+        Self {
+            uuid: self.uuid || other.uuid,
+            chrono: self.chrono || other.chrono,
+            regress: self.regress || other.regress,
+            futures: self.futures || other.futures,
+        }
     }
 }
 

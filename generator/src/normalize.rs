@@ -93,10 +93,18 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
     warnings.append(&mut dropped);
     make_idempotency_keys_optional(document);
     warnings.extend(assign_operation_ids(document));
-    let snapshot = document.clone();
+    // The operations are rewritten with their references read from the
+    // rest of the document, `paths` taken out of it meanwhile: every `$ref`
+    // left names a whole component (`inline_deep_refs` copied in those
+    // that point anywhere else, into `paths` too).
+    let Some(mut paths) = document.get_mut("paths").map(Value::take) else { return Ok(warnings) };
+    let snapshot = &*document;
     let mut hoisted = Vec::new();
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(warnings) };
-    for (path, item) in paths.iter_mut() {
+    let Some(operations) = paths.as_object_mut() else {
+        document["paths"] = paths;
+        return Ok(warnings);
+    };
+    for (path, item) in operations.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
         let shared = match item.get("parameters") {
             Some(Value::Array(_)) => item.remove("parameters"),
@@ -108,19 +116,20 @@ pub fn normalize(document: &mut Value) -> Result<Vec<Warning>, Problem> {
             let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
             let name = format!("operation {id} ({} {path})", method.to_uppercase());
             if let Some(Value::Array(shared)) = &shared {
-                inherit_parameters(&snapshot, shared, operation);
+                inherit_parameters(snapshot, shared, operation);
             }
-            if let Some(warning) = declare_missing_path_parameters(&snapshot, path, operation, &name) {
+            if let Some(warning) = declare_missing_path_parameters(snapshot, path, operation, &name) {
                 warnings.push(warning);
             }
             warnings.extend(drop_invalid_statuses(operation, &name, &here));
-            let outcome = normalize_operation(&snapshot, method, operation, &name, &here, &mut hoisted, &mut warnings);
+            let outcome = normalize_operation(snapshot, method, operation, &name, &here, &mut hoisted, &mut warnings);
             if let Err(problem) = outcome {
                 item.remove(method);
                 warnings.push(Warning::new(problem.item, format!("skipped: {}", problem.message)));
             }
         }
     }
+    document["paths"] = paths;
     warnings.extend(crate::reserved::rename_reserved_path_parameters(document));
     if !hoisted.is_empty() {
         let components = document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
@@ -863,4 +872,26 @@ fn normalize_responses(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_reads_a_reference_into_paths_while_they_are_rewritten() {
+        let mut document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a/{id}": {"get": {"operationId": "a", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "ok"}}}},
+                "/b/{id}": {"get": {"operationId": "b", "parameters": [{"$ref": "#/paths/~1a~1{id}/get/parameters/0"}], "responses": {"200": {"description": "ok"}}}}
+            }
+        });
+        let warnings = normalize(&mut document).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let parameters = document.pointer("/paths/~1b~1{id}/get/parameters").and_then(Value::as_array).unwrap();
+        assert_eq!(parameters.len(), 1, "{parameters:?}");
+        assert!(document.pointer("/paths/~1a~1{id}/get").is_some());
+    }
 }
