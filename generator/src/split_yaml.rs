@@ -8,12 +8,19 @@
 //! merged along them. A cut is only made where the parents are all keys
 //! with nothing after the colon, so it cannot fall inside a block or
 //! quoted scalar or a flow collection (their first line has something
-//! after the colon); where aliases are, it comes before the first anchor,
-//! so an alias never lands apart from its anchor. Whenever the parts could
-//! read differently from the whole (either does not read, or is not a
-//! mapping, a key is in both, the text holds several documents), this
-//! gives up and the caller reads the whole text, with its errors' line and
-//! column.
+//! after the colon).
+//!
+//! Where aliases are, the anchors of the first part go with the second:
+//! each anchor's lines (the line of its `key: &name`, and those under it)
+//! are copied to the head of the second part under a key of their own,
+//! and both parts end or start with `check: *name`: the two must read
+//! the same, or the copy missed something. Anchors that cannot be copied
+//! so (a block scalar, a name used twice, too many) keep the cut before
+//! the first anchor. Whenever the parts could read differently from the
+//! whole (either does not read, or is not a mapping, a key is in both, an
+//! anchor's copy reads differently, the text holds several documents),
+//! this gives up and the caller reads the whole text, with its errors'
+//! line and column.
 
 use serde_json::{Map, Value};
 
@@ -26,8 +33,16 @@ pub(crate) fn parse(text: &str, to_json: fn(serde_yaml::Value) -> Value) -> Opti
     if text.len() < MIN_BYTES {
         return None;
     }
-    let Cut { at, parents } = cut(text)?;
-    let second = format!("{}{}", parents.concat(), &text[at..]);
+    read_parts(text, cut(text)?, to_json)
+}
+
+/// `text` read in two parts, cut as `cut` says.
+fn read_parts(text: &str, cut: Cut<'_>, to_json: fn(serde_yaml::Value) -> Value) -> Option<Value> {
+    let Cut { at, parents, anchors } = cut;
+    let checks: String = anchors.iter().enumerate().map(|(index, anchor)| format!("{CHECK}{index}: *{}\n", anchor.name)).collect();
+    let copies: String = anchors.iter().enumerate().map(|(index, anchor)| format!("{COPY}{index}:\n{}", anchor.lines)).collect();
+    let first = if anchors.is_empty() { std::borrow::Cow::Borrowed(&text[..at]) } else { format!("{}{checks}", &text[..at]).into() };
+    let second = format!("{copies}{checks}{}{}", parents.concat(), &text[at..]);
     let read = |part: &str| match serde_yaml::from_str::<serde_yaml::Value>(part) {
         Ok(value @ serde_yaml::Value::Mapping(_)) => match to_json(value) {
             Value::Object(map) => Some(map),
@@ -35,23 +50,57 @@ pub(crate) fn parse(text: &str, to_json: fn(serde_yaml::Value) -> Value) -> Opti
         },
         _ => None,
     };
-    let (first, second) = crate::at_once("read YAML", || read(&text[..at]), || read(&second));
+    let (first, second) = crate::at_once("read YAML", || read(&first), || read(&second));
+    let (mut first, mut second) = (first?, second?);
+    for index in 0..anchors.len() {
+        let check = format!("{CHECK}{index}");
+        if first.remove(&check)? != second.remove(&check)? {
+            return None;
+        }
+        second.remove(&format!("{COPY}{index}"))?;
+    }
     let keys: Vec<&str> = parents.iter().map(|line| line.trim().trim_end_matches(':')).collect();
-    merge(first?, second?, &keys).map(Value::Object)
+    merge(first, second, &keys).map(Value::Object)
 }
 
-/// Where to cut, and the lines of the keys the cut line sits under.
+/// The keys under which an anchor's copy, and the check that it reads as
+/// the original, are added to the parts (numbered, in anchor order).
+const COPY: &str = "x-split-yaml-anchor-";
+const CHECK: &str = "x-split-yaml-check-";
+
+/// Past this many anchors in the first part, the cut comes before them.
+const MAX_COPIES: usize = 64;
+
+/// Where to cut, the lines of the keys the cut line sits under, and the
+/// anchors before the cut that the second part needs.
 struct Cut<'t> {
     at: usize,
     parents: Vec<&'t str>,
+    anchors: Vec<Anchor<'t>>,
 }
 
-/// The cut nearest the middle of `text` (before its first anchor when it
-/// has aliases): the start of a key's line whose parent lines are all
-/// bare keys. None when the text marks documents of its own (`---`,
-/// `...` or a directive past its first line), or has no such line.
+/// The cut nearest the middle of `text`, with copies of the anchors before
+/// it when the text has aliases; where they cannot be copied, the cut
+/// nearest the middle before the first anchor.
 fn cut(text: &str) -> Option<Cut<'_>> {
-    let limit = if has_alias(text) { first_anchor(text).unwrap_or(text.len()) } else { text.len() };
+    if text.contains(COPY) || text.contains(CHECK) {
+        return None;
+    }
+    if !has_alias(text) {
+        return nearest_middle(text, text.len());
+    }
+    let copied = nearest_middle(text, text.len()).and_then(|cut| {
+        let anchors = copyable_anchors(text, cut.at)?;
+        Some(Cut { anchors, ..cut })
+    });
+    copied.or_else(|| nearest_middle(text, first_anchor(text).unwrap_or(text.len())))
+}
+
+/// The start of a key's line nearest the middle of `text` and before
+/// `limit`, whose parent lines are all bare keys. None when the text
+/// marks documents of its own (`---`, `...` or a directive past its first
+/// line), or has no such line.
+fn nearest_middle(text: &str, limit: usize) -> Option<Cut<'_>> {
     let middle = text.len() / 2;
     let mut best: Option<Cut<'_>> = None;
     // The lines each line sits under: (indentation, is a bare key, line).
@@ -73,11 +122,82 @@ fn cut(text: &str) -> Option<Cut<'_>> {
         }
         let closer = |best: &Option<Cut<'_>>| best.as_ref().is_none_or(|best| at.abs_diff(middle) < best.at.abs_diff(middle));
         if at > 0 && at < limit && is_key(content) && open.iter().all(|(_, bare, _)| *bare) && closer(&best) {
-            best = Some(Cut { at, parents: open.iter().map(|(_, _, line)| *line).collect() });
+            best = Some(Cut { at, parents: open.iter().map(|(_, _, line)| *line).collect(), anchors: Vec::new() });
         }
         open.push((indent, is_bare_key(content), line));
     }
     best
+}
+
+/// An anchor and the lines that hold its node.
+struct Anchor<'t> {
+    name: &'t str,
+    lines: &'t str,
+}
+
+/// The anchors of `text` before `end`, each with its lines: those of
+/// `key: &name ...` or `- &name ...` and the lines under it (more
+/// indented, or items of a sequence at its key's indentation). None when
+/// one cannot be copied so: its node is a block scalar (whose trailing
+/// blank lines may count), it is a top-level key's (its copy would be
+/// one), its name is not used once in all the text, or there are more
+/// than [`MAX_COPIES`].
+fn copyable_anchors(text: &str, end: usize) -> Option<Vec<Anchor<'_>>> {
+    let head = &text[..end];
+    let mut anchors = Vec::new();
+    let mut start = 0;
+    for line in head.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let Some(name) = anchor_name(line) else { continue };
+        let after = line[line.find(&format!("&{name}"))? + 1 + name.len()..].trim_start();
+        let used_once = text.match_indices(&format!("&{name}")).filter(|(at, _)| !text[at + 1 + name.len()..].starts_with(is_name_char)).count() == 1;
+        let top_level_key = !line.starts_with([' ', '-']);
+        if after.starts_with(['|', '>']) || !used_once || top_level_key || anchors.len() == MAX_COPIES {
+            return None;
+        }
+        anchors.push(Anchor { name, lines: &text[at..node_end(text, at, line)] });
+    }
+    Some(anchors)
+}
+
+/// The name of the anchor `line` sets after `: ` or `- `, if any.
+fn anchor_name(line: &str) -> Option<&str> {
+    let at = [line.find(": &"), line.find("- &")].into_iter().flatten().min()? + 3;
+    let name = &line[at..line[at..].find(|c: char| !is_name_char(c)).map_or(line.len(), |len| at + len)];
+    (!name.is_empty()).then_some(name)
+}
+
+/// Whether `c` may be part of an anchor's name here (YAML allows more,
+/// which then is not copied: its name is not found used once).
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// Where the node that starts on `line` (at `at` in `text`) ends: after
+/// the last of the following lines that are more indented, or are items
+/// of a sequence at the indentation of the line's key (blank and comment
+/// lines count when such a line follows them).
+fn node_end(text: &str, at: usize, line: &str) -> usize {
+    let content = line.trim_start_matches(' ');
+    let indent = line.len() - content.len();
+    let key_may_hold_items = !content.starts_with("- ");
+    let mut end = at + line.len();
+    let mut start = end;
+    for next in text[end..].split_inclusive('\n') {
+        start += next.len();
+        let inner = next.trim_start_matches(' ');
+        if inner.trim().is_empty() || inner.starts_with('#') {
+            continue;
+        }
+        let depth = next.len() - inner.len();
+        if depth > indent || (depth == indent && key_may_hold_items && inner.starts_with("- ")) {
+            end = start;
+        } else {
+            break;
+        }
+    }
+    end
 }
 
 /// Whether `content` (a line without its indentation) starts a mapping
@@ -154,13 +274,47 @@ mod tests {
         assert_eq!(parse(&text, crate::load::to_json).expect("read in parts"), whole(&text));
     }
 
+    /// [`spec`] with `example: &shared ...` in schema `at` (its lines
+    /// after `example:`) and an alias to it after the schemas.
+    fn anchored(at: usize, example: &str) -> String {
+        let text = spec(2000, "x-uses:\n  one: *shared\n");
+        let schema = format!("    Schema{at}:\n");
+        text.replacen(&schema, &format!("{schema}      example: &shared{example}"), 1)
+    }
+
     #[test]
-    fn with_aliases_the_cut_comes_before_the_first_anchor() {
-        let anchored = spec(2000, "").replacen("      type: object\n", "      type: object\n      example: &shared {a: 1}\n", 300);
-        let text = anchored.replace("paths:\n", "x-uses:\n  one: *shared\npaths:\n");
-        let cut = cut(&text).expect("a cut");
-        assert!(cut.at < text.find("&shared").unwrap());
-        assert_eq!(parse(&text, crate::load::to_json).expect("read in parts"), whole(&text));
+    fn with_aliases_the_anchors_before_the_cut_go_with_the_second_part() {
+        for example in [" {a: 1}\n", "\n        a: 1\n        b: [2, 3]\n\n        # comment\n        c: *nested\n", "\n      - 1\n      - two\n"] {
+            let nested = if example.contains("*nested") { "      x-other: &nested 7\n" } else { "" };
+            let text = anchored(300, example).replacen("    Schema200:\n", &format!("    Schema200:\n{nested}"), 1);
+            let cut = cut(&text).expect("a cut");
+            assert!(cut.at.abs_diff(text.len() / 2) < 300, "near the middle");
+            let names: Vec<&str> = cut.anchors.iter().map(|anchor| anchor.name).collect();
+            assert_eq!(names, if nested.is_empty() { vec!["shared"] } else { vec!["nested", "shared"] });
+            assert_eq!(parse(&text, crate::load::to_json).expect("read in parts"), whole(&text), "{example:?}");
+        }
+    }
+
+    #[test]
+    fn anchors_that_cannot_be_copied_keep_the_cut_before_the_first_anchor() {
+        let block_scalar = anchored(300, " |\n        text\n\n");
+        let named_twice = anchored(300, " 1\n").replacen("    Schema400:\n", "    Schema400:\n      example: &shared 2\n", 1);
+        for text in [block_scalar, named_twice] {
+            let cut = cut(&text).expect("a cut");
+            assert!(cut.at < text.find("&shared").unwrap() && cut.anchors.is_empty());
+            assert_eq!(parse(&text, crate::load::to_json).expect("read in parts"), whole(&text));
+        }
+    }
+
+    #[test]
+    fn a_copy_that_reads_differently_from_its_anchor_gives_up() {
+        let text = anchored(300, "\n        a: 1\n        b: 2\n");
+        let mut cut = cut(&text).expect("a cut");
+        assert_eq!(cut.anchors.len(), 1);
+        let lines = cut.anchors[0].lines;
+        // The copy without its last line.
+        cut.anchors[0].lines = &lines[..lines.trim_end().rfind('\n').unwrap() + 1];
+        assert_eq!(read_parts(&text, cut, crate::load::to_json), None);
     }
 
     #[test]
