@@ -121,7 +121,7 @@ pub fn generate(spec: &SpecSource) -> Result<GeneratedCrate, GenerateError> {
 
 /// Generates the crate for `spec` with `options`.
 pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCrate, GenerateError> {
-    let (document, warnings) = load::load(spec)?;
+    let (document, warnings, value) = load::load_keeping_value(spec)?;
     let header = render::header(&package::portable_label(&spec.label));
     let vendored = options.runtime == Runtime::Vendored;
     // progenitor and the formatting of its (large) file run on one thread,
@@ -138,6 +138,8 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
         // from its document in the rare case it had to change it.
         let model = model::Api::from_spec(spec, loaded);
         let facts = DocumentFacts::of(loaded);
+        // Freed here, while progenitor generates, rather than before it started.
+        drop(value);
         let handoff = match receiver.recv() {
             Ok(handoff) => handoff?,
             Err(_) => return Err(joined(sdk).err().unwrap_or_else(|| GenerateError::new(&spec.label, "progenitor output", "progenitor's thread stopped"))),

@@ -11,6 +11,13 @@ use crate::{GenerateError, SpecSource};
 /// YAML errors carry their line and column; other problems name the JSON
 /// pointer or the operation at fault.
 pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning>), GenerateError> {
+    load_keeping_value(spec).map(|(document, warnings, _)| (document, warnings))
+}
+
+/// What [`load`] returns, with the normalised JSON value the document was
+/// read from: a large one takes milliseconds to free, which the caller can
+/// do when it would otherwise wait.
+pub(crate) fn load_keeping_value(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning>, serde_json::Value), GenerateError> {
     let (mut value, mut warnings) = converted(spec)?;
     let version = value.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     if version.starts_with("3.2.") {
@@ -28,8 +35,8 @@ pub fn load(spec: &SpecSource) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning
         root.entry("paths").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
     }
     warnings.extend(crate::normalize::normalize(&mut value).map_err(|p| GenerateError::new(&spec.label, p.item, p.message))?);
-    let document = read_salvaging(spec, value, &mut warnings)?;
-    Ok((document, warnings))
+    let document = read_salvaging(spec, &mut value, &mut warnings)?;
+    Ok((document, warnings, value))
 }
 
 /// How many parts of a document [`read_salvaging`] gives up before it
@@ -40,22 +47,22 @@ const MAX_GIVEN_UP: usize = 50;
 /// does not read (or nests compositions too deep) is given up, with a
 /// warning naming it ([`crate::salvage`]), and the rest read again; a fault
 /// the document cannot do without is an error naming its JSON pointer.
-fn read_salvaging(spec: &SpecSource, mut value: serde_json::Value, warnings: &mut Vec<crate::Warning>) -> Result<openapiv3::OpenAPI, GenerateError> {
+fn read_salvaging(spec: &SpecSource, value: &mut serde_json::Value, warnings: &mut Vec<crate::Warning>) -> Result<openapiv3::OpenAPI, GenerateError> {
     let mut given_up = 0;
     loop {
         // Where, why the document is refused, and why a part is given up.
-        let (at, refusal, reason) = match check_deep_schemas(&value, &mut Vec::new(), false) {
+        let (at, refusal, reason) = match check_deep_schemas(value, &mut Vec::new(), false) {
             Err((at, message)) => (at, message.clone(), message),
-            Ok(_) => match read_in_halves(&mut value).map_or_else(|| read_at(&[], &value), Ok) {
+            Ok(_) => match read_in_halves(value).map_or_else(|| read_at(&[], value), Ok) {
                 Ok(document) => return Ok(document),
                 Err(fault) => {
-                    let (at, message) = if fault.0 == ["paths"] { locate_in_paths(&value).unwrap_or(fault) } else { fault };
+                    let (at, message) = if fault.0 == ["paths"] { locate_in_paths(value).unwrap_or(fault) } else { fault };
                     (at, format!("not a valid OpenAPI 3.0 document: {message}"), format!("it is not valid OpenAPI 3.0 ({message})"))
                 }
             },
         };
         let here = pointer(&at);
-        let what = (given_up < MAX_GIVEN_UP).then(|| crate::salvage::give_up(&mut value, &at)).flatten();
+        let what = (given_up < MAX_GIVEN_UP).then(|| crate::salvage::give_up(value, &at)).flatten();
         let Some(what) = what else { return Err(GenerateError::new(&spec.label, here, refusal)) };
         warnings.push(crate::Warning::new(here, format!("{what}: {reason}")));
         given_up += 1;
