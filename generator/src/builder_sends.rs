@@ -85,19 +85,19 @@ fn self_type_name(header: &[TokenTree]) -> Result<String, String> {
 /// `body`.
 fn hooks_operation_id(body: TokenStream) -> Option<String> {
     let trees: Vec<TokenTree> = body.into_iter().collect();
-    for (at, tree) in trees.iter().enumerate() {
-        let TokenTree::Group(group) = tree else { continue };
-        let after_info = at > 0 && is_ident(&trees[at - 1], "OperationInfo") && group.delimiter() == Delimiter::Brace;
-        if after_info {
-            if let Some(id) = operation_id_field(group.stream()) {
-                return Some(id);
-            }
-        }
-        if let Some(id) = hooks_operation_id(group.stream()) {
-            return Some(id);
-        }
-    }
-    None
+    // Progenitor writes it among the body's statements: looked for there
+    // first, before inside every group (a large body's groups take a while
+    // to go through).
+    let here = trees.windows(2).find_map(|pair| match pair {
+        [name, TokenTree::Group(group)] if is_ident(name, "OperationInfo") && group.delimiter() == Delimiter::Brace => operation_id_field(group.stream()),
+        _ => None,
+    });
+    here.or_else(|| {
+        trees.iter().find_map(|tree| match tree {
+            TokenTree::Group(group) => hooks_operation_id(group.stream()),
+            _ => None,
+        })
+    })
 }
 
 /// The string literal of `operation_id: ".."` among a struct

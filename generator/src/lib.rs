@@ -327,7 +327,7 @@ fn assemble(
 }
 
 fn parse_builders(spec: &SpecSource, builders: &[progenitor_pass::BuilderText]) -> Result<Vec<progenitor_pass::Builder>, GenerateError> {
-    builders.iter().map(|builder| builder.parse().map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))).collect()
+    progenitor_pass::BuilderText::parse_all(builders).map_err(|reason| GenerateError::new(&spec.label, "progenitor output", reason))
 }
 
 /// Each template's tokens (skipping the absent ones) as a formatted file,

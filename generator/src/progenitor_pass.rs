@@ -89,9 +89,23 @@ impl From<&Builder> for BuilderText {
 }
 
 impl BuilderText {
-    /// The builder again, on this thread.
-    pub fn parse(&self) -> Result<Builder, String> {
-        let ty = |text: &str| syn::parse_str::<syn::Type>(text).map_err(|e| format!("builder {}: type `{text}`: {e}", self.name));
+    /// The builders again, on this thread; each type written the same
+    /// way is parsed once (most fields share a few types).
+    pub fn parse_all(builders: &[BuilderText]) -> Result<Vec<Builder>, String> {
+        let mut parsed = HashMap::new();
+        builders.iter().map(|builder| builder.parse_with(&mut parsed)).collect()
+    }
+
+    /// The builder again, with the types `parsed` before.
+    fn parse_with<'t>(&'t self, parsed: &mut HashMap<&'t str, syn::Type>) -> Result<Builder, String> {
+        let mut ty = |text: &'t str| match parsed.get(text) {
+            Some(ty) => Ok::<_, String>(ty.clone()),
+            None => {
+                let ty: syn::Type = syn::parse_str(text).map_err(|e| format!("builder {}: type `{text}`: {e}", self.name))?;
+                parsed.insert(text, ty.clone());
+                Ok(ty)
+            }
+        };
         Ok(Builder {
             name: syn::parse_str(&self.name).map_err(|e| format!("builder `{}`: {e}", self.name))?,
             method: self.method.clone(),
