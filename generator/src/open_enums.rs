@@ -66,7 +66,7 @@ pub fn apply(file: &mut syn::File, renames: &VariantRenames) -> Result<(), Strin
         *item = syn::parse2(open.definition()).map_err(|e| format!("open enum {}: {e}", open.name))?;
         rewritten.push(open);
     }
-    let names: Vec<String> = rewritten.iter().map(|open| open.name.to_string()).collect();
+    let names: BTreeSet<String> = rewritten.iter().map(|open| open.name.to_string()).collect();
     // typify's impls for these enums (Display, FromStr, TryFrom) are replaced
     // by ours; its `Default` impls stay, with variant names updated.
     types.retain(|item| !matches!(item, syn::Item::Impl(block) if block_for(block, &names) && !is_default_impl(block)));
@@ -106,7 +106,7 @@ impl OpenEnum {
     /// Reads a typify string enum (unit variants, optional
     /// `#[serde(rename)]`); other enums are left as they are.
     fn from_typify(item: &syn::ItemEnum) -> Result<Option<Self>, String> {
-        let derives_deserialize = item.attrs.iter().any(|a| a.path().is_ident("derive") && quote!(#a).to_string().contains("Deserialize"));
+        let derives_deserialize = item.attrs.iter().any(|a| a.path().is_ident("derive") && mentions(a, "Deserialize"));
         let serde_attrs_are_plain = item.attrs.iter().filter(|a| a.path().is_ident("serde")).count() == 0;
         if !derives_deserialize || !serde_attrs_are_plain || item.variants.is_empty() {
             return Ok(None);
@@ -215,6 +215,24 @@ pub fn variant_ident(wire: &str) -> syn::Ident {
     format_ident!("{name}")
 }
 
+/// Whether the arguments of `attr` (`#[derive(.., ::serde::Deserialize)]`)
+/// hold the identifier `name`.
+fn mentions(attr: &syn::Attribute, name: &str) -> bool {
+    let syn::Meta::List(list) = &attr.meta else { return false };
+    list.tokens.clone().into_iter().any(|tree| matches!(tree, TokenTree::Ident(ident) if ident == name))
+}
+
+/// Whether `attr` is `#[<path>(name)]`, with nothing else between the
+/// parentheses.
+fn is_only(attr: &syn::Attribute, name: &str) -> bool {
+    let syn::Meta::List(list) = &attr.meta else { return false };
+    if !matches!(list.delimiter, syn::MacroDelimiter::Paren(_)) {
+        return false;
+    }
+    let mut trees = list.tokens.clone().into_iter();
+    matches!((trees.next(), trees.next()), (Some(TokenTree::Ident(ident)), None) if ident == name)
+}
+
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut rename = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
@@ -228,9 +246,9 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     rename
 }
 
-fn block_for(block: &syn::ItemImpl, names: &[String]) -> bool {
+fn block_for(block: &syn::ItemImpl, names: &BTreeSet<String>) -> bool {
     let syn::Type::Path(path) = &*block.self_ty else { return false };
-    path.path.segments.last().is_some_and(|s| names.iter().any(|n| s.ident == n))
+    path.path.segments.last().is_some_and(|s| names.contains(&s.ident.to_string()))
 }
 
 fn is_default_impl(block: &syn::ItemImpl) -> bool {
@@ -304,7 +322,7 @@ impl VisitMut for RenameWithSelf<'_> {
 /// `additionalProperties: false` on the structs and enums of the `types`
 /// module (and its submodules): a response with a new field must decode.
 pub fn drop_deny_unknown_fields(items: &mut [syn::Item]) {
-    let keep = |attr: &syn::Attribute| !(attr.path().is_ident("serde") && quote!(#attr).to_string().replace(' ', "") == "#[serde(deny_unknown_fields)]");
+    let keep = |attr: &syn::Attribute| !(attr.path().is_ident("serde") && is_only(attr, "deny_unknown_fields"));
     for item in items {
         match item {
             syn::Item::Struct(item) => item.attrs.retain(keep),
@@ -345,6 +363,26 @@ mod tests {
         .collect();
         let renames = renames(&types).unwrap();
         assert_eq!(renames, [(("Shape".to_owned(), "X3d".to_owned()), "ThreeD".to_owned())].into());
+    }
+
+    #[test]
+    fn only_a_bare_deny_unknown_fields_is_dropped_at_any_depth() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct Closed { pub a: u8 }
+            #[serde(untagged, deny_unknown_fields)]
+            pub enum Either { A(u8), B(String) }
+            pub mod builder {
+                #[serde(deny_unknown_fields)]
+                pub struct Nested;
+            }
+        };
+        drop_deny_unknown_fields(&mut file.items);
+        let printed = quote!(#file).to_string();
+        assert_eq!(printed.matches("deny_unknown_fields").count(), 1, "{printed}");
+        assert!(printed.contains("untagged , deny_unknown_fields"), "{printed}");
+        assert!(printed.contains("# [derive (Deserialize)] pub struct Closed"), "{printed}");
     }
 
     #[test]
