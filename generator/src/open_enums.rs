@@ -15,32 +15,66 @@
 //! (`src/open_enums.rs`, [`OPEN_ENUMS_RS`](crate::templates::OPEN_ENUMS_RS)).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use heck::ToUpperCamelCase;
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
-use crate::token_trees::{declares, item_starts};
+use crate::token_trees::{declares, is_group, is_ident, is_punct, item_starts};
 
 /// The variants the open enums rename: `(enum, typify's variant)` → ours.
 /// Plain text, so that another thread can rename what it parsed.
 pub type VariantRenames = BTreeMap<(String, String), String>;
 
-/// The variants the open enums rename, read from the items of progenitor's
-/// `types` module before the file is parsed (only its enums are): the
-/// parts of the file printed on another thread need them.
-pub fn renames(types: &[TokenTree]) -> Result<VariantRenames, String> {
-    let mut starts = item_starts(types);
-    starts.insert(0, 0);
-    starts.push(types.len());
-    let mut renames = VariantRenames::new();
-    for item in starts.windows(2).map(|range| &types[range[0]..range[1]]) {
+/// Rewrites typify's string enums among the items of progenitor's `types`
+/// module (`types`, its tokens, before the file is parsed) as open enums:
+/// each in its place, typify's impls for it (but `Default`) dropped, ours
+/// added after the module's last item. Returns the variants renamed, for
+/// [`apply`] and the parts of the file printed on another thread.
+pub fn rewrite(types: &mut Vec<TokenTree>) -> Result<VariantRenames, String> {
+    let mut bounds = item_starts(types);
+    bounds.insert(0, 0);
+    bounds.push(types.len());
+    let items: Vec<Range<usize>> = bounds.windows(2).map(|pair| pair[0]..pair[1]).collect();
+    // What takes each item's place, where it changes.
+    let mut replaced: Vec<Option<TokenStream>> = vec![None; items.len()];
+    let mut opens = Vec::new();
+    for (index, range) in items.iter().enumerate() {
+        let item = &types[range.clone()];
         if !declares(item, "enum") {
             continue;
         }
         let enumeration: syn::ItemEnum = syn::parse2(item.iter().cloned().collect()).map_err(|e| format!("an enum of the types does not parse: {e}"))?;
         let Some(open) = OpenEnum::from_typify(&enumeration)? else { continue };
+        replaced[index] = Some(open.definition());
+        opens.push(open);
+    }
+    if opens.is_empty() {
+        return Ok(VariantRenames::new());
+    }
+    let names: BTreeSet<String> = opens.iter().map(|open| open.name.to_string()).collect();
+    for (index, range) in items.iter().enumerate() {
+        let item = &types[range.clone()];
+        if declares(item, "impl") && impl_self_name(item).is_some_and(|name| names.contains(&name)) && impl_trait_name(item).as_deref() != Some("Default") {
+            replaced[index] = Some(TokenStream::new());
+        }
+    }
+    let mut trees = std::mem::take(types).into_iter();
+    for (range, replacement) in items.iter().zip(replaced) {
+        let kept = trees.by_ref().take(range.len());
+        match replacement {
+            Some(replacement) => {
+                kept.for_each(drop);
+                types.extend(replacement);
+            }
+            None => types.extend(kept),
+        }
+    }
+    let mut renames = VariantRenames::new();
+    for open in &opens {
+        types.extend(open.impls());
         for variant in &open.variants {
             if variant.original != variant.ident {
                 renames.insert((open.name.to_string(), variant.original.to_string()), variant.ident.to_string());
@@ -50,33 +84,76 @@ pub fn renames(types: &[TokenTree]) -> Result<VariantRenames, String> {
     Ok(renames)
 }
 
-/// Rewrites the `types` module of progenitor's output in place, renaming
-/// the variants [`renames`] read from its tokens.
-pub fn apply(file: &mut syn::File, renames: &VariantRenames) -> Result<(), String> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+/// An impl item's header (its tokens before the body), split at a
+/// top-level `for`: the trait's path before, the self type after (none
+/// for an inherent impl); the impl's own generics and a `where` clause
+/// left out.
+fn impl_header(item: &[TokenTree]) -> (Option<&[TokenTree]>, &[TokenTree]) {
+    let start = item.iter().position(|tree| is_ident(tree, "impl")).map_or(0, |at| at + 1);
+    let end = item.iter().position(|tree| is_group(tree, Delimiter::Brace)).unwrap_or(item.len()).max(start);
+    let mut header = &item[start..end];
+    if header.first().is_some_and(|tree| is_punct(tree, '<')) {
+        header = &header[generic_arguments_end(header)..];
+    }
+    if let Some(at) = header.iter().position(|tree| is_ident(tree, "where")) {
+        header = &header[..at];
+    }
+    match header.iter().position(|tree| is_ident(tree, "for")) {
+        Some(at) => (Some(&header[..at]), &header[at + 1..]),
+        None => (None, header),
+    }
+}
+
+/// Where the `<..>` that `tokens` start with ends (counting the `<` and
+/// `>` inside it; a `->` is not one).
+fn generic_arguments_end(tokens: &[TokenTree]) -> usize {
+    let mut depth = 0usize;
+    for (at, tree) in tokens.iter().enumerate() {
+        let after_dash = at > 0 && is_punct(&tokens[at - 1], '-');
+        if is_punct(tree, '<') {
+            depth += 1;
+        } else if is_punct(tree, '>') && !after_dash {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                return at + 1;
+            }
+        }
+    }
+    tokens.len()
+}
+
+/// The last segment's name of the path `tokens` (`::std::default::Default`,
+/// `Kind<T>` → `Kind`), as syn reads a path type; none for any other type.
+fn path_name(tokens: &[TokenTree]) -> Option<String> {
+    let path = &tokens[..tokens.iter().position(|tree| is_punct(tree, '<')).unwrap_or(tokens.len())];
+    let plain = path.iter().all(|tree| matches!(tree, TokenTree::Ident(_)) || is_punct(tree, ':'));
+    match path.last() {
+        Some(TokenTree::Ident(name)) if plain => Some(name.to_string()),
+        _ => None,
+    }
+}
+
+/// The name of the type an impl item is for, when it is a path.
+fn impl_self_name(item: &[TokenTree]) -> Option<String> {
+    path_name(impl_header(item).1)
+}
+
+/// The name of the trait an impl item implements, if any.
+fn impl_trait_name(item: &[TokenTree]) -> Option<String> {
+    impl_header(item).0.and_then(path_name)
+}
+
+/// Makes the open enums [`rewrite`] wrote whole in progenitor's parsed
+/// `file`: the `deny_unknown_fields` of its types dropped, and the paths
+/// to renamed variants updated.
+pub fn apply(file: &mut syn::File, renames: &VariantRenames) {
+    if let Some(types) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut().map(|(_, items)| items),
         _ => None,
-    }) else {
-        return Ok(());
-    };
-    let mut rewritten = Vec::new();
-    for item in types.iter_mut() {
-        let syn::Item::Enum(enumeration) = item else { continue };
-        let Some(open) = OpenEnum::from_typify(enumeration)? else { continue };
-        *item = syn::parse2(open.definition()).map_err(|e| format!("open enum {}: {e}", open.name))?;
-        rewritten.push(open);
+    }) {
+        drop_deny_unknown_fields(types);
     }
-    let names: BTreeSet<String> = rewritten.iter().map(|open| open.name.to_string()).collect();
-    // typify's impls for these enums (Display, FromStr, TryFrom) are replaced
-    // by ours; its `Default` impls stay, with variant names updated.
-    types.retain(|item| !matches!(item, syn::Item::Impl(block) if block_for(block, &names) && !is_default_impl(block)));
-    for open in &rewritten {
-        let impls: syn::File = syn::parse2(open.impls()).map_err(|e| format!("open enum {}: {e}", open.name))?;
-        types.extend(impls.items);
-    }
-    drop_deny_unknown_fields(types);
     rename_variants(file, renames);
-    Ok(())
 }
 
 /// Updates the paths to renamed variants (`Enum::Old`, and `Self::Old`
@@ -246,15 +323,6 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     rename
 }
 
-fn block_for(block: &syn::ItemImpl, names: &BTreeSet<String>) -> bool {
-    let syn::Type::Path(path) = &*block.self_ty else { return false };
-    path.path.segments.last().is_some_and(|s| names.contains(&s.ident.to_string()))
-}
-
-fn is_default_impl(block: &syn::ItemImpl) -> bool {
-    block.trait_.as_ref().is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Default"))
-}
-
 /// Updates `Enum::Old` paths (and `Self::Old` inside `impl Enum`) after renames.
 struct RenameVariants<'a> {
     renames: &'a VariantRenames,
@@ -342,8 +410,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_renames_read_from_tokens_are_those_of_the_open_enums() {
-        let types: Vec<TokenTree> = quote! {
+    fn string_enums_are_rewritten_in_their_tokens_with_the_variants_they_rename() {
+        let mut types: Vec<TokenTree> = quote! {
             /// A string enum typify names `X3d` and `Flat`.
             #[derive(Clone, Copy, Debug, Deserialize, Serialize)]
             pub enum Shape {
@@ -353,16 +421,62 @@ mod tests {
                 Flat,
             }
             impl ::std::fmt::Display for Shape { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
+            impl<'a> ::std::convert::TryFrom<&'a str> for types::Shape where Self: Sized { type Error = (); fn try_from(_: &'a str) -> Result<Self, ()> { Err(()) } }
+            impl ::std::default::Default for Shape { fn default() -> Self { Shape::X3d } }
             /// Tagged: not a string enum, left as typify wrote it.
             #[derive(Clone, Debug, Deserialize, Serialize)]
             #[serde(tag = "type")]
             pub enum Event { #[serde(rename = "3d")] X3d }
+            impl ::std::fmt::Display for Event { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
             pub struct Enum { pub shape: Shape }
+            impl Enum { pub fn shape(&self) -> &Shape { &self.shape } }
+            pub mod builder { pub struct Shape; impl Shape { fn x() {} } }
         }
         .into_iter()
         .collect();
-        let renames = renames(&types).unwrap();
+        let renames = rewrite(&mut types).unwrap();
         assert_eq!(renames, [(("Shape".to_owned(), "X3d".to_owned()), "ThreeD".to_owned())].into());
+        let file: syn::File = syn::parse2(types.into_iter().collect()).expect("the items parse");
+        let items: Vec<String> = file
+            .items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Enum(item) => format!("enum {} {:?}", item.ident, item.variants.iter().map(|v| v.ident.to_string()).collect::<Vec<_>>()),
+                syn::Item::Impl(item) => {
+                    let (target, path) = (&item.self_ty, item.trait_.as_ref().map(|(path, _)| path));
+                    format!("impl {} for {}", quote!(#path), quote!(#target))
+                }
+                syn::Item::Struct(item) => format!("struct {}", item.ident),
+                syn::Item::Mod(item) => format!("mod {}", item.ident),
+                other => quote!(#other).to_string(),
+            })
+            .collect();
+        let expected = [
+            "enum Shape [\"ThreeD\", \"Flat\", \"Other\"]",
+            "impl :: std :: default :: Default for Shape",
+            "enum Event [\"X3d\"]",
+            "impl :: std :: fmt :: Display for Event",
+            "struct Enum",
+            "impl  for Enum",
+            "mod builder",
+            "impl  for Shape",
+            "impl :: std :: convert :: From < & str > for Shape",
+            "open_enum_conversions ! (Shape) ;",
+        ];
+        assert_eq!(items, expected);
+    }
+
+    #[test]
+    fn impl_headers_name_their_trait_and_type_as_syn_reads_them() {
+        let header = |tokens: TokenStream| {
+            let item: Vec<TokenTree> = tokens.into_iter().collect();
+            (impl_trait_name(&item), impl_self_name(&item))
+        };
+        let named = |name: &str| Some(name.to_owned());
+        assert_eq!(header(quote!(impl<'a, T: Fn() -> u8> ::std::convert::From<&'a T> for super::Kind<'a> where T: Clone {})), (named("From"), named("Kind")));
+        assert_eq!(header(quote!(#[allow(unused)] impl Kind {})), (None, named("Kind")));
+        assert_eq!(header(quote!(impl Trait for &Kind {})), (named("Trait"), None));
+        assert_eq!(header(quote!(impl Trait for [Kind; 2] {})), (named("Trait"), None));
     }
 
     #[test]

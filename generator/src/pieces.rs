@@ -3,7 +3,7 @@
 //! Parsing progenitor's tokens with syn and printing them with prettyplease
 //! is most of a large crate's generation time. Two parts of the file need
 //! nothing from the rest but the variant renames of the open enums (which
-//! [`crate::open_enums::renames`] reads from the enums' tokens first):
+//! [`crate::open_enums::rewrite`] writes from the enums' tokens first):
 //! typify's `types::builder` module (a builder struct and four impls per
 //! type, half the file) and progenitor's `builder` module (a struct and a
 //! block of setters per operation). Their items are cut out before the file

@@ -162,7 +162,7 @@ pub fn run_and_format(
         let mut document = Cow::Borrowed(document);
         let early = generate_salvaging(spec, &mut document, &mut warnings).and_then(|(tokens, uses)| {
             let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-            let renames = renames_of(&mut trees).map_err(fail)?;
+            let renames = open_enums_of(&mut trees).map_err(fail)?;
             // The receiver lives until this scope ends.
             let _ = renames_sender.send(renames.clone());
             let mut type_builders = pieces::split_off_type_builders(&mut trees).into_iter();
@@ -223,10 +223,10 @@ pub fn run_and_format(
     })
 }
 
-/// The variants the open enums of progenitor's file `trees` rename (see
-/// [`crate::open_enums::renames`]).
-fn renames_of(trees: &mut [TokenTree]) -> Result<VariantRenames, String> {
-    module_body(trees, "types", |types| Some(crate::open_enums::renames(types))).transpose().map(Option::unwrap_or_default)
+/// The open enums of progenitor's file `trees` written (see
+/// [`crate::open_enums::rewrite`]): the variants they rename.
+fn open_enums_of(trees: &mut [TokenTree]) -> Result<VariantRenames, String> {
+    module_body(trees, "types", |types| Some(crate::open_enums::rewrite(types))).transpose().map(Option::unwrap_or_default)
 }
 
 /// Generates progenitor's part of the crate (`src/generated_sdk.rs`). An
@@ -539,7 +539,7 @@ fn install_quiet_panic_hook() {
 /// [`builder_sends`]), and makes its enums open (see [`crate::open_enums`]).
 fn reshape(tokens: TokenStream) -> Result<ProgenitorOutput, String> {
     let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let renames = renames_of(&mut trees)?;
+    let renames = open_enums_of(&mut trees)?;
     let first = reshape_builders(trees, TokenStream::new())?;
     let file = reshape_rest(first.rest, Some(first.module), &renames)?;
     Ok(ProgenitorOutput { file, builders: first.builders, uses: Uses::default(), types: first.types, renames })
@@ -632,7 +632,7 @@ fn reshape_rest(rest: TokenStream, module: Option<TokenStream>, renames: &Varian
     if let (Some(items), Some(module)) = (builder_module, module) {
         *items = module;
     }
-    crate::open_enums::apply(&mut file, renames)?;
+    crate::open_enums::apply(&mut file, renames);
     strip_ignored_examples(&mut file);
     Ok(file)
 }
