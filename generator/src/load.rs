@@ -225,7 +225,7 @@ pub fn converted(spec: &SpecSource) -> Result<(serde_json::Value, Vec<crate::War
     if !crate::swagger2::is_swagger_2(&value) {
         return Ok((value, Vec::new()));
     }
-    let (mut value, mut warnings) = crate::swagger2::convert(&value);
+    let (mut value, mut warnings) = crate::swagger2::convert(value);
     // Swagger documents in the wild use 3.1-style schema keywords too
     // (`type: [string, "null"]`); the 3.1 rewrites handle them.
     warnings.extend(downgrade(spec, &mut value)?);

@@ -37,15 +37,20 @@ pub fn is_swagger_2(document: &Value) -> bool {
     document.get("swagger").and_then(Value::as_str).is_some_and(|v| v.starts_with("2."))
 }
 
-/// The converter's state: the source document and the warnings so far.
+/// The converter's state: the source document, its `definitions` (taken
+/// out of it), and the warnings so far.
 struct Converter<'a> {
     source: &'a Value,
+    definitions: Option<Value>,
     warnings: Vec<Warning>,
 }
 
 /// Converts `swagger` into a new OpenAPI 3.0.3 document.
-pub fn convert(swagger: &Value) -> (Value, Vec<Warning>) {
-    let mut converter = Converter { source: swagger, warnings: Vec::new() };
+pub fn convert(mut swagger: Value) -> (Value, Vec<Warning>) {
+    // Moved into the new document rather than copied: the schemas are
+    // most of a large document.
+    let definitions = swagger.get_mut("definitions").map(Value::take);
+    let mut converter = Converter { source: &swagger, definitions, warnings: Vec::new() };
     let document = converter.document();
     (document, converter.warnings)
 }
@@ -348,8 +353,8 @@ impl Converter<'_> {
     fn components(&mut self) -> Value {
         let source = self.source;
         let mut components = Map::new();
-        if let Some(Value::Object(definitions)) = source.get("definitions") {
-            let schemas: Map<String, Value> = definitions.iter().map(|(name, schema)| (component_name(name), schema.clone())).collect();
+        if let Some(Value::Object(definitions)) = self.definitions.take() {
+            let schemas: Map<String, Value> = definitions.into_iter().map(|(name, schema)| (component_name(&name), schema)).collect();
             components.insert("schemas".into(), Value::Object(schemas));
         }
         if let Some(Value::Object(parameters)) = source.get("parameters") {

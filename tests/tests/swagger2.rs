@@ -12,7 +12,7 @@ fn converted(paths: Value, extra: Value) -> (Value, Vec<String>) {
     if let (Value::Object(swagger), Value::Object(extra)) = (&mut swagger, extra) {
         swagger.extend(extra);
     }
-    let (document, warnings) = convert(&swagger);
+    let (document, warnings) = convert(swagger);
     (document, warnings.iter().map(ToString::to_string).collect())
 }
 
