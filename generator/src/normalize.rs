@@ -55,6 +55,7 @@
 //! outside the document.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use serde_json::{Map, Value};
 
@@ -690,10 +691,18 @@ fn drop_colliding_titles(document: &mut Value) {
     for (parent, schema) in schemas.iter_mut() {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else { continue };
         let parent = parent.to_upper_camel_case();
+        // Only when a component's name is longer than the parent's and
+        // starts with it (the next name in order does), or the property's
+        // name has no letter or digit (it adds nothing to the parent's):
+        // most parents have no property to look at.
+        let longer = components.range::<str, _>((Bound::Excluded(parent.as_str()), Bound::Unbounded)).next().is_some_and(|next| next.starts_with(&parent));
         for (property, value) in properties.iter_mut() {
             let Some(value) = value.as_object_mut() else { continue };
+            if value.contains_key("$ref") || value.contains_key("title") || !(longer || !property.chars().any(char::is_alphanumeric)) {
+                continue;
+            }
             let name = format!("{parent}{}", property.to_upper_camel_case());
-            if !value.contains_key("$ref") && !value.contains_key("title") && components.contains(&name) {
+            if components.contains(&name) {
                 value.insert("title".to_owned(), Value::String(format!("{name}Property")));
             }
         }
@@ -877,6 +886,27 @@ fn normalize_responses(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inline_property_named_like_a_component_gets_a_title_of_its_own() {
+        let mut document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Company": {"type": "object", "properties": {"name": {"type": "object"}, "size": {"type": "object"}, "id": {"$ref": "#/components/schemas/CompanyName"}}},
+                "CompanyName": {"type": "string"},
+                "Thing": {"type": "object", "properties": {"_": {"type": "object"}, "other": {"type": "object"}}}
+            }}
+        });
+        normalize(&mut document).unwrap();
+        let title = |pointer: &str| document.pointer(pointer).and_then(|schema| schema.get("title")).cloned();
+        assert_eq!(title("/components/schemas/Company/properties/name"), Some(Value::from("CompanyNameProperty")));
+        assert_eq!(title("/components/schemas/Company/properties/size"), None);
+        assert_eq!(title("/components/schemas/Company/properties/id"), None);
+        assert_eq!(title("/components/schemas/Thing/properties/_"), Some(Value::from("ThingProperty")));
+        assert_eq!(title("/components/schemas/Thing/properties/other"), None);
+    }
 
     #[test]
     fn an_operation_reads_a_reference_into_paths_while_they_are_rewritten() {

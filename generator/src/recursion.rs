@@ -31,7 +31,7 @@ const INLINE_BUDGET: usize = 200_000;
 /// copy of its target, itself with such references inlined.
 pub(crate) fn inline_deep_refs(document: &mut Value) -> Vec<Warning> {
     let mut deep = Vec::new();
-    collect_deep_refs(document, "", &mut deep);
+    collect_deep_refs(document, &mut deep);
     if deep.is_empty() {
         return Vec::new();
     }
@@ -57,22 +57,53 @@ fn is_component(target: &str) -> bool {
 
 /// `(location, target)` of every local `$ref` under `value` that does not
 /// name a whole component, outside example values; pointers without `#`.
-fn collect_deep_refs(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+fn collect_deep_refs(value: &Value, found: &mut Vec<(String, String)>) {
+    collect_deep_refs_at(value, &mut Vec::new(), found);
+}
+
+/// [`collect_deep_refs`] under `path` (its location's keys and indices,
+/// written out only for a reference found).
+fn collect_deep_refs_at<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, found: &mut Vec<(String, String)>) {
     match value {
         Value::Object(object) => {
             if let Some(target) = object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
                 if !is_component(target) {
-                    found.push((at.to_owned(), target.to_owned()));
+                    let at: String = path.iter().map(|step| format!("/{step}")).collect();
+                    found.push((at, target.to_owned()));
                 }
             }
             for (key, child) in object {
                 if key != "example" && key != "examples" {
-                    collect_deep_refs(child, &format!("{at}/{}", escape(key)), found);
+                    path.push(Step::Key(key));
+                    collect_deep_refs_at(child, path, found);
+                    path.pop();
                 }
             }
         }
-        Value::Array(items) => items.iter().enumerate().for_each(|(index, child)| collect_deep_refs(child, &format!("{at}/{index}"), found)),
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                path.push(Step::Index(index));
+                collect_deep_refs_at(child, path, found);
+                path.pop();
+            }
+        }
         _ => {}
+    }
+}
+
+/// A step of a JSON pointer: an object's key or an array's index, written
+/// escaped.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl std::fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Key(key) => f.write_str(&escape(key)),
+            Step::Index(index) => write!(f, "{index}"),
+        }
     }
 }
 
@@ -111,7 +142,7 @@ impl Inliner<'_> {
         self.budget -= size;
         let mut copy = found.clone();
         let mut nested = Vec::new();
-        collect_deep_refs(&copy, "", &mut nested);
+        collect_deep_refs(&copy, &mut nested);
         self.stack.push(target.to_owned());
         let values: Vec<(String, Value)> = nested.into_iter().map(|(at, inner)| {
             let value = self.expand(&format!("{target}{at}"), &inner);
