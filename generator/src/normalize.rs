@@ -698,7 +698,8 @@ fn drop_colliding_titles(document: &mut Value) {
         let longer = components.range::<str, _>((Bound::Excluded(parent.as_str()), Bound::Unbounded)).next().is_some_and(|next| next.starts_with(&parent));
         for (property, value) in properties.iter_mut() {
             let Some(value) = value.as_object_mut() else { continue };
-            if value.contains_key("$ref") || value.contains_key("title") || !(longer || !property.chars().any(char::is_alphanumeric)) {
+            let may_collide = longer || !property.chars().any(char::is_alphanumeric);
+            if !may_collide || value.contains_key("$ref") || value.contains_key("title") {
                 continue;
             }
             let name = format!("{parent}{}", property.to_upper_camel_case());
