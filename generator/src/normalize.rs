@@ -542,17 +542,22 @@ impl Here<'_> {
 /// ([`crate::salvage`]).
 fn drop_bad_refs(document: &mut Value) -> Vec<Warning> {
     let mut bad = Vec::new();
+    // Why each reference is bad (none when it is not), worked out once:
+    // most point at a few components.
+    let mut verdicts: BTreeMap<&str, Option<&str>> = BTreeMap::new();
     let _ = each_object(document, &mut Vec::new(), &mut |object, here| {
         let Some(Value::String(reference)) = object.get("$ref") else { return Ok(()) };
-        let why = match reference.strip_prefix('#') {
+        let verdict = *verdicts.entry(reference.as_str()).or_insert_with(|| match reference.strip_prefix('#') {
             Some(target) if document.pointer(target).is_some_and(|found| resolve(document, found).get("$ref").and_then(Value::as_str).is_some()) => {
-                "starts a chain of references that leads back to itself and never reaches a definition"
+                Some("starts a chain of references that leads back to itself and never reaches a definition")
             }
-            Some(target) if document.pointer(target).is_some() => return Ok(()),
-            Some(_) => "points nowhere",
-            None => "points outside the document; only local references are supported",
-        };
-        bad.push((here.pointer(), format!("`$ref: {reference}` {why}; it is dropped (a schema without it takes any JSON value)")));
+            Some(target) if document.pointer(target).is_some() => None,
+            Some(_) => Some("points nowhere"),
+            None => Some("points outside the document; only local references are supported"),
+        });
+        if let Some(why) = verdict {
+            bad.push((here.pointer(), format!("`$ref: {reference}` {why}; it is dropped (a schema without it takes any JSON value)")));
+        }
         Ok(())
     });
     let mut warnings = Vec::new();
@@ -614,10 +619,11 @@ fn drop_colliding_properties(document: &mut Value) -> Vec<Warning> {
         let Some(Value::Object(properties)) = object.get("properties") else { return Ok(()) };
         let mut taken: BTreeMap<String, &String> = BTreeMap::new();
         for name in properties.keys() {
-            if let Some(first) = taken.get(&crate::names::field_name(name)) {
+            let field = crate::names::field_name(name);
+            if let Some(first) = taken.get(&field) {
                 colliding.push((here.pointer(), name.clone(), (*first).clone()));
             } else {
-                taken.insert(crate::names::field_name(name), name);
+                taken.insert(field, name);
             }
         }
         Ok(())
