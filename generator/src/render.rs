@@ -36,11 +36,29 @@ pub fn finish_parts(header: &str, parts: impl IntoIterator<Item = SpacedPart>) -
 /// progenitor's pass that puts a blank line after every closing brace
 /// followed by another item (`progenitor_impl::space_out_items`, which
 /// compiles its pattern on every call: a tenth of a small crate's
-/// generation time), with the pattern compiled once.
+/// generation time), with the pattern compiled once. progenitor replaces
+/// `(\n\s*})(\n\s{0,8}[^} ])` with `$1\n$2`: the same matches, found
+/// without their groups (the first ends at the match's first `}`), which
+/// is several times faster.
 fn space_out_items(text: &str) -> std::borrow::Cow<'_, str> {
     static ITEM_END: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"(\n\s*})(\n\s{0,8}[^} ])").expect("a valid pattern"));
-    ITEM_END.replace_all(text, "$1\n$2")
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\n\s*}\n\s{0,8}[^} ]").expect("a valid pattern"));
+    let mut spaced = String::new();
+    let mut copied = 0;
+    for found in ITEM_END.find_iter(text) {
+        let after_brace = found.start() + found.as_str().find('}').map_or(0, |at| at + 1);
+        if spaced.is_empty() {
+            spaced.reserve(text.len() + text.len() / 16);
+        }
+        spaced.push_str(&text[copied..after_brace]);
+        spaced.push('\n');
+        copied = after_brace;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    spaced.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(spaced)
 }
 
 /// A part of a file printed on its own (such as a piece of progenitor's
@@ -156,6 +174,11 @@ mod tests {
             let starts: Vec<usize> = text.match_indices('\n').map(|(at, _)| at + 1).filter(|&at| at < text.len()).collect();
             let cuts: Vec<usize> = starts.into_iter().filter(|_| next(3) == 0).collect();
             assert_eq!(joined_in_parts(&text, &cuts), super::space_out_items(&text), "{text:?} cut at {cuts:?}");
+            // The pattern found without its groups spaces out as progenitor's.
+            let spaced_by_progenitor = progenitor_impl::space_out_items(text.clone()).expect("progenitor spaces it out");
+            assert_eq!(super::space_out_items(&text), spaced_by_progenitor, "{text:?}");
+            let unterminated = text.trim_end_matches('\n');
+            assert_eq!(super::space_out_items(unterminated), progenitor_impl::space_out_items(unterminated.to_owned()).unwrap(), "{unterminated:?}");
         }
     }
 
