@@ -102,10 +102,18 @@ fn cut(text: &str) -> Option<Cut<'_>> {
 /// documents of its own (`---`, `...` or a directive past its first
 /// line), or has no such line.
 fn nearest_middle(text: &str, limit: usize) -> Option<Cut<'_>> {
-    let middle = text.bytes().filter(|byte| *byte == b'\n').count() / 2;
+    let rows = text.bytes().filter(|byte| *byte == b'\n').count();
+    // Lines within an eighth of the text around the middle one first (a
+    // large document has many there); the others only when none will do.
+    nearest_middle_within(text, limit, rows / 2, rows / 8).or_else(|| nearest_middle_within(text, limit, rows / 2, rows))
+}
+
+/// [`nearest_middle`] among the lines at most `window` lines from the
+/// `middle` one.
+fn nearest_middle_within(text: &str, limit: usize, middle: usize, window: usize) -> Option<Cut<'_>> {
     let mut best: Option<(usize, Cut<'_>)> = None;
-    // The lines each line sits under: (indentation, is a bare key, line).
-    let mut open: Vec<(usize, bool, &str)> = Vec::new();
+    // The lines each line sits under: (indentation, line).
+    let mut open: Vec<(usize, &str)> = Vec::new();
     let mut start = 0;
     for (row, line) in text.split_inclusive('\n').enumerate() {
         let at = start;
@@ -118,14 +126,14 @@ fn nearest_middle(text: &str, limit: usize) -> Option<Cut<'_>> {
             continue;
         }
         let indent = line.len() - content.len();
-        while open.last().is_some_and(|(above, _, _)| *above >= indent) {
+        while open.last().is_some_and(|(above, _)| *above >= indent) {
             open.pop();
         }
-        let closer = best.as_ref().is_none_or(|(best, _)| row.abs_diff(middle) < best.abs_diff(middle));
-        if at > 0 && at < limit && is_key(content) && open.iter().all(|(_, bare, _)| *bare) && closer {
-            best = Some((row, Cut { at, parents: open.iter().map(|(_, _, line)| *line).collect(), anchors: Vec::new() }));
+        let closer = row.abs_diff(middle) <= window && best.as_ref().is_none_or(|(best, _)| row.abs_diff(middle) < best.abs_diff(middle));
+        if closer && at > 0 && at < limit && is_key(content) && open.iter().all(|(_, parent)| is_bare_key(parent.trim_start_matches(' '))) {
+            best = Some((row, Cut { at, parents: open.iter().map(|(_, parent)| *parent).collect(), anchors: Vec::new() }));
         }
-        open.push((indent, is_bare_key(content), line));
+        open.push((indent, line));
     }
     best.map(|(_, cut)| cut)
 }
@@ -146,10 +154,11 @@ struct Anchor<'t> {
 fn copyable_anchors(text: &str, end: usize) -> Option<Vec<Anchor<'_>>> {
     let head = &text[..end];
     let mut anchors = Vec::new();
-    let mut start = 0;
-    for line in head.split_inclusive('\n') {
-        let at = start;
-        start += line.len();
+    // The lines with an `&` (found without going through every line).
+    let mut lines: Vec<usize> = head.match_indices('&').map(|(at, _)| head[..at].rfind('\n').map_or(0, |newline| newline + 1)).collect();
+    lines.dedup();
+    for at in lines {
+        let line = &head[at..head[at..].find('\n').map_or(head.len(), |len| at + len + 1)];
         let Some(name) = anchor_name(line) else { continue };
         let after = line[line.find(&format!("&{name}"))? + 1 + name.len()..].trim_start();
         let used_once = text.match_indices(&format!("&{name}")).filter(|(at, _)| !text[at + 1 + name.len()..].starts_with(is_name_char)).count() == 1;
