@@ -144,7 +144,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
             Ok(handoff) => handoff?,
             Err(_) => return Err(joined(sdk).err().unwrap_or_else(|| GenerateError::new(&spec.label, "progenitor output", "progenitor's thread stopped"))),
         };
-        let mut crate_files = assemble(spec, options, header, loaded, (model, facts), handoff)?;
+        let mut crate_files = assemble(spec, options, header, loaded, model, facts, handoff)?;
         crate_files.files.insert("src/generated_sdk.rs".to_owned(), joined(sdk)?);
         Ok(crate_files)
     })
@@ -212,7 +212,8 @@ fn assemble(
     options: &Options,
     header: &str,
     loaded: &openapiv3::OpenAPI,
-    (model, facts): (Result<model::Api, GenerateError>, DocumentFacts),
+    model: Result<model::Api, GenerateError>,
+    facts: DocumentFacts,
     handoff: progenitor_pass::Handoff,
 ) -> Result<GeneratedCrate, GenerateError> {
     let progenitor_pass::Handoff { changed, mut warnings, builders, uses, types } = handoff;

@@ -2,10 +2,10 @@
 //!
 //! A YAML parser reads about 45 MB/s, and a large spec's text is read
 //! before anything else can start: it is on the critical path of a
-//! generation. The text is cut before a mapping key's line near its middle
-//! line (`    Pet:`, under `components:` and `  schemas:`), the second part read
-//! after copies of those parent key lines, and the two read as mappings
-//! merged along them. A cut is only made where the parents are all keys
+//! generation. The text is cut before a mapping key's line near its
+//! middle line (`    Pet:`, under `components:` and `  schemas:`), the
+//! second part read after copies of those parent key lines, and the two
+//! read as mappings merged along them. A cut is only made where the parents are all keys
 //! with nothing after the colon, so it cannot fall inside a block or
 //! quoted scalar or a flow collection (their first line has something
 //! after the colon).
