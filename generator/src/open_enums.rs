@@ -98,7 +98,19 @@ fn impl_header(item: &[TokenTree]) -> (Option<&[TokenTree]>, &[TokenTree]) {
     if let Some(at) = header.iter().position(|tree| is_ident(tree, "where")) {
         header = &header[..at];
     }
-    match header.iter().position(|tree| is_ident(tree, "for")) {
+    let mut depth = 0usize;
+    let mut top_level_for = None;
+    for (at, tree) in header.iter().enumerate() {
+        if is_punct(tree, '<') {
+            depth += 1;
+        } else if is_punct(tree, '>') && !(at > 0 && is_punct(&header[at - 1], '-')) {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && is_ident(tree, "for") {
+            top_level_for = Some(at);
+            break;
+        }
+    }
+    match top_level_for {
         Some(at) => (Some(&header[..at]), &header[at + 1..]),
         None => (None, header),
     }
@@ -126,11 +138,19 @@ fn generic_arguments_end(tokens: &[TokenTree]) -> usize {
 /// `Kind<T>` → `Kind`), as syn reads a path type; none for any other type.
 fn path_name(tokens: &[TokenTree]) -> Option<String> {
     let path = &tokens[..tokens.iter().position(|tree| is_punct(tree, '<')).unwrap_or(tokens.len())];
-    let plain = path.iter().all(|tree| matches!(tree, TokenTree::Ident(_)) || is_punct(tree, ':'));
-    match path.last() {
-        Some(TokenTree::Ident(name)) if plain => Some(name.to_string()),
-        _ => None,
+    // Names joined by `::` (two `:` tokens), with or without a leading one.
+    let mut rest = match path {
+        [first, second, tail @ ..] if is_punct(first, ':') && is_punct(second, ':') => tail,
+        _ => path,
+    };
+    while let Some((TokenTree::Ident(ident), after)) = rest.split_first() {
+        match after {
+            [] => return Some(ident.to_string()),
+            [first, second, tail @ ..] if is_punct(first, ':') && is_punct(second, ':') => rest = tail,
+            _ => return None,
+        }
     }
+    None
 }
 
 /// The name of the type an impl item is for, when it is a path.
@@ -477,6 +497,9 @@ mod tests {
         assert_eq!(header(quote!(#[allow(unused)] impl Kind {})), (None, named("Kind")));
         assert_eq!(header(quote!(impl Trait for &Kind {})), (named("Trait"), None));
         assert_eq!(header(quote!(impl Trait for [Kind; 2] {})), (named("Trait"), None));
+        assert_eq!(header(quote!(impl Trait for dyn Kind {})), (named("Trait"), None));
+        assert_eq!(header(quote!(impl Trait<fn(&u8) -> u8> for Kind {})), (named("Trait"), named("Kind")));
+        assert_eq!(header(quote!(impl Trait<for<'a> fn(&'a u8)> for Kind {})), (named("Trait"), named("Kind")));
     }
 
     #[test]
