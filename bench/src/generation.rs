@@ -171,12 +171,13 @@ pub fn time(spec: &BenchSpec, rounds: usize) -> Result<Timing> {
     spec.bare_progenitor()?;
     let (mut ours, mut bare) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let started = Instant::now();
+        let (started, f0) = (Instant::now(), minor_faults());
         std::hint::black_box(spec.ours()?);
         ours.push(started.elapsed().as_secs_f64() * 1000.0);
-        let started = Instant::now();
+        let (started, f1) = (Instant::now(), minor_faults());
         std::hint::black_box(spec.bare_progenitor()?);
         bare.push(started.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("TMP ours {:.0} ms {} faults; bare {:.0} ms {} faults", ours.last().unwrap(), f1 - f0, bare.last().unwrap(), minor_faults() - f1);
     }
     Ok(Timing { ours_ms: median(&mut ours), bare_ms: median(&mut bare) })
 }
@@ -214,17 +215,36 @@ pub fn profile(file: &str, rounds: u32) -> Result<()> {
         let text = std::fs::read_to_string(file)?;
         BenchSpec::new(generator::SpecSource { label: file.into(), slug: "profiled".into(), text }, None)?
     };
-    let started = Instant::now();
+    let (started, faults) = (Instant::now(), minor_faults());
     for _ in 0..rounds {
         std::hint::black_box(spec.ours()?);
     }
-    println!("ours: {:.1} ms per round", started.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds));
-    let started = Instant::now();
+    let per_round = |total: f64| total / f64::from(rounds);
+    println!(
+        "ours: {:.1} ms and {:.0} minor page faults per round",
+        per_round(started.elapsed().as_secs_f64() * 1000.0),
+        per_round((minor_faults() - faults) as f64)
+    );
+    let (started, faults) = (Instant::now(), minor_faults());
     for _ in 0..rounds {
         std::hint::black_box(spec.bare_progenitor()?);
     }
-    println!("bare progenitor: {:.1} ms per round", started.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds));
+    println!(
+        "bare progenitor: {:.1} ms and {:.0} minor page faults per round",
+        per_round(started.elapsed().as_secs_f64() * 1000.0),
+        per_round((minor_faults() - faults) as f64)
+    );
     Ok(())
+}
+
+/// The minor page faults of this process so far (`minflt` of
+/// `/proc/self/stat`); 0 where that cannot be read.
+fn minor_faults() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which ends with the last `)`:
+    // state is the first of them, minflt the eighth.
+    let fields = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
+    fields.split_whitespace().nth(7).and_then(|field| field.parse().ok()).unwrap_or(0)
 }
 
 /// A spec with `resources` resources, each with a list (GET, paginated,
