@@ -34,6 +34,7 @@ mod sample;
 mod split_yaml;
 pub mod templates;
 pub mod surface;
+mod workers;
 pub mod swagger2;
 mod token_trees;
 mod tolerate;
@@ -129,7 +130,7 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     // templates on this one and two more, started as soon as
     // progenitor's builders are read: syn's trees cannot cross threads, so
     // each thread parses and formats what it prints.
-    std::thread::scope(|scope| {
+    workers::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         let header = header.as_str();
         let loaded = &document;
@@ -150,41 +151,31 @@ pub fn generate_with(spec: &SpecSource, options: &Options) -> Result<GeneratedCr
     })
 }
 
-/// The stack of a generation thread: progenitor, typify and our schema
-/// walks recurse as deep as the spec nests (a debug build needs several
-/// MiB where a spawned thread's default is 2). Only what is used is
-/// committed.
-const THREAD_STACK: usize = 64 << 20;
-
-/// Starts `work` on a named thread of `scope` with a [`THREAD_STACK`]
-/// stack; a thread the system cannot start is an error naming `spec`.
+/// Starts `work` as a job of `scope` (see [`workers`]); a thread the
+/// system cannot start is an error naming `spec` and what `name`s the job.
 pub(crate) fn spawn<'scope, T: Send + 'scope>(
-    scope: &'scope std::thread::Scope<'scope, '_>,
+    scope: &'scope workers::Scope<'scope, '_>,
     spec: &SpecSource,
     name: &str,
     work: impl FnOnce() -> Result<T, GenerateError> + Send + 'scope,
-) -> Result<std::thread::ScopedJoinHandle<'scope, Result<T, GenerateError>>, GenerateError> {
-    std::thread::Builder::new()
-        .name(format!("generate: {name}"))
-        .stack_size(THREAD_STACK)
-        .spawn_scoped(scope, work)
-        .map_err(|error| GenerateError::new(&spec.label, "generation", format!("cannot start the {name} thread: {error}")))
+) -> Result<workers::Handle<'scope, Result<T, GenerateError>>, GenerateError> {
+    scope.spawn(work).map_err(|error| GenerateError::new(&spec.label, "generation", format!("cannot start the {name} thread: {error}")))
 }
 
-/// `here` on this thread and `there` on a second one at once (with a
-/// [`THREAD_STACK`] stack): both results, `there`'s none when the system
-/// cannot start the thread; its panic goes on unwinding here.
-pub(crate) fn at_once<A, B: Send>(name: &str, here: impl FnOnce() -> A, there: impl FnOnce() -> Option<B> + Send) -> (A, Option<B>) {
-    std::thread::scope(|scope| {
-        let thread = std::thread::Builder::new().name(format!("generate: {name}")).stack_size(THREAD_STACK).spawn_scoped(scope, there);
+/// `here` on this thread and `there` on a worker at once: both results,
+/// `there`'s none when no thread can start; its panic goes on unwinding
+/// here.
+pub(crate) fn at_once<A, B: Send>(here: impl FnOnce() -> A, there: impl FnOnce() -> Option<B> + Send) -> (A, Option<B>) {
+    workers::scope(|scope| {
+        let there = scope.spawn(there);
         let here = here();
-        (here, thread.ok().and_then(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+        (here, there.ok().and_then(|there| there.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
     })
 }
 
-/// What a scoped thread returned; its panic goes on unwinding here.
-pub(crate) fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, Result<T, GenerateError>>) -> Result<T, GenerateError> {
-    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+/// What a job returned; its panic goes on unwinding here.
+pub(crate) fn joined<T>(job: workers::Handle<'_, Result<T, GenerateError>>) -> Result<T, GenerateError> {
+    job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// What the crate's files need from the document alone, besides the
@@ -272,7 +263,7 @@ fn assemble(
     api.paginated = pagination.is_some();
     let api = api;
     let matched: Vec<progenitor_pass::BuilderText> = builders.iter().map(Into::into).collect();
-    let mut files: BTreeMap<String, String> = std::thread::scope(|scope| {
+    let mut files: BTreeMap<String, String> = workers::scope(|scope| {
         // The two largest templates, each built and printed on a thread of
         // its own (from the builders as text: syn's trees stay on the
         // thread that made them).

@@ -80,7 +80,6 @@ fn read_in_halves(value: &mut serde_json::Value) -> Option<openapiv3::OpenAPI> {
     // its order for the caller.
     let components = std::mem::take(value.get_mut("components")?);
     let (rest, read) = crate::at_once(
-        "read components",
         || openapiv3::OpenAPI::deserialize(&*value).ok(),
         || openapiv3::Components::deserialize(&components).ok(),
     );

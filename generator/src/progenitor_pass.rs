@@ -150,7 +150,7 @@ pub fn run_and_format(
 ) -> Result<String, GenerateError> {
     let fail = |reason: String| GenerateError::new(&spec.label, "progenitor output", reason);
     let queue = &pieces::Queue::default();
-    std::thread::scope(|scope| {
+    crate::workers::scope(|scope| {
         let (renames_sender, renames_receiver) = mpsc::channel::<VariantRenames>();
         let (printed_sender, printed_receiver) = mpsc::channel::<pieces::Printed>();
         let helper = crate::spawn(scope, spec, "progenitor's pieces", move || {

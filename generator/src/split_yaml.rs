@@ -50,7 +50,7 @@ fn read_parts(text: &str, cut: Cut<'_>, to_json: fn(serde_yaml::Value) -> Value)
         },
         _ => None,
     };
-    let (first, second) = crate::at_once("read YAML", || read(&first), || read(&second));
+    let (first, second) = crate::at_once(|| read(&first), || read(&second));
     let (mut first, mut second) = (first?, second?);
     for index in 0..anchors.len() {
         let check = format!("{CHECK}{index}");
