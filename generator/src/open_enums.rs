@@ -176,6 +176,25 @@ pub fn apply(file: &mut syn::File, renames: &VariantRenames) {
     rename_variants(file, renames);
 }
 
+/// Whether `text`, Rust as text, may hold a path to a renamed variant:
+/// [`rename_variants`] changes nothing in the items of a text without one.
+/// A path's last segment follows a `::`, so only the word after each
+/// `::` is looked up (a visit of the parsed items reaches every path).
+pub fn may_name_a_renamed_variant(text: &str, renames: &VariantRenames) -> bool {
+    if renames.is_empty() {
+        return false;
+    }
+    let originals: BTreeSet<&str> = renames.keys().map(|(_, variant)| variant.as_str()).collect();
+    text.match_indices("::").any(|(at, separator)| {
+        let rest = text[at + separator.len()..].trim_start();
+        let rest = rest.strip_prefix("r#").unwrap_or(rest);
+        // The identifier: in tokens as text, whitespace or ASCII
+        // punctuation follows one (a non-ASCII character stays in the word).
+        let end = rest.find(|c: char| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        originals.contains(&rest[..end])
+    })
+}
+
 /// Updates the paths to renamed variants (`Enum::Old`, and `Self::Old`
 /// inside `impl Enum`) in `file`.
 pub fn rename_variants(file: &mut syn::File, renames: &VariantRenames) {
@@ -428,6 +447,18 @@ pub fn drop_deny_unknown_fields(items: &mut [syn::Item]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_may_name_a_renamed_variant_only_after_a_path_separator() {
+        let renames: VariantRenames = [(("Kind".to_owned(), "X3d".to_owned()), "ThreeD".to_owned())].into();
+        for text in ["Ok (Some (super :: Kind :: X3d))", "Self::X3d,", "Kind :: r#X3d", "x::X3d"] {
+            assert!(may_name_a_renamed_variant(text, &renames), "{text}");
+        }
+        for text in ["Kind :: X3dx", "X3d", "Kind :: Other", "a::b", "Kind :: X3", ""] {
+            assert!(!may_name_a_renamed_variant(text, &renames), "{text}");
+        }
+        assert!(!may_name_a_renamed_variant("Kind :: X3d", &VariantRenames::new()));
+    }
 
     #[test]
     fn string_enums_are_rewritten_in_their_tokens_with_the_variants_they_rename() {

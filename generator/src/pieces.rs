@@ -257,7 +257,9 @@ pub fn print(piece: &Piece, renames: &VariantRenames, vendored: bool) -> Result<
         }
         Kind::Operations => crate::progenitor_pass::reshape_module(&mut items.items),
     }
-    crate::open_enums::rename_variants(&mut items, renames);
+    if crate::open_enums::may_name_a_renamed_variant(&piece.text, renames) {
+        crate::open_enums::rename_variants(&mut items, renames);
+    }
     if vendored {
         crate::vendored_runtime::retarget(&mut items);
     }
