@@ -171,13 +171,12 @@ pub fn time(spec: &BenchSpec, rounds: usize) -> Result<Timing> {
     spec.bare_progenitor()?;
     let (mut ours, mut bare) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let (started, f0) = (Instant::now(), minor_faults());
+        let started = Instant::now();
         std::hint::black_box(spec.ours()?);
         ours.push(started.elapsed().as_secs_f64() * 1000.0);
-        let (started, f1) = (Instant::now(), minor_faults());
+        let started = Instant::now();
         std::hint::black_box(spec.bare_progenitor()?);
         bare.push(started.elapsed().as_secs_f64() * 1000.0);
-        eprintln!("TMP ours {:.0} ms {} faults; bare {:.0} ms {} faults", ours.last().unwrap(), f1 - f0, bare.last().unwrap(), minor_faults() - f1);
     }
     Ok(Timing { ours_ms: median(&mut ours), bare_ms: median(&mut bare) })
 }
