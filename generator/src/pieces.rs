@@ -253,7 +253,11 @@ pub fn print(piece: &Piece, renames: &VariantRenames, vendored: bool) -> Result<
     match piece.kind {
         Kind::TypeBuilders => {
             crate::open_enums::drop_deny_unknown_fields(&mut items.items);
-            crate::progenitor_pass::strip_ignored_examples(&mut items);
+            // A doc comment's text is in the piece's as it is (the marker
+            // holds nothing a string literal escapes).
+            if piece.text.contains(crate::progenitor_pass::IGNORED_EXAMPLE) {
+                crate::progenitor_pass::strip_ignored_examples(&mut items);
+            }
         }
         Kind::Operations => crate::progenitor_pass::reshape_module(&mut items.items),
     }
@@ -429,6 +433,20 @@ mod tests {
             }
         }
         crate::render::finish("header", &prettyplease::unparse(&file))
+    }
+
+    #[test]
+    fn ignored_examples_are_stripped_from_the_type_builders_that_have_them() {
+        let tokens = quote! {
+            impl Thing {
+                // One attribute for the whole text, as progenitor writes it.
+                #[doc = "Sets the value.\n\n```ignore\nlet thing = Thing::default().value(1);\n```"]
+                pub fn value(self) -> Self { self }
+            }
+        };
+        let piece = Piece { kind: Kind::TypeBuilders, text: tokens.to_string() };
+        let (text, _) = print(&piece, &VariantRenames::new(), false).unwrap();
+        assert!(text.contains("Sets the value.") && !text.contains("ignore") && !text.contains("value(1)"), "{text}");
     }
 
     #[test]

@@ -686,6 +686,9 @@ pub(crate) fn strip_ignored_examples(file: &mut syn::File) {
     }
 }
 
+/// What opens an example a doc comment marks as not to be run.
+pub const IGNORED_EXAMPLE: &str = "```ignore";
+
 /// `attribute` without its ```` ```ignore ```` examples, if it is a doc comment.
 fn strip_from_doc(attribute: &mut syn::Attribute) {
     let syn::Meta::NameValue(doc) = &mut attribute.meta else { return };
@@ -695,8 +698,9 @@ fn strip_from_doc(attribute: &mut syn::Attribute) {
     let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &doc.value else { return };
     let mut value = text.value();
     let mut stripped = false;
-    while let Some(start) = value.find("```ignore") {
-        let end = value[start + 9..].find("```").map_or(value.len(), |at| start + 9 + at + 3);
+    while let Some(start) = value.find(IGNORED_EXAMPLE) {
+        let after = start + IGNORED_EXAMPLE.len();
+        let end = value[after..].find("```").map_or(value.len(), |at| after + at + 3);
         value.replace_range(start..end, "");
         stripped = true;
     }
