@@ -184,7 +184,7 @@ pub fn may_name_a_renamed_variant(text: &str, renames: &VariantRenames) -> bool 
     if renames.is_empty() {
         return false;
     }
-    let originals: BTreeSet<&str> = renames.keys().map(|(_, variant)| variant.as_str()).collect();
+    let originals = old_names(renames);
     text.match_indices("::").any(|(at, separator)| {
         let rest = text[at + separator.len()..].trim_start();
         let rest = rest.strip_prefix("r#").unwrap_or(rest);
@@ -199,9 +199,13 @@ pub fn may_name_a_renamed_variant(text: &str, renames: &VariantRenames) -> bool 
 /// inside `impl Enum`) in `file`.
 pub fn rename_variants(file: &mut syn::File, renames: &VariantRenames) {
     if !renames.is_empty() {
-        let originals = renames.keys().map(|(_, variant)| variant.as_str()).collect();
-        RenameVariants { renames, originals }.visit_file_mut(file);
+        RenameVariants { renames, originals: old_names(renames) }.visit_file_mut(file);
     }
+}
+
+/// The renamed variants' old names, each once.
+fn old_names(renames: &VariantRenames) -> BTreeSet<&str> {
+    renames.keys().map(|(_, variant)| variant.as_str()).collect()
 }
 
 struct OpenEnum {

@@ -253,8 +253,8 @@ pub fn print(piece: &Piece, renames: &VariantRenames, vendored: bool) -> Result<
     match piece.kind {
         Kind::TypeBuilders => {
             crate::open_enums::drop_deny_unknown_fields(&mut items.items);
-            // A doc comment's text is in the piece's as it is (the marker
-            // holds nothing a string literal escapes).
+            // A doc comment's text is in the piece's as it is: the opening
+            // looked for holds nothing a string literal escapes.
             if piece.text.contains(crate::progenitor_pass::IGNORED_EXAMPLE) {
                 crate::progenitor_pass::strip_ignored_examples(&mut items);
             }

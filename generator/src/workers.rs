@@ -16,7 +16,7 @@
 
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -179,7 +179,7 @@ fn hand_out(mut job: Job) -> std::io::Result<()> {
 
 /// Starts a worker with `job` as its first.
 fn start_worker(job: Job) -> std::io::Result<()> {
-    static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    static STARTED: AtomicU64 = AtomicU64::new(0);
     let number = STARTED.fetch_add(1, Ordering::Relaxed);
     let (sender, jobs) = mpsc::channel();
     // Queued before the thread starts: a thread that cannot start drops it.
